@@ -1,0 +1,52 @@
+// The one place that defines Flux 1.1 Pro Ultra's options. Everything else imports from here.
+// Free of Node and DOM APIs so the extension, the webview and the simulator can all use it.
+
+export const MODEL_ID = 'flux-1.1-pro-ultra';
+
+export const ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9'] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+
+/** Pixel size Ultra delivers for each ratio (about 4 megapixels). */
+export const ULTRA_SIZES: Readonly<Record<AspectRatio, { width: number; height: number }>> = {
+  '1:1': { width: 2048, height: 2048 },
+  '3:4': { width: 1792, height: 2368 },
+  '4:3': { width: 2368, height: 1792 },
+  '9:16': { width: 1536, height: 2752 },
+  '16:9': { width: 2752, height: 1536 },
+};
+
+export const OUTPUT_FORMATS = ['jpg', 'png', 'webp'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const MIME_TYPES: Readonly<Record<OutputFormat, string>> = {
+  jpg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+};
+
+export const PROMPT_MAX_LENGTH = 2000;
+
+/** What a user chooses for one generation; the client turns it into the request body. */
+export interface GenerationOptions {
+  prompt: string;
+  aspectRatio: AspectRatio;
+  outputFormat: OutputFormat;
+  /** 0–100 integer; ignored by the service for png. */
+  outputQuality: number;
+  raw: boolean;
+  /** Integer; undefined = random. */
+  seed?: number;
+  /** http(s) URL of a reference image. */
+  imagePrompt?: string;
+  /** 0–1, only sent with imagePrompt. */
+  imagePromptStrength?: number;
+  webhookUrl?: string;
+}
+
+export function isAspectRatio(value: unknown): value is AspectRatio {
+  return typeof value === 'string' && (ASPECT_RATIOS as readonly string[]).includes(value);
+}
+
+export function isOutputFormat(value: unknown): value is OutputFormat {
+  return typeof value === 'string' && (OUTPUT_FORMATS as readonly string[]).includes(value);
+}
