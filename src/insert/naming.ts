@@ -1,0 +1,80 @@
+// File names for images saved into a workspace. Pure string rules, free of `vscode` and Node, so they
+// can be tested on hostile prompts in plain Node.
+
+/** Longest slug taken from the prompt (the seed or id and the extension come on top). */
+export const SLUG_MAX_LENGTH = 60;
+
+/** Device names Windows reserves whatever the extension (CON.png is still CON). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9]|lpt[0-9])$/i;
+
+/**
+ * ASCII-safe, lowercase, `-`-separated slug of `text`, at most `max` characters, cut at a word
+ * boundary when one is near. Never contains a path separator, a dot or `..`; never empty
+ * (`image`); never a Windows reserved device name (`con` → `con-image`).
+ */
+export function slugify(text: string, max = SLUG_MAX_LENGTH): string {
+  let slug = text
+    .normalize('NFKD')
+    // Combining marks left by NFKD (é → e + ◌́) go; everything else non-ASCII becomes a separator.
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (slug.length > max) {
+    slug = slug.slice(0, max);
+    const lastDash = slug.lastIndexOf('-');
+    // Prefer a whole word, unless that throws away more than half of the room.
+    if (lastDash >= max / 2) slug = slug.slice(0, lastDash);
+    slug = slug.replace(/-+$/, '');
+  }
+  if (!slug) return 'image';
+  if (WINDOWS_RESERVED.test(slug)) return `${slug}-image`;
+  return slug;
+}
+
+export interface NameSource {
+  prompt: string;
+  /** Local entry id; its first characters name the file when there is no seed. */
+  id: string;
+  seed?: number;
+  /** Extension without the dot (`png`, `jpg`, `webp`). */
+  format: string;
+}
+
+/** `a-red-fox-in-snow-42.png`: slug of the prompt, then the seed (or a short id), then the extension. */
+export function imageFileName(source: NameSource): string {
+  const tag =
+    source.seed !== undefined && Number.isSafeInteger(source.seed)
+      ? String(source.seed).replace('-', 'n')
+      : shortId(source.id);
+  const ext = source.format.toLowerCase().replace(/[^a-z0-9]/g, '') || 'png';
+  return `${slugify(source.prompt)}-${tag}.${ext}`;
+}
+
+/** First 8 ASCII letters/digits of the id (a UUID in practice); `img` if there are none. */
+export function shortId(id: string): string {
+  return id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 8) || 'img';
+}
+
+/** `name.png` → `name-2.png`, `name-3.png`, … */
+export function withSuffix(fileName: string, n: number): string {
+  if (n <= 1) return fileName;
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? `${fileName.slice(0, dot)}-${n}${fileName.slice(dot)}` : `${fileName}-${n}`;
+}
+
+/**
+ * The first of `name`, `name-2`, `name-3`… for which `exists` answers false. Never overwrites: gives
+ * up with an error after `limit` tries rather than reuse a name.
+ */
+export async function chooseFreeName(
+  fileName: string,
+  exists: (name: string) => Promise<boolean>,
+  limit = 1000,
+): Promise<string> {
+  for (let n = 1; n <= limit; n++) {
+    const candidate = withSuffix(fileName, n);
+    if (!(await exists(candidate))) return candidate;
+  }
+  throw new Error(`No free file name for ${fileName} after ${limit} tries`);
+}
