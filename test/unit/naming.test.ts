@@ -1,0 +1,91 @@
+import * as assert from 'assert';
+import { chooseFreeName, imageFileName, shortId, slugify, withSuffix } from '../../src/insert/naming';
+
+const SAFE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function assertSafeSlug(slug: string): void {
+  assert.match(slug, SAFE, `unsafe slug ${JSON.stringify(slug)}`);
+  assert.ok(slug.length <= 60 + '-image'.length, `too long: ${slug.length}`);
+  assert.ok(!slug.includes('..') && !slug.includes('/') && !slug.includes('\\'));
+}
+
+describe('naming', () => {
+  it('slugs a plain prompt', () => {
+    assert.strictEqual(slugify('A red fox in the snow'), 'a-red-fox-in-the-snow');
+  });
+
+  it('strips diacritics via NFKD and folds compatibility forms', () => {
+    assert.strictEqual(slugify('Crème brûlée à la Dvořák'), 'creme-brulee-a-la-dvorak');
+    assert.strictEqual(slugify('ﬁne ①'), 'fine-1');
+  });
+
+  it('never yields path separators or dot segments', () => {
+    for (const prompt of ['../../etc/passwd', '..\\..\\windows', '/\\:*?"<>|', '..', '.', './a/../b', 'a/b\\c:d']) {
+      const slug = slugify(prompt);
+      assertSafeSlug(slug);
+    }
+    assert.strictEqual(slugify('../../etc/passwd'), 'etc-passwd');
+    assert.strictEqual(slugify('/\\:'), 'image');
+  });
+
+  it('avoids Windows reserved device names', () => {
+    for (const name of ['CON', 'prn', 'Aux', 'NUL', 'COM1', 'com9', 'LPT1', 'lpt9', 'con.', ' nul ']) {
+      const slug = slugify(name);
+      assert.ok(slug.endsWith('-image'), `${name} → ${slug}`);
+    }
+    assert.strictEqual(slugify('CON'), 'con-image');
+    assert.strictEqual(slugify('console'), 'console');
+  });
+
+  it('empty and non-Latin prompts become "image"', () => {
+    for (const prompt of ['', '   ', '🦊🌨️', 'שועל אדום בשלג', 'ثعلب أحمر', '雪の中の赤いキツネ', '\u202e\u200f']) {
+      assert.strictEqual(slugify(prompt), 'image', prompt);
+    }
+    assert.strictEqual(slugify('fox 🦊 in snow'), 'fox-in-snow');
+    assert.strictEqual(slugify('RTL \u202eevil\u202c text'), 'rtl-evil-text');
+  });
+
+  it('cuts long prompts to 60 characters, at a word when possible', () => {
+    const words = 'the quick brown fox jumps over the lazy dog '.repeat(10);
+    const slug = slugify(words);
+    assertSafeSlug(slug);
+    assert.ok(slug.length <= 60);
+    assert.ok(words.replace(/ /g, '-').startsWith(slug + '-'));
+    const word = 'a'.repeat(5000);
+    assert.strictEqual(slugify(word), 'a'.repeat(60));
+    const mixed = `${'x'.repeat(5000)} ${'y'.repeat(5000)}`;
+    assert.strictEqual(slugify(mixed).length, 60);
+  });
+
+  it('builds the file name from slug, seed or short id, and format', () => {
+    assert.strictEqual(imageFileName({ prompt: 'A fox', id: 'abc', seed: 42, format: 'png' }), 'a-fox-42.png');
+    assert.strictEqual(imageFileName({ prompt: 'A fox', id: 'abc', seed: -7, format: 'jpg' }), 'a-fox-n7.jpg');
+    assert.strictEqual(
+      imageFileName({ prompt: 'A fox', id: '3F2504E0-4F89-11D3-9A0C-0305E82C3301', format: 'webp' }),
+      'a-fox-3f2504e0.webp',
+    );
+    assert.strictEqual(imageFileName({ prompt: 'CON', id: '../..', format: 'png' }), 'con-image-img.png');
+    assert.strictEqual(imageFileName({ prompt: 'x', id: 'a', format: '../png' }), 'x-a.png');
+    assert.strictEqual(shortId('---'), 'img');
+  });
+
+  it('hostile prompts always produce a safe file name', () => {
+    const hostile = ['../', 'CON', '/\\:', '🦊', '\u05e9\u05dc\u05d5\u05dd', 'a'.repeat(5000), '\u0000\u0001', 'NUL.txt', '<script>'];
+    for (const prompt of hostile) {
+      const name = imageFileName({ prompt, id: 'id', seed: 1, format: 'png' });
+      assert.match(name, /^[a-z0-9-]+\.png$/);
+      assert.ok(!/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(name), name);
+      assert.ok(name.length <= 60 + 6 + 20 + 5);
+    }
+  });
+
+  it('adds -2, -3… until the name is free', async () => {
+    assert.strictEqual(withSuffix('a.png', 1), 'a.png');
+    assert.strictEqual(withSuffix('a.png', 2), 'a-2.png');
+    assert.strictEqual(withSuffix('noext', 3), 'noext-3');
+    const taken = new Set(['fox-1.png', 'fox-1-2.png']);
+    assert.strictEqual(await chooseFreeName('fox-1.png', async (n) => taken.has(n)), 'fox-1-3.png');
+    assert.strictEqual(await chooseFreeName('new.png', async () => false), 'new.png');
+    await assert.rejects(chooseFreeName('x.png', async () => true, 5));
+  });
+});

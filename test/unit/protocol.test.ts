@@ -1,0 +1,309 @@
+import * as assert from 'assert';
+import {
+  CopyLinkCommand,
+  GenerateCommand,
+  ThumbnailCommand,
+  THUMBNAIL_DATA_URL_MAX_LENGTH,
+  THUMBNAIL_DATA_URL_PREFIX,
+  commandMessage,
+  isCommand,
+  isExtensionMessage,
+  isHttpUrl,
+  parseWebviewMessage,
+  type CommandMethod,
+  type WebviewMessage,
+} from '../../src/protocol/messages';
+import { ASPECT_RATIOS, OUTPUT_FORMATS } from '../../src/shared/options';
+
+const goodOptions = {
+  prompt: '  A red fox in the snow  ',
+  aspectRatio: '16:9',
+  outputFormat: 'png',
+  outputQuality: 90,
+  raw: false,
+};
+
+function ok(raw: unknown): WebviewMessage {
+  const result = parseWebviewMessage(raw);
+  if (!result.ok) assert.fail(`rejected: ${result.reason}`);
+  return result.msg;
+}
+
+function rejected(raw: unknown): string {
+  const result = parseWebviewMessage(raw);
+  if (result.ok) assert.fail(`accepted ${JSON.stringify(result.msg).slice(0, 200)}`);
+  return result.reason;
+}
+
+/** The exact keys (and value types) each method's params may have: the declared shape. */
+const SHAPES: Record<CommandMethod, Record<string, 'id' | 'string' | 'options'>> = {
+  'gallery/ready': {},
+  'gallery/generate': { options: 'options' },
+  'gallery/importFromAccount': {},
+  'entry/insert': { entryId: 'id' },
+  'entry/saveAs': { entryId: 'id' },
+  'entry/copyLink': { entryId: 'id' },
+  'entry/openFullSize': { entryId: 'id' },
+  'entry/useAsReference': { entryId: 'id' },
+  'entry/rerun': { entryId: 'id' },
+  'entry/vary': { entryId: 'id' },
+  'entry/delete': { entryId: 'id' },
+  'entry/thumbnail': { entryId: 'id', dataUrl: 'string' },
+  'entry/thumbnailFailed': { entryId: 'id', reason: 'string' },
+};
+
+function assertDeclaredShape(msg: WebviewMessage): void {
+  assert.deepStrictEqual(Object.keys(msg).sort(), ['id', 'method', 'params']);
+  assert.ok(typeof msg.id === 'string' && msg.id.length >= 1 && msg.id.length <= 64);
+  const shape = SHAPES[msg.method];
+  assert.ok(shape, msg.method);
+  const params = msg.params as Record<string, unknown>;
+  assert.deepStrictEqual(Object.keys(params).sort(), Object.keys(shape).sort());
+  for (const [key, kind] of Object.entries(shape)) {
+    const value = params[key];
+    if (kind === 'id') assert.match(value as string, /^[\x21-\x7e]{1,64}$/);
+    if (kind === 'string') assert.strictEqual(typeof value, 'string');
+    if (kind === 'options') {
+      const o = value as Record<string, unknown>;
+      assert.strictEqual(typeof o.prompt, 'string');
+      const prompt = o.prompt as string;
+      assert.ok(prompt.length >= 1 && prompt.length <= 2000 && prompt === prompt.trim());
+      assert.ok((ASPECT_RATIOS as readonly unknown[]).includes(o.aspectRatio));
+      assert.ok((OUTPUT_FORMATS as readonly unknown[]).includes(o.outputFormat));
+      assert.ok(Number.isInteger(o.outputQuality) && (o.outputQuality as number) >= 0 && (o.outputQuality as number) <= 100);
+      assert.strictEqual(typeof o.raw, 'boolean');
+      for (const k of Object.keys(o)) {
+        assert.ok(['prompt', 'aspectRatio', 'outputFormat', 'outputQuality', 'raw', 'seed', 'imagePrompt', 'imagePromptStrength'].includes(k), k);
+      }
+      if ('seed' in o) assert.ok(Number.isSafeInteger(o.seed));
+      if ('imagePrompt' in o) assert.match(o.imagePrompt as string, /^https?:\/\//i);
+      if ('imagePromptStrength' in o) {
+        const s = o.imagePromptStrength as number;
+        assert.ok(Number.isFinite(s) && s >= 0 && s <= 1);
+      }
+    }
+  }
+}
+
+describe('protocol', () => {
+  it('accepts each well-formed command and returns exactly the declared shape', () => {
+    const messages: unknown[] = [
+      { id: '1', method: 'gallery/ready', params: {} },
+      { id: '2', method: 'gallery/generate', params: { options: goodOptions } },
+      {
+        id: '3',
+        method: 'gallery/generate',
+        params: { options: { ...goodOptions, seed: -5, imagePrompt: 'https://example.com/a.png?x=1', imagePromptStrength: 0.35 } },
+      },
+      { id: '4', method: 'gallery/importFromAccount', params: {} },
+      ...['insert', 'saveAs', 'copyLink', 'openFullSize', 'useAsReference', 'rerun', 'vary', 'delete'].map((m, i) => ({
+        id: `e${i}`,
+        method: `entry/${m}`,
+        params: { entryId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' },
+      })),
+      { id: 't', method: 'entry/thumbnail', params: { entryId: 'x', dataUrl: `${THUMBNAIL_DATA_URL_PREFIX}${'QUJD'.repeat(10)}` } },
+      { id: 'f', method: 'entry/thumbnailFailed', params: { entryId: 'x', reason: 'SecurityError: tainted canvas' } },
+    ];
+    for (const raw of messages) assertDeclaredShape(ok(raw));
+    const generated = ok(messages[1]);
+    assert.ok(isCommand(generated, GenerateCommand));
+    assert.strictEqual(generated.params.options.prompt, 'A red fox in the snow');
+    assert.ok(!isCommand(generated, CopyLinkCommand));
+  });
+
+  it('commandMessage builds messages the parser accepts', () => {
+    const msg = commandMessage(CopyLinkCommand, 'w1', { entryId: 'abc' });
+    assert.deepStrictEqual(ok(msg), msg);
+  });
+
+  it('rejects wrong envelopes', () => {
+    for (const raw of [
+      null,
+      undefined,
+      42,
+      'gallery/ready',
+      [],
+      [{ id: '1', method: 'gallery/ready', params: {} }],
+      { method: 'gallery/ready', params: {} },
+      { id: '', method: 'gallery/ready', params: {} },
+      { id: 'x'.repeat(65), method: 'gallery/ready', params: {} },
+      { id: 'has space', method: 'gallery/ready', params: {} },
+      { id: 1, method: 'gallery/ready', params: {} },
+      { id: '1', method: 'gallery/unknown', params: {} },
+      { id: '1', method: 'toString', params: {} },
+      { id: '1', method: '__proto__', params: {} },
+      { id: '1', method: 'constructor', params: {} },
+      { id: '1', method: 'gallery/ready' },
+      { id: '1', method: 'gallery/ready', params: null },
+      { id: '1', method: 'gallery/ready', params: [] },
+      { id: '1', method: 'gallery/ready', params: { extra: 1 } },
+      { id: '1', method: 'gallery/ready', params: {}, extra: true },
+      Object.assign(Object.create({ inherited: 1 }), { id: '1', method: 'gallery/ready', params: {} }),
+      new Date(),
+    ]) {
+      rejected(raw);
+    }
+  });
+
+  it('rejects ids that are not ids', () => {
+    for (const entryId of ['', 'a'.repeat(65), 'a b', '\u0000', 'ü', 5, null, {}, ['x']]) {
+      rejected({ id: '1', method: 'entry/insert', params: { entryId } });
+    }
+  });
+
+  it('checks generation options with the API rules', () => {
+    const bad: Record<string, unknown>[] = [
+      { prompt: '' },
+      { prompt: '   \n\t ' },
+      { prompt: 'x'.repeat(2001) },
+      { prompt: 5 },
+      { prompt: ' '.repeat(100_000) + 'x' },
+      { aspectRatio: '2:1' },
+      { aspectRatio: '16:9 ' },
+      { outputFormat: 'gif' },
+      { outputFormat: 'PNG' },
+      { outputQuality: 101 },
+      { outputQuality: -1 },
+      { outputQuality: 50.5 },
+      { outputQuality: NaN },
+      { outputQuality: '90' },
+      { raw: 'false' },
+      { raw: 0 },
+      { seed: 1.5 },
+      { seed: Infinity },
+      { seed: 2 ** 60 },
+      { seed: '42' },
+      { seed: null },
+      { imagePrompt: 'ftp://example.com/a.png' },
+      { imagePrompt: 'javascript:alert(1)' },
+      { imagePrompt: 'file:///etc/passwd' },
+      { imagePrompt: 'https://' },
+      { imagePrompt: 'https://exa mple.com/a.png' },
+      { imagePrompt: 'https://example.com/a b.png' },
+      { imagePrompt: 'data:image/png;base64,AAAA' },
+      { imagePrompt: `https://example.com/${'a'.repeat(2100)}` },
+      { imagePrompt: '' },
+      { imagePromptStrength: 1.01 },
+      { imagePromptStrength: -0.1 },
+      { imagePromptStrength: NaN },
+      { imagePromptStrength: '0.5' },
+      { webhookUrl: 'https://evil.example/hook' },
+      { unknown: 1 },
+    ];
+    for (const patch of bad) {
+      rejected({ id: '1', method: 'gallery/generate', params: { options: { ...goodOptions, ...patch } } });
+    }
+    for (const field of ['prompt', 'aspectRatio', 'outputFormat', 'outputQuality', 'raw']) {
+      const options: Record<string, unknown> = { ...goodOptions };
+      delete options[field];
+      rejected({ id: '1', method: 'gallery/generate', params: { options } });
+    }
+    const exact = ok({ id: '1', method: 'gallery/generate', params: { options: { ...goodOptions, prompt: 'x'.repeat(2000) } } });
+    assertDeclaredShape(exact);
+    const withUndefined = ok({ id: '1', method: 'gallery/generate', params: { options: { ...goodOptions, seed: undefined } } });
+    assert.ok(isCommand(withUndefined, GenerateCommand) && !('seed' in withUndefined.params.options));
+  });
+
+  it('accepts http(s) URLs only', () => {
+    for (const url of ['http://a.b/c.png', 'https://example.com', 'https://x.example.com:8443/p?q=1#f', 'https://[::1]/a', 'HTTPS://EXAMPLE.COM/ä.png']) {
+      assert.ok(isHttpUrl(url), url);
+    }
+    for (const url of ['', 'example.com', '//example.com', 'https://-bad.com', 'https:///path', 'https://a.com/\n', 'https://a.com/\u0000']) {
+      assert.ok(!isHttpUrl(url), url);
+    }
+  });
+
+  it('bounds thumbnails', () => {
+    const make = (dataUrl: unknown) => ({ id: '1', method: ThumbnailCommand.method, params: { entryId: 'a', dataUrl } });
+    rejected(make('data:image/png;base64,QUJDRA=='));
+    rejected(make('data:image/svg+xml;base64,QUJDRA=='));
+    rejected(make(`${THUMBNAIL_DATA_URL_PREFIX}not base64!`));
+    rejected(make(`${THUMBNAIL_DATA_URL_PREFIX}QUJ`));
+    rejected(make(THUMBNAIL_DATA_URL_PREFIX + 'A'.repeat(THUMBNAIL_DATA_URL_MAX_LENGTH)));
+    rejected({ id: '1', method: 'entry/thumbnailFailed', params: { entryId: 'a', reason: 'x'.repeat(501) } });
+    assertDeclaredShape(ok(make(THUMBNAIL_DATA_URL_PREFIX + 'A'.repeat(THUMBNAIL_DATA_URL_MAX_LENGTH - THUMBNAIL_DATA_URL_PREFIX.length))));
+  });
+
+  it('survives hostile objects (throwing getters, proxies)', () => {
+    const throwing = { id: '1', method: 'entry/insert', params: {} as Record<string, unknown> };
+    Object.defineProperty(throwing.params, 'entryId', { enumerable: true, get: () => { throw new Error('boom'); } });
+    rejected(throwing);
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    rejected(proxy);
+  });
+
+  it('fuzz: 2,000 random or malformed messages are rejected or parsed into exactly the declared shape', () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+    const methods = [...Object.keys(SHAPES), 'gallery/nope', '', 'ENTRY/INSERT', 'hasOwnProperty'];
+    const scalars = (): unknown =>
+      pick([
+        () => undefined,
+        () => null,
+        () => true,
+        () => Math.floor(rand() * 200) - 50,
+        () => rand(),
+        () => NaN,
+        () => Infinity,
+        () => 2 ** 53 + 2,
+        () => '',
+        () => 'x'.repeat(Math.floor(rand() * 3000)),
+        () => pick(['16:9', '1:1', '2:1', 'jpg', 'png', 'gif', 'https://example.com/a.png', 'ftp://x', '../', 'CON', '<b>', 'a'.repeat(64), 'a'.repeat(65)]),
+        () => `${THUMBNAIL_DATA_URL_PREFIX}${'QUJD'.repeat(Math.floor(rand() * 10))}`,
+        () => [],
+        () => ({}),
+      ])();
+    const randomOptions = (): unknown => {
+      const o: Record<string, unknown> = { ...goodOptions };
+      const fields = ['prompt', 'aspectRatio', 'outputFormat', 'outputQuality', 'raw', 'seed', 'imagePrompt', 'imagePromptStrength', 'webhookUrl', 'x'];
+      const changes = Math.floor(rand() * 3);
+      for (let i = 0; i < changes; i++) {
+        const f = pick(fields);
+        if (rand() < 0.2) delete o[f];
+        else o[f] = scalars();
+      }
+      return rand() < 0.05 ? scalars() : o;
+    };
+    const randomParams = (method: string): unknown => {
+      if (rand() < 0.1) return scalars();
+      const shape = SHAPES[method as CommandMethod] ?? { entryId: 'id' };
+      const p: Record<string, unknown> = {};
+      for (const [key, kind] of Object.entries(shape)) {
+        if (rand() < 0.1) continue;
+        p[key] = kind === 'options' ? randomOptions() : rand() < 0.7 ? (kind === 'id' ? 'abc-123' : 'QUJD') : scalars();
+        if (key === 'dataUrl' && rand() < 0.7) p[key] = `${THUMBNAIL_DATA_URL_PREFIX}${'QUJD'.repeat(8)}`;
+      }
+      if (rand() < 0.1) p[pick(['extra', '__proto__', 'constructor'])] = scalars();
+      return p;
+    };
+    let accepted = 0;
+    let refused = 0;
+    for (let i = 0; i < 2000; i++) {
+      const method = pick(methods);
+      const msg: Record<string, unknown> = { id: rand() < 0.9 ? `m${i}` : scalars(), method, params: randomParams(method) };
+      if (rand() < 0.05) delete msg[pick(['id', 'method', 'params'])];
+      if (rand() < 0.05) msg.extra = scalars();
+      const raw = rand() < 0.03 ? scalars() : msg;
+      const result = parseWebviewMessage(raw);
+      if (result.ok) {
+        assertDeclaredShape(result.msg);
+        // Round-trips: what the parser returns it accepts again, unchanged.
+        assert.deepStrictEqual(parseWebviewMessage(result.msg), result);
+        accepted++;
+      } else {
+        assert.strictEqual(typeof result.reason, 'string');
+        assert.ok(result.reason.length < 400);
+        refused++;
+      }
+    }
+    assert.ok(accepted > 200 && refused > 200, `accepted ${accepted}, refused ${refused}`);
+  });
+
+  it('recognises extension notifications', () => {
+    assert.ok(isExtensionMessage({ method: 'gallery/didComplete', params: { requestId: '1', ok: true } }));
+    assert.ok(!isExtensionMessage({ method: 'gallery/other', params: {} }));
+    assert.ok(!isExtensionMessage({ method: 'gallery/init' }));
+    assert.ok(!isExtensionMessage(null));
+  });
+});
