@@ -103,6 +103,8 @@ export interface NotificationParamsMap {
     strings: GalleryStrings;
     defaults: PromptDefaults;
     totalCredits: number;
+    /** VS Code's display language (`vscode.env.language`), for dates and numbers. */
+    locale: string;
   };
   /** Incremental change: entries added or updated, ids removed. */
   'gallery/entriesChanged': { upserts: EntryView[]; removals: string[]; totalCredits: number };
