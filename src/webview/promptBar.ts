@@ -1,0 +1,236 @@
+// The prompt bar: prompt, options and Generate. Checked with the same rules as the extension
+// (validatePromptOptions) so errors show here before anything is sent.
+import {
+  GenerateCommand,
+  validatePromptOptions,
+  type PromptDefaults,
+  type PromptOptions,
+} from '../protocol/messages';
+import { ASPECT_RATIOS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
+import { h, icon } from './dom';
+import { t, type GalleryStringKey } from './strings';
+import { send, type Draft } from './vscodeApi';
+
+const FORMAT_LABELS: Record<string, string> = { jpg: 'JPEG', png: 'PNG', webp: 'WebP' };
+
+export class PromptBar {
+  readonly element: HTMLFormElement;
+  private readonly prompt: HTMLTextAreaElement;
+  private readonly counter: HTMLSpanElement;
+  private readonly aspectRatio: HTMLSelectElement;
+  private readonly format: HTMLSelectElement;
+  private readonly quality: HTMLInputElement;
+  private readonly raw: HTMLInputElement;
+  private readonly seed: HTMLInputElement;
+  private readonly reference: HTMLInputElement;
+  private readonly strength: HTMLInputElement;
+  private readonly error: HTMLDivElement;
+  private readonly generate: HTMLButtonElement;
+  private readonly generateLabel: HTMLSpanElement;
+  private pendingRequest: string | undefined;
+
+  constructor(private readonly onDraftChange: (draft: Draft) => void) {
+    this.prompt = h('textarea', {
+      id: 'prompt',
+      rows: 3,
+      maxlength: PROMPT_MAX_LENGTH * 2,
+      placeholder: t('promptPlaceholder'),
+      'aria-describedby': 'prompt-counter prompt-error',
+    });
+    this.counter = h('span', { id: 'prompt-counter', class: 'counter', 'aria-live': 'polite' });
+    this.aspectRatio = h('select', { id: 'opt-aspect' });
+    for (const ratio of ASPECT_RATIOS) {
+      const size = ULTRA_SIZES[ratio];
+      this.aspectRatio.append(h('option', { value: ratio, text: `${ratio} — ${size.width} × ${size.height}` }));
+    }
+    this.format = h('select', { id: 'opt-format' });
+    for (const format of OUTPUT_FORMATS) this.format.append(h('option', { value: format, text: FORMAT_LABELS[format] ?? format }));
+    this.quality = h('input', { id: 'opt-quality', type: 'number', min: 0, max: 100, step: 1, inputmode: 'numeric' });
+    this.raw = h('input', { id: 'opt-raw', type: 'checkbox' });
+    this.seed = h('input', { id: 'opt-seed', type: 'text', inputmode: 'numeric', placeholder: t('seedPlaceholder'), autocomplete: 'off' });
+    this.reference = h('input', { id: 'opt-reference', type: 'url', placeholder: 'https://…', autocomplete: 'off', spellcheck: 'false' });
+    this.strength = h('input', { id: 'opt-strength', type: 'number', min: 0, max: 1, step: 0.05 });
+    this.error = h('div', { id: 'prompt-error', class: 'error', role: 'alert' });
+    this.generateLabel = h('span', { text: t('generate') });
+    this.generate = h('button', { type: 'submit', class: 'button primary', 'data-action': 'generate' }, icon('sparkle'), this.generateLabel);
+
+    const field = (label: GalleryStringKey, control: HTMLElement, cls = 'field') =>
+      h('label', { class: cls, for: control.id }, h('span', { class: 'label', text: t(label) }), control);
+
+    this.element = h(
+      'form',
+      { class: 'prompt-bar', novalidate: true, 'aria-label': t('promptLabel') },
+      h('div', { class: 'prompt-row' },
+        h('label', { class: 'visually-hidden', for: 'prompt', text: t('promptLabel') }),
+        this.prompt,
+      ),
+      h('div', { class: 'options' },
+        field('aspectRatio', this.aspectRatio),
+        field('format', this.format),
+        field('quality', this.quality, 'field narrow'),
+        h('label', { class: 'field checkbox', for: 'opt-raw' }, this.raw, h('span', { class: 'label', text: t('raw') })),
+        field('seed', this.seed, 'field narrow'),
+        field('referenceUrl', this.reference, 'field wide'),
+        field('strength', this.strength, 'field narrow'),
+      ),
+      h('div', { class: 'actions-row' }, this.error, this.counter, this.generate),
+    );
+
+    this.element.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+    this.prompt.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        this.submit();
+      }
+    });
+    this.element.addEventListener('input', () => this.changed());
+    this.element.addEventListener('change', () => this.changed());
+    this.updateCounter();
+  }
+
+  /** Settings defaults (not the prompt or the reference URL). */
+  applyDefaults(defaults: PromptDefaults): void {
+    this.aspectRatio.value = defaults.aspectRatio;
+    this.format.value = defaults.outputFormat;
+    this.quality.value = String(defaults.outputQuality);
+    this.raw.checked = defaults.raw;
+    this.seed.value = defaults.seed !== undefined ? String(defaults.seed) : '';
+    this.strength.value = String(defaults.imagePromptStrength ?? 0.5);
+    this.syncDisabled();
+  }
+
+  applyDraft(draft: Draft): void {
+    const set = (input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: unknown) => {
+      if (typeof value === 'string') input.value = value;
+    };
+    set(this.prompt, draft.prompt);
+    if ([...this.aspectRatio.options].some((o) => o.value === draft.aspectRatio)) set(this.aspectRatio, draft.aspectRatio);
+    if ([...this.format.options].some((o) => o.value === draft.outputFormat)) set(this.format, draft.outputFormat);
+    set(this.quality, draft.outputQuality);
+    if (typeof draft.raw === 'boolean') this.raw.checked = draft.raw;
+    set(this.seed, draft.seed);
+    set(this.reference, draft.imagePrompt);
+    set(this.strength, draft.imagePromptStrength);
+    this.syncDisabled();
+    this.updateCounter();
+  }
+
+  /** Fills the bar from an entry or the extension ("Edit prompt and retry", "Use as reference"). */
+  fill(options: Partial<PromptOptions>, focus = true): void {
+    if (typeof options.prompt === 'string') this.prompt.value = options.prompt;
+    if (options.aspectRatio) this.aspectRatio.value = options.aspectRatio;
+    if (options.outputFormat) this.format.value = options.outputFormat;
+    if (typeof options.outputQuality === 'number') this.quality.value = String(options.outputQuality);
+    if (typeof options.raw === 'boolean') this.raw.checked = options.raw;
+    if ('seed' in options) this.seed.value = options.seed !== undefined ? String(options.seed) : '';
+    if ('imagePrompt' in options) this.reference.value = options.imagePrompt ?? '';
+    if (typeof options.imagePromptStrength === 'number') this.strength.value = String(options.imagePromptStrength);
+    this.changed();
+    if (focus) {
+      this.element.scrollIntoView({ block: 'start' });
+      this.prompt.focus();
+      this.prompt.setSelectionRange(this.prompt.value.length, this.prompt.value.length);
+    }
+  }
+
+  draft(): Draft {
+    return {
+      prompt: this.prompt.value,
+      aspectRatio: this.aspectRatio.value,
+      outputFormat: this.format.value,
+      outputQuality: this.quality.value,
+      raw: this.raw.checked,
+      seed: this.seed.value,
+      imagePrompt: this.reference.value,
+      imagePromptStrength: this.strength.value,
+    };
+  }
+
+  /** The extension answered a command; true when it was our Generate. */
+  completed(requestId: string, ok: boolean, error?: string): boolean {
+    if (requestId !== this.pendingRequest) return false;
+    this.pendingRequest = undefined;
+    this.generate.disabled = false;
+    this.generateLabel.textContent = t('generate');
+    if (!ok && error) this.showError(error);
+    return true;
+  }
+
+  private submit(): void {
+    if (this.pendingRequest) return;
+    const raw: Record<string, unknown> = {
+      prompt: this.prompt.value,
+      aspectRatio: this.aspectRatio.value,
+      outputFormat: this.format.value,
+      outputQuality: Number(this.quality.value),
+      raw: this.raw.checked,
+    };
+    const seed = this.seed.value.trim();
+    if (seed) raw.seed = /^-?\d+$/.test(seed) ? Number(seed) : NaN;
+    const reference = this.reference.value.trim();
+    if (reference) {
+      raw.imagePrompt = reference;
+      raw.imagePromptStrength = Number(this.strength.value);
+    }
+    const result = validatePromptOptions(raw);
+    if (!result.ok) {
+      this.showError(this.describe(result.field), result.field);
+      return;
+    }
+    this.showError('');
+    this.pendingRequest = send(GenerateCommand, { options: result.value });
+    this.generate.disabled = true;
+    this.generateLabel.textContent = t('submitting');
+  }
+
+  private describe(field: string): string {
+    switch (field) {
+      case 'prompt':
+        return this.prompt.value.trim()
+          ? t('errorPromptTooLong', { length: this.prompt.value.trim().length, max: PROMPT_MAX_LENGTH })
+          : t('errorPromptEmpty');
+      case 'seed':
+        return t('errorSeed');
+      case 'outputQuality':
+        return t('errorQuality');
+      case 'imagePrompt':
+        return t('errorReference');
+      case 'imagePromptStrength':
+        return t('errorStrength');
+      default:
+        return field;
+    }
+  }
+
+  private showError(message: string, field?: string): void {
+    this.error.textContent = message;
+    for (const input of [this.prompt, this.quality, this.seed, this.reference, this.strength]) input.removeAttribute('aria-invalid');
+    const target = { prompt: this.prompt, outputQuality: this.quality, seed: this.seed, imagePrompt: this.reference, imagePromptStrength: this.strength }[
+      field ?? ''
+    ];
+    if (target) {
+      target.setAttribute('aria-invalid', 'true');
+      target.focus();
+    }
+  }
+
+  private changed(): void {
+    this.updateCounter();
+    this.syncDisabled();
+    this.onDraftChange(this.draft());
+  }
+
+  private syncDisabled(): void {
+    this.quality.disabled = this.format.value === 'png';
+    this.strength.disabled = !this.reference.value.trim();
+  }
+
+  private updateCounter(): void {
+    const length = this.prompt.value.trim().length;
+    this.counter.textContent = t('promptCounter', { length, max: PROMPT_MAX_LENGTH });
+    this.counter.classList.toggle('over', length > PROMPT_MAX_LENGTH);
+  }
+}

@@ -1,0 +1,78 @@
+// The webview's side of the bridge: the VS Code API handle, typed commands out, and the state kept
+// across reloads with setState (the panel does not retain its context when hidden).
+import { commandMessage, type CommandMethod, type CommandParamsMap, type IpcCommandType } from '../protocol/messages';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const api = acquireVsCodeApi();
+let nextId = 1;
+
+/** Sends a command; returns its message id (answered by a didComplete notification). */
+export function send<M extends CommandMethod>(type: IpcCommandType<M>, params: CommandParamsMap[M]): string {
+  const id = `w${nextId++}`;
+  api.postMessage(commandMessage(type, id, params));
+  return id;
+}
+
+export type StateFilter = 'all' | 'completed' | 'running' | 'failed';
+
+export interface Draft {
+  prompt: string;
+  aspectRatio: string;
+  outputFormat: string;
+  outputQuality: string;
+  raw: boolean;
+  seed: string;
+  imagePrompt: string;
+  imagePromptStrength: string;
+}
+
+export interface PersistedState {
+  search: string;
+  filter: StateFilter;
+  /** The card at the top of the view and its offset from the top, to restore the scroll position. */
+  anchorId?: string;
+  anchorOffset?: number;
+  scrollY: number;
+  draft?: Draft;
+}
+
+const FILTERS: readonly StateFilter[] = ['all', 'completed', 'running', 'failed'];
+
+export function loadState(): PersistedState {
+  const raw = api.getState() as Partial<PersistedState> | undefined;
+  const state: PersistedState = { search: '', filter: 'all', scrollY: 0 };
+  if (!raw || typeof raw !== 'object') return state;
+  if (typeof raw.search === 'string') state.search = raw.search.slice(0, 500);
+  if (FILTERS.includes(raw.filter as StateFilter)) state.filter = raw.filter as StateFilter;
+  if (typeof raw.anchorId === 'string') state.anchorId = raw.anchorId;
+  if (typeof raw.anchorOffset === 'number' && Number.isFinite(raw.anchorOffset)) state.anchorOffset = raw.anchorOffset;
+  if (typeof raw.scrollY === 'number' && Number.isFinite(raw.scrollY)) state.scrollY = raw.scrollY;
+  if (raw.draft && typeof raw.draft === 'object') state.draft = raw.draft;
+  return state;
+}
+
+let pending: PersistedState | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** Coalesces state writes (scrolling calls this often). */
+export function saveState(state: PersistedState): void {
+  pending = state;
+  timer ??= setTimeout(() => {
+    timer = undefined;
+    if (pending) api.setState(pending);
+  }, 150);
+}
+
+export function saveStateNow(state: PersistedState): void {
+  pending = state;
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  api.setState(state);
+}
