@@ -77,6 +77,19 @@ export class GalleryStore {
     return this.put({ ...current, ...patch });
   }
 
+  /**
+   * Changes an entry in memory and tells listeners, without writing the index: for values that are
+   * cheap to lose in a crash (progress), so polling does not rewrite the file every second.
+   */
+  updateTransient(id: string, patch: Partial<GalleryEntry>): GalleryEntry | undefined {
+    const current = this.entries.get(id);
+    if (!current) return undefined;
+    const entry = { ...current, ...patch };
+    this.entries.set(id, entry);
+    this.emit({ kind: 'upsert', entry });
+    return entry;
+  }
+
   /** Removes the entry and its stored files. */
   async remove(id: string): Promise<void> {
     const entry = this.entries.get(id);

@@ -1,0 +1,65 @@
+// Streams a result image to disk (never holding the whole file in memory), then proves it is a
+// complete image before it takes its final name. A bad download leaves nothing behind.
+import { createWriteStream, promises as fs } from 'fs';
+import * as path from 'path';
+import { Transform } from 'stream';
+import { pipeline } from 'stream/promises';
+import type { ApiframeApi } from '../api/client';
+import { ApiError } from '../api/errors';
+import { ImageInfo, hasImageTrailer, sniffImage } from './imageInfo';
+
+export interface StoredImage extends ImageInfo {
+  fileName: string;
+  byteSize: number;
+}
+
+const HEAD_BYTES = 256 * 1024;
+const TAIL_BYTES = 16;
+
+/** Keeps the first and last bytes of a stream as it passes through, and counts it. */
+class Sampler extends Transform {
+  head = Buffer.alloc(0);
+  tail = Buffer.alloc(0);
+  length = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    if (this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
+    this.tail = Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
+    this.length += chunk.length;
+    this.push(chunk);
+    callback();
+  }
+}
+
+export async function downloadImage(
+  api: ApiframeApi,
+  url: string,
+  directory: string,
+  baseName: string,
+  signal?: AbortSignal,
+): Promise<StoredImage> {
+  const response = await api.fetchImage(url, { signal });
+  const temp = path.join(directory, `${baseName}.${process.pid}.${Date.now()}.part`);
+  const sampler = new Sampler();
+  try {
+    try {
+      await pipeline(response.body, sampler, createWriteStream(temp), { signal });
+    } catch (error) {
+      if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
+      throw new ApiError('network', 'The image download was interrupted. Retrying.');
+    }
+    if (response.contentLength !== undefined && sampler.length !== response.contentLength) {
+      throw new ApiError('network', `The image download was incomplete (${sampler.length} of ${response.contentLength} bytes). Retrying.`);
+    }
+    const info = sniffImage(sampler.head);
+    const riffLength = info?.format === 'webp' ? sampler.head.readUInt32LE(4) : undefined;
+    if (!info || !hasImageTrailer(info.format, sampler.tail, sampler.length, riffLength)) {
+      throw new ApiError('server', 'The server sent something that is not a complete image. Retrying.');
+    }
+    const fileName = `${baseName}.${info.format}`;
+    await fs.rename(temp, path.join(directory, fileName));
+    return { ...info, fileName, byteSize: sampler.length };
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
