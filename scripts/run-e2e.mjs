@@ -1,0 +1,168 @@
+// End-to-end scenarios in a real VS Code: packages the .vsix, installs it into code-server, starts the
+// Apiframe simulator and, per scenario, a fresh code-server + workspace copy + browser context, then runs
+// every scenario exported by out/test/e2e/*.e2e.js (sources: test/e2e/*.e2e.ts, type Scenario in context.ts).
+//
+// CLI:     node scripts/run-e2e.mjs [--no-build] [--vsix <file>] [--grep <text>] [--summary <file.json>]
+//          (FLUX_VSIX=<file> also reuses an already packaged .vsix)
+// Library: const { passed, failed } = await runE2E({ build: true });
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ensureVsCode } from './setup-vscode.mjs';
+import * as h from './vscode-harness.mjs';
+
+const { ROOT, OUTPUT_DIR } = h;
+const require = createRequire(import.meta.url);
+const log = (msg) => console.log(`[e2e] ${msg}`);
+const E2E_OUT = path.join(ROOT, 'out', 'test', 'e2e');
+const API_KEY = 'afk_test_key';
+
+/** Packages the extension into dir/flux-studio.vsix with vsce; returns the path. */
+export function packageVsix(dir) {
+  const out = path.join(dir, 'flux-studio.vsix');
+  try {
+    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+  } catch (e) {
+    throw new Error(`vsce package failed:\n${(e.stdout || '') + (e.stderr || '') || e.message}`);
+  }
+  return out;
+}
+
+/** Loads scenarios from out/test/e2e/*.e2e.js (exports `scenario`, `scenarios` or default). */
+export function loadScenarios(grep) {
+  if (!existsSync(E2E_OUT)) throw new Error(`${E2E_OUT} not found (did tsc run?)`);
+  const files = readdirSync(E2E_OUT).filter((f) => f.endsWith('.e2e.js')).sort();
+  const all = [];
+  for (const f of files) {
+    const mod = require(path.join(E2E_OUT, f));
+    const list = mod.scenarios ?? (mod.scenario ? [mod.scenario] : mod.default ? [].concat(mod.default) : []);
+    for (const s of list) {
+      if (!s || typeof s.name !== 'string' || typeof s.run !== 'function') throw new Error(`${f}: a scenario needs {name, run(ctx)}`);
+      all.push({ ...s, file: f });
+    }
+  }
+  return grep ? all.filter((s) => s.name.includes(grep) || s.file.includes(grep)) : all;
+}
+
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+
+function withTimeout(promise, ms, what) {
+  let t;
+  return Promise.race([promise, new Promise((_, rej) => (t = setTimeout(() => rej(new Error(`${what} timed out after ${ms / 1000} s`)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
+}
+
+/**
+ * @param {{build?: boolean, vsix?: string, grep?: string}} [o]
+ * @returns {Promise<{passed: number, failed: number, failures: {title: string, error: string}[], scenarios: {name: string, state: string, durationMs: number}[]}>}
+ */
+export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep } = {}) {
+  const outputDir = path.join(OUTPUT_DIR, 'e2e');
+  try {
+    if (build) {
+      log('building: node esbuild.js && npx tsc -p .');
+      execSync('node esbuild.js', { cwd: ROOT, stdio: 'inherit' });
+      execSync('npx tsc -p .', { cwd: ROOT, stdio: 'inherit' });
+    }
+    const scenarios = loadScenarios(grep);
+    if (scenarios.length === 0) throw new Error(`no e2e scenarios found in ${E2E_OUT}${grep ? ` matching "${grep}"` : ''}`);
+    const vscode = await ensureVsCode({ quiet: true });
+
+    const tmp = h.makeTempDir('flux-e2e-');
+    if (!vsix) {
+      log('packaging: npx vsce package --no-dependencies');
+      vsix = packageVsix(tmp);
+    }
+    const extensionsDir = path.join(tmp, 'extensions');
+    await h.installVsix(vscode, vsix, extensionsDir);
+    const installed = readdirSync(extensionsDir).find((d) => d.startsWith('flux-studio.flux-studio-'));
+    if (!installed) throw new Error(`the .vsix did not install into ${extensionsDir}`);
+    const extensionPath = path.join(extensionsDir, installed);
+    log(`installed ${path.basename(vsix)} into code-server ${vscode.codeServerVersion} (VS Code ${vscode.vscodeVersion})`);
+
+    const simulator = await h.startSimulator({ timeScale: 0.02 });
+    log(`simulator at ${simulator.url}`);
+    const { browser } = await h.launchBrowser({ chromium: vscode.chromium });
+
+    const results = { passed: 0, failed: 0, failures: [], scenarios: [] };
+    for (const s of scenarios) {
+      const t = Date.now();
+      const name = s.name;
+      let page;
+      let server;
+      try {
+        await simulator.reset?.();
+        const workspace = h.copyWorkspace();
+        server = await h.startCodeServer({
+          vscode,
+          workspace,
+          extensionsDir,
+          settings: { 'fluxStudio.apiBaseUrl': simulator.url, ...(s.settings ?? {}) },
+          logFile: path.join(outputDir, `${slug(name)}.server.log`),
+        });
+        const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+        page = await context.newPage();
+        await h.openWorkbench(page, server.workbenchUrl);
+        log(`  workbench ready after ${((Date.now() - t) / 1000).toFixed(1)} s`);
+        const ctx = {
+          page,
+          workspace,
+          workbenchUrl: server.workbenchUrl,
+          extensionPath,
+          simulator,
+          apiKey: API_KEY,
+          outputDir,
+          log: (m) => console.log(`    +${((Date.now() - t) / 1000).toFixed(1)}s ${m}`),
+          screenshot: (n) => h.screenshot(page, path.join('e2e', n)),
+          runCommand: (title, o) => h.runCommand(page, title, o),
+          readNotifications: (o) => h.readNotifications(page, o),
+          explorerItems: () => h.explorerItems(page),
+          openFile: (f) => h.openFileFromExplorer(page, f),
+          selectLineWithText: (text) => h.selectLineWithText(page, text),
+          rightClickSelection: (text, label) => h.rightClickSelection(page, text, label),
+          webview: () => h.webviewFrame(page),
+          retry: (fn, o) => h.retry(fn, o),
+          sleep: h.sleep,
+        };
+        log(`▶ ${name}`);
+        await withTimeout(s.run(ctx), s.timeoutMs ?? 120_000, `scenario "${name}"`);
+        results.passed++;
+        results.scenarios.push({ name, state: 'passed', durationMs: Date.now() - t });
+        log(`  ✓ ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        results.failed++;
+        const error = e?.stack || String(e);
+        results.failures.push({ title: name, error });
+        results.scenarios.push({ name, state: 'failed', durationMs: Date.now() - t });
+        let shot = '';
+        if (page) shot = await h.screenshot(page, path.join('e2e', `${slug(name)}-FAILED`)).catch(() => '');
+        log(`  ✗ ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)\n    ${error.split('\n').join('\n    ')}${shot ? `\n    screenshot: ${shot}` : ''}`);
+      } finally {
+        await page?.context().close().catch(() => {});
+        await server?.stop();
+      }
+    }
+    h.writeOutputJson('e2e/results.json', results);
+    return results;
+  } finally {
+    await h.cleanupAll();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const argv = process.argv.slice(2);
+  const opt = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const summary = opt('--summary');
+  const t = Date.now();
+  runE2E({ build: !argv.includes('--no-build'), vsix: opt('--vsix') ?? process.env.FLUX_VSIX, grep: opt('--grep') })
+    .catch((e) => ({ passed: 0, failed: 1, failures: [{ title: 'e2e runner', error: e?.stack || String(e) }], error: String(e?.message || e) }))
+    .then((r) => {
+      if (r.error) console.error(`[e2e] FAILED to run: ${r.error}`);
+      console.log(`[e2e] ${r.passed} passed, ${r.failed} failed (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      if (summary) writeFileSync(summary, JSON.stringify(r, null, 2));
+      process.exit(r.failed > 0 ? 1 : 0);
+    });
+}

@@ -1,0 +1,489 @@
+// Shared helpers for driving a real VS Code (code-server / VS Code server) with Playwright.
+// See /work/shared/real-vscode.md for the why of each step. Used by run-integration.mjs and run-e2e.mjs.
+//
+// Everything started here is registered for cleanup: servers run in their own process group
+// (spawn `detached` = setsid) and the whole group is killed on normal exit, SIGINT/SIGTERM and crashes.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { cpSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OUTPUT_DIR = path.join(ROOT, 'test-output');
+
+export const BASE_SETTINGS = Object.freeze({
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+});
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Cleanup registry
+// ---------------------------------------------------------------------------------------------
+const groups = new Set(); // pids of detached process groups still alive
+const asyncCleanups = new Set(); // async cleanups (browsers, simulators, temp dirs)
+let handlersInstalled = false;
+
+function killGroupSync(pid, signal = 'SIGKILL') {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+function installHandlers() {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', () => {
+    for (const pid of groups) killGroupSync(pid);
+  });
+  const onSignal = (sig) => {
+    console.error(`\n[harness] ${sig}: stopping servers …`);
+    cleanupAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.on('uncaughtException', (err) => {
+    console.error('[harness] uncaught exception:', err);
+    for (const pid of groups) killGroupSync(pid);
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => {
+    console.error('[harness] unhandled rejection:', err);
+    for (const pid of groups) killGroupSync(pid);
+    process.exit(1);
+  });
+}
+
+/** Registers an async cleanup run by cleanupAll() (and on SIGINT/SIGTERM). Returns an unregister function. */
+export function onCleanup(fn) {
+  installHandlers();
+  asyncCleanups.add(fn);
+  return () => asyncCleanups.delete(fn);
+}
+
+/** Runs all registered cleanups (newest first) and kills every remaining server process group. */
+export async function cleanupAll() {
+  for (const fn of [...asyncCleanups].reverse()) {
+    asyncCleanups.delete(fn);
+    try {
+      await fn();
+    } catch (e) {
+      console.error('[harness] cleanup failed:', e?.message || e);
+    }
+  }
+  for (const pid of groups) killGroupSync(pid);
+  groups.clear();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports, processes, HTTP
+// ---------------------------------------------------------------------------------------------
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh temp directory, removed by cleanupAll() unless keep is true. */
+export function makeTempDir(prefix = 'flux-studio-', { keep = false } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  if (!keep && !process.env.FLUX_KEEP_TMP) onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Starts a long-running process in its own process group (like `setsid`). Output goes to logFile
+ * (and is kept in memory: `output()`); `stop()` kills the whole group (SIGTERM, then SIGKILL after 3 s).
+ * @param {{name: string, command: string, args: string[], cwd?: string, env?: NodeJS.ProcessEnv, logFile?: string}} o
+ * @returns {{pid: number, child: import('node:child_process').ChildProcess, output: () => string, exited: Promise<number|null>, stop: () => Promise<void>}}
+ */
+export function startProcess({ name, command, args, cwd = ROOT, env = process.env, logFile }) {
+  installHandlers();
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (!pid) throw new Error(`${name}: could not start ${command}`);
+  groups.add(pid);
+  let buf = '';
+  const file = logFile ? (mkdirSync(path.dirname(logFile), { recursive: true }), createWriteStream(logFile)) : undefined;
+  const onData = (d) => {
+    const s = d.toString();
+    buf += s;
+    if (buf.length > 2_000_000) buf = buf.slice(-1_000_000);
+    file?.write(s);
+    if (process.env.FLUX_HARNESS_VERBOSE) process.stderr.write(`[${name}] ${s}`);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  let exitCode;
+  const exited = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exitCode = code ?? signal;
+      resolve(code);
+    }),
+  );
+  const stop = async () => {
+    if (!groups.has(pid)) return;
+    killGroupSync(pid, 'SIGTERM');
+    const t = setTimeout(() => killGroupSync(pid, 'SIGKILL'), 3000);
+    await Promise.race([exited, sleep(3500)]);
+    clearTimeout(t);
+    killGroupSync(pid, 'SIGKILL'); // helpers that ignored SIGTERM (extension hosts, pty hosts)
+    groups.delete(pid);
+    file?.end();
+  };
+  onCleanup(stop);
+  return { pid, child, output: () => buf, exited, stop, get exitCode() { return exitCode; } };
+}
+
+/** Polls url until it answers with a status < 500 (or `ok(status)`); fails early if `proc` exits. */
+export async function waitForHttp(url, { timeoutMs = 60_000, proc, ok = (s) => s < 500 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== undefined) throw new Error(`server exited (${proc.exitCode}) before ${url} answered:\n${proc.output().slice(-3000)}`);
+    try {
+      const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(5000) });
+      if (ok(res.status)) return res.status;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = e?.cause?.code || e?.message || String(e);
+    }
+    await sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${url} (${last})${proc ? `\n${proc.output().slice(-3000)}` : ''}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// VS Code data folders, workspaces
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Fresh user-data-dir with `User/settings.json` = BASE_SETTINGS + settings. Returns the dir.
+ * @param {Record<string, unknown>} [settings]
+ * @param {{dir?: string}} [o]
+ */
+export function makeUserDataDir(settings = {}, { dir } = {}) {
+  const d = dir ?? makeTempDir('flux-udd-');
+  const user = path.join(d, 'User');
+  mkdirSync(user, { recursive: true });
+  writeFileSync(path.join(user, 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
+  return d;
+}
+
+/** Copies a fixture folder (default test/fixtures/workspace) to a fresh temp dir and returns its path. */
+export function copyWorkspace(from = path.join(ROOT, 'test', 'fixtures', 'workspace')) {
+  const dir = path.join(makeTempDir('flux-ws-'), 'workspace');
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Installs a .vsix into extensionsDir with code-server's CLI.
+ * @param {{codeServerBin: string}} vscode  result of ensureVsCode()
+ */
+export async function installVsix(vscode, vsix, extensionsDir) {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [vscode.codeServerBin, '--config', '/dev/null', '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+      { timeout: 120_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`install-extension failed: ${err.message}\n${stdout}${stderr}`)) : resolve(stdout + stderr)),
+    ),
+  );
+}
+
+/**
+ * Starts code-server (the UI-test server: notifications visible, no smoke-test driver).
+ * @param {{vscode: {codeServerBin: string}, workspace: string, settings?: Record<string, unknown>,
+ *          extensionsDir?: string, userDataDir?: string, env?: NodeJS.ProcessEnv, logFile?: string}} o
+ * @returns {Promise<{url: string, workbenchUrl: string, port: number, userDataDir: string, extensionsDir: string,
+ *                    proc: ReturnType<typeof startProcess>, stop: () => Promise<void>}>}
+ */
+export async function startCodeServer({ vscode, workspace, settings = {}, extensionsDir, userDataDir, env, logFile }) {
+  const port = await freePort();
+  const udd = userDataDir ?? makeUserDataDir(settings);
+  const ext = extensionsDir ?? makeTempDir('flux-ext-');
+  const proc = startProcess({
+    name: 'code-server',
+    command: process.execPath,
+    args: [
+      vscode.codeServerBin,
+      '--config', '/dev/null',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir', udd,
+      '--extensions-dir', ext,
+      workspace,
+    ],
+    env: { ...process.env, ...env },
+    logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/healthz`, { proc, ok: (s) => s === 200 });
+  return { url, workbenchUrl: `${url}/?folder=${encodeURIComponent(workspace)}`, port, userDataDir: udd, extensionsDir: ext, proc, stop: proc.stop };
+}
+
+/**
+ * Starts the plain VS Code server bundled in code-server with the smoke-test driver, for in-host
+ * extension tests. Open `payloadUrl(...)` in a page to run the suite.
+ * @param {{vscode: {serverMain: string}, env?: NodeJS.ProcessEnv, logFile?: string}} o
+ */
+export async function startTestServer({ vscode, env, logFile }) {
+  const port = await freePort();
+  const data = makeTempDir('flux-srv-');
+  const proc = startProcess({
+    name: 'vscode-server',
+    command: process.execPath,
+    args: [
+      vscode.serverMain,
+      '--host', '127.0.0.1',
+      '--port', String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--disable-telemetry',
+      '--disable-workspace-trust',
+      '--enable-smoke-test-driver',
+      '--server-data-dir', path.join(data, 'server'),
+      '--user-data-dir', path.join(data, 'user'),
+      '--extensions-dir', path.join(data, 'extensions'),
+    ],
+    env: { ...process.env, ...env },
+    logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/`, { proc });
+  /** URL that opens `folder` and runs the tests at extensionTestsPath (absolute path of index.js). */
+  const payloadUrl = ({ folder, extensionDevelopmentPath = ROOT, extensionTestsPath }) => {
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
+      ['extensionTestsPath', remote(extensionTestsPath)],
+      ['skipWelcome', 'true'],
+    ];
+    return `${url}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  };
+  return { url, port, dataDir: data, proc, payloadUrl, stop: proc.stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Launches Debian's Chromium through playwright-core. Returns {browser, context, page}; closed by cleanupAll().
+ * @param {{chromium: string, viewport?: {width: number, height: number}, onConsole?: (msg: import('playwright-core').ConsoleMessage) => void}} o
+ */
+export async function launchBrowser({ chromium: executablePath, viewport = { width: 1400, height: 900 }, onConsole } = {}) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  onCleanup(() => browser.close().catch(() => {}));
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  if (onConsole) page.on('console', onConsole);
+  return { browser, context, page };
+}
+
+/** Navigates to the workbench and waits until it rendered and the explorer (if a folder is open) is there. */
+export async function openWorkbench(page, workbenchUrl, { timeoutMs = 60_000 } = {}) {
+  await page.goto(workbenchUrl, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
+  await page.waitForSelector('.monaco-workbench', { timeout: timeoutMs });
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: timeoutMs }).catch(() => {});
+}
+
+/** Retries `fn` until it returns a truthy value (or stops throwing) or the timeout elapses. */
+export async function retry(fn, { timeoutMs = 20_000, intervalMs = 500, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      lastErr = e;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${lastErr.message}` : ''}`);
+}
+
+/** Labels of the explorer rows currently visible. */
+export async function explorerItems(page) {
+  return page.locator('.explorer-folders-view .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') || r.textContent || ''));
+}
+
+/** Opens a file by clicking its row in the explorer (Ctrl+P does not reach the workbench headless). */
+export async function openFileFromExplorer(page, fileName, { timeoutMs = 20_000 } = {}) {
+  const esc = fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${esc}\\s*$`) }).first();
+  await row.waitFor({ timeout: timeoutMs });
+  await row.click();
+  await page.locator(`.tab[data-resource-name="${fileName}"], .tabs-container .tab:has-text("${fileName}")`).first().waitFor({ timeout: timeoutMs });
+  await page.locator('.editor-instance .monaco-editor').first().waitFor({ timeout: timeoutMs });
+}
+
+async function closeQuickInput(page) {
+  if (await page.locator('.quick-input-widget:visible').count()) await page.keyboard.press('Escape');
+}
+
+/**
+ * Runs a command from the F1 palette by its full title (e.g. "Flux: Open Gallery"). Retries opening the
+ * palette until the entry exists (contributions appear a few seconds after the workbench renders).
+ * Returns the label of the entry that was run.
+ */
+export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
+  const want = title.toLowerCase();
+  return retry(
+    async () => {
+      await closeQuickInput(page);
+      await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${title}`);
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const label = await retry(
+        async () => {
+          const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()));
+          return labels.find((l) => l.toLowerCase().startsWith(want));
+        },
+        { timeoutMs: 3000, intervalMs: 200, what: `palette entry "${title}"` },
+      ).catch(() => undefined);
+      if (!label) {
+        await page.keyboard.press('Escape');
+        return undefined;
+      }
+      const row = rows.filter({ hasText: title }).first();
+      await row.click();
+      return label;
+    },
+    { timeoutMs, intervalMs: 1000, what: `command "${title}" in the F1 palette` },
+  );
+}
+
+/**
+ * Texts of all notifications, read through "Notifications: Show Notifications" (toasts are not
+ * reliably shown headless). Closes the notification center again unless keepOpen.
+ */
+export async function readNotifications(page, { keepOpen = false } = {}) {
+  await runCommand(page, 'Notifications: Show Notifications');
+  const center = page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: 10_000 });
+  await sleep(300);
+  const texts = await center.locator('.notification-list-item').evaluateAll((els) =>
+    els.map((e) => (e.querySelector('.notification-list-item-message')?.textContent || e.textContent || '').trim()),
+  );
+  if (!keepOpen) await runCommand(page, 'Notifications: Hide Notifications').catch(() => page.keyboard.press('Escape'));
+  return texts;
+}
+
+/** Selects the whole line of the active editor that contains `text` (Home, Shift+End) and waits for the selection. */
+export async function selectLineWithText(page, text, { timeoutMs = 15_000 } = {}) {
+  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+  await line.waitFor({ timeout: timeoutMs });
+  await line.click();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.locator('.monaco-editor .selected-text').first().waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * Right-clicks on the selected text (right-clicking elsewhere clears the selection) and clicks the
+ * context-menu entry `menuLabel` if given. Retries until the entry is there.
+ */
+export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 30_000 } = {}) {
+  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+  return retry(
+    async () => {
+      await page.locator('.monaco-editor .selected-text').first().waitFor({ timeout: 5000 });
+      await line.click({ button: 'right' });
+      const menu = page.locator('.monaco-menu .action-label');
+      await menu.first().waitFor({ timeout: 5000 });
+      if (!menuLabel) return true;
+      const entry = menu.filter({ hasText: menuLabel }).first();
+      if (!(await entry.count())) {
+        await page.keyboard.press('Escape');
+        return false;
+      }
+      await entry.click();
+      return true;
+    },
+    { timeoutMs, intervalMs: 1000, what: `context menu entry "${menuLabel}"` },
+  );
+}
+
+/** The content frame of the active webview (two nested iframes). */
+export function webviewFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** Saves a full-page screenshot to test-output/<name>.png (name may contain sub-folders); returns the path. */
+export async function screenshot(page, name) {
+  const file = path.join(OUTPUT_DIR, name.endsWith('.png') ? name : `${name}.png`);
+  mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Writes a JSON file into test-output/ (creating folders); returns the path. */
+export function writeOutputJson(name, data) {
+  const file = path.join(OUTPUT_DIR, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(data, null, 2));
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulator
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Starts the Apiframe simulator (test/simulator/server.ts compiled to out/test/simulator/server.js).
+ * @param {Record<string, unknown>} [options]  passed to startSimulator (e.g. {timeScale: 0.02})
+ */
+export async function startSimulator(options = {}) {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const modPath = process.env.FLUX_SIMULATOR_MODULE || path.join(ROOT, 'out', 'test', 'simulator', 'server.js');
+  const mod = require(modPath);
+  if (typeof mod.startSimulator !== 'function') throw new Error(`${modPath} does not export startSimulator()`);
+  const sim = await mod.startSimulator(options);
+  onCleanup(() => sim.close());
+  return sim;
+}

@@ -1,0 +1,58 @@
+// Types shared by the end-to-end scenarios run by scripts/run-e2e.mjs in a real VS Code (code-server) with
+// Playwright. A scenario file is test/e2e/<name>.e2e.ts exporting `scenario` (or `scenarios`) of type Scenario.
+// Scenarios get the harness helpers through the context (the harness is an ES module in scripts/).
+import type { FrameLocator, Page } from 'playwright-core';
+
+export interface SimulatorHandle {
+  url: string;
+  port: number;
+  stats(): unknown;
+  injectFault(rule: unknown): unknown;
+  configure(options: unknown): unknown;
+  reset(): unknown;
+}
+
+export interface ScenarioContext {
+  /** The workbench page (1400×900), already loaded with the workspace open and the explorer visible. */
+  page: Page;
+  /** Absolute path of this scenario's fresh copy of test/fixtures/workspace. */
+  workspace: string;
+  /** Folder of the installed extension (from the packaged .vsix) inside code-server's extensions dir. */
+  extensionPath: string;
+  /** Workbench URL (http://127.0.0.1:<port>/?folder=…). */
+  workbenchUrl: string;
+  /** The Apiframe simulator (reset before each scenario). API key: ctx.apiKey. */
+  simulator: SimulatorHandle;
+  apiKey: string;
+  /** test-output/e2e/ — where screenshots and artefacts go. */
+  outputDir: string;
+  log(message: string): void;
+  /** Saves test-output/e2e/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /** Runs a command from the F1 palette by full title ("Flux: Open Gallery"), retrying until it is listed. */
+  runCommand(title: string, options?: { timeoutMs?: number }): Promise<string>;
+  /** Notification texts via "Notifications: Show Notifications". */
+  readNotifications(options?: { keepOpen?: boolean }): Promise<string[]>;
+  /** Labels of the visible explorer rows. */
+  explorerItems(): Promise<string[]>;
+  /** Opens a file by clicking it in the explorer and waits for its editor. */
+  openFile(fileName: string): Promise<void>;
+  /** Selects the editor line containing `text` and waits for the selection to render. */
+  selectLineWithText(text: string): Promise<void>;
+  /** Right-clicks the selected text and clicks the context-menu entry (retried until present). */
+  rightClickSelection(text: string, menuLabel?: string): Promise<unknown>;
+  /** The active webview's content frame. */
+  webview(): FrameLocator;
+  /** Retries fn until it returns a truthy value. */
+  retry<T>(fn: () => Promise<T | undefined | null | false>, options?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface Scenario {
+  name: string;
+  /** Extra user settings for this scenario's VS Code (merged over the defaults, incl. fluxStudio.apiBaseUrl). */
+  settings?: Record<string, unknown>;
+  /** Per-scenario time limit; default 120 s. */
+  timeoutMs?: number;
+  run(ctx: ScenarioContext): Promise<void>;
+}

@@ -1,0 +1,53 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Scenario } from './context';
+
+/**
+ * "Category: Title" of a contributed command as the palette shows it, read from the installed extension's
+ * package.json, resolving %keys% via its package.nls.json.
+ */
+export function paletteTitle(extensionPath: string, command: string): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(extensionPath, 'package.json'), 'utf8'));
+  const nlsFile = path.join(extensionPath, 'package.nls.json');
+  const nls: Record<string, string> = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
+  const resolve = (s: string | undefined): string | undefined => {
+    const m = /^%(.+)%$/.exec(s ?? '');
+    if (!m) return s;
+    const v = nls[m[1]];
+    if (typeof v !== 'string') throw new Error(`package.nls.json has no string for "${m[1]}"`);
+    return v;
+  };
+  const c = (pkg.contributes?.commands ?? []).find((x: { command: string }) => x.command === command);
+  if (!c) throw new Error(`package.json does not contribute ${command}`);
+  const title = resolve(c.title);
+  const category = resolve(c.category);
+  return category ? `${category}: ${title}` : String(title);
+}
+
+export const scenario: Scenario = {
+  name: 'smoke: workbench loads, doc.md opens, "Flux: Open Gallery" runs',
+  async run(ctx) {
+    const items = await ctx.retry(async () => {
+      const labels = await ctx.explorerItems();
+      return labels.some((l) => l.includes('doc.md')) ? labels : undefined;
+    }, { what: 'doc.md in the explorer' });
+    ctx.log(`explorer: ${items.join(', ')}`);
+    assert.ok(items.some((l) => l.includes('page.html')), 'page.html missing from the explorer');
+
+    await ctx.openFile('doc.md');
+    await ctx.page.locator('.monaco-editor .view-line', { hasText: 'A lighthouse stands on a rocky cliff' }).first().waitFor();
+
+    const title = paletteTitle(ctx.extensionPath, 'fluxStudio.openGallery'); // "Flux: Open Gallery"
+    const ran = await ctx.runCommand(title);
+    ctx.log(`ran palette entry: ${ran}`);
+    await ctx.sleep(1500);
+    const notifications = await ctx.readNotifications();
+    ctx.log(`notifications: ${JSON.stringify(notifications)}`);
+    const bad = notifications.filter((n) => /not found|failed|error/i.test(n) && /flux|command/i.test(n));
+    assert.deepStrictEqual(bad, [], `errors after running ${title}: ${bad.join(' | ')}`);
+
+    const shot = await ctx.screenshot('smoke-workbench');
+    ctx.log(`screenshot: ${shot}`);
+  },
+};
