@@ -9,6 +9,18 @@ const watch = process.argv.includes('--watch');
 /** @type {import('esbuild').BuildOptions} */
 const common = { bundle: true, minify: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 
+/**
+ * node-fetch 2 only falls back to `whatwg-url` when Node has no global URL (Node < 10); bundling it
+ * would add ~280 KB of Unicode tables to the extension, so it resolves to Node's own URL instead.
+ */
+const nodeUrlShim = {
+  name: 'node-url-shim',
+  setup(build) {
+    build.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'node-url-shim' }));
+    build.onLoad({ filter: /.*/, namespace: 'node-url-shim' }, () => ({ contents: 'module.exports = { URL };', loader: 'js' }));
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -18,6 +30,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [nodeUrlShim],
   },
   {
     ...common,
