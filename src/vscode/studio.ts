@@ -103,8 +103,8 @@ export class FluxStudio implements vscode.Disposable {
         if (previous) await this.keys.set(previous);
         else await this.keys.clear();
         const retry = vscode.l10n.t('Set API Key');
-        const choice = await vscode.window.showErrorMessage(describeError(error), retry);
-        return choice === retry ? this.promptForKey() : false;
+        void vscode.window.showErrorMessage(describeError(error), retry).then((choice) => choice === retry && this.promptForKey());
+        return false;
       }
       // Offline or a server hiccup: keep the key, say we could not check it.
       void vscode.window.showWarningMessage(vscode.l10n.t('API key saved, but it could not be checked now: {0}', describeError(error)));

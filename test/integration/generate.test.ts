@@ -1,0 +1,174 @@
+// Generation inside the real extension host, against the Apiframe simulator: the key round trip,
+// the selection command, every setting reaching the request body, and the failure paths.
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { FluxStudioTestApi } from '../../src/extension';
+import type { GalleryEntry } from '../../src/shared/entry';
+import { loadConfig } from './config';
+
+const EXTENSION_ID = 'flux-studio.flux-studio';
+
+async function sim(pathname: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${loadConfig().simulatorUrl}${pathname}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+async function jobInput(jobId: string): Promise<any> {
+  const response = await fetch(`${loadConfig().simulatorUrl}/v2/jobs/${jobId}`, { headers: { 'X-API-Key': loadConfig().apiKey } });
+  return ((await response.json()) as { input: unknown }).input;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('generate: in the real extension host against the simulator', function () {
+  this.timeout(60_000);
+  let api: FluxStudioTestApi;
+  const config = vscode.workspace.getConfiguration('fluxStudio');
+
+  before(async () => {
+    api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
+    assert.ok(api?.studio, 'the extension hands its services to tests in extension mode Test');
+    await config.update('apiBaseUrl', loadConfig().simulatorUrl, vscode.ConfigurationTarget.Global);
+    await sim('/__sim/reset', {});
+  });
+
+  afterEach(async () => {
+    for (const key of ['aspectRatio', 'outputFormat', 'outputQuality', 'raw', 'seed', 'webhookUrl']) {
+      await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  /** The newest entry created after `before`, once the engine is done with it. */
+  async function newestSettled(before: number): Promise<GalleryEntry> {
+    const entry = await waitFor('a new gallery entry', () => api.studio.store.list().find((e) => e.createdAt >= before));
+    return (await api.studio.engine.whenSettled(entry.id))!;
+  }
+
+  it('Set API Key stores the key in SecretStorage only, and checks it with /v2/me', async () => {
+    const meBefore = (await sim('/__sim/stats')).requests.me ?? 0;
+    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+    assert.strictEqual((await sim('/__sim/stats')).requests.me, meBefore + 1);
+    assert.strictEqual(await api.studio.keys.get(), loadConfig().apiKey);
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('fluxStudio'));
+    assert.ok(!settings.includes(loadConfig().apiKey), 'the key is not in the settings');
+  });
+
+  it('a refused key is not stored', async () => {
+    assert.strictEqual(await api.studio.setKey('afk_not_a_real_key_123'), false);
+    assert.strictEqual(await api.studio.keys.get(), loadConfig().apiKey, 'the previous good key is kept');
+  });
+
+  it('Clear API Key removes it; setting it again restores it', async () => {
+    await api.studio.clearKey();
+    assert.strictEqual(await api.studio.keys.get(), undefined);
+    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+  });
+
+  it('Generate Image from Selection: the selected text is the prompt and the image is stored', async () => {
+    const doc = await vscode.workspace.openTextDocument(path.join(loadConfig().workspacePath, 'doc.md'));
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(doc.lineCount > 2 ? 2 : 0);
+    editor.selection = new vscode.Selection(line.range.start, line.range.end);
+    const started = Date.now();
+    await vscode.commands.executeCommand('fluxStudio.generateFromSelection');
+    const entry = await newestSettled(started);
+    assert.strictEqual(entry.state, 'completed', entry.error);
+    assert.strictEqual(entry.options.prompt, line.text.trim());
+    assert.strictEqual(entry.source?.documentUri, doc.uri.toString());
+    const bytes = await fs.readFile(api.studio.store.imagePath(entry.imageFile!));
+    assert.deepStrictEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG by default');
+    assert.deepStrictEqual([entry.width, entry.height], [2752, 1536], '16:9 Ultra size');
+  });
+
+  it('every setting reaches the request body', async () => {
+    await config.update('aspectRatio', '1:1', vscode.ConfigurationTarget.Global);
+    await config.update('outputFormat', 'webp', vscode.ConfigurationTarget.Global);
+    await config.update('outputQuality', 70, vscode.ConfigurationTarget.Global);
+    await config.update('raw', true, vscode.ConfigurationTarget.Global);
+    await config.update('seed', 4242, vscode.ConfigurationTarget.Global);
+    await config.update('webhookUrl', 'https://hooks.example.com/flux', vscode.ConfigurationTarget.Global);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'a red fox in fresh snow, settings test' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    const started = Date.now();
+    await vscode.commands.executeCommand('fluxStudio.generateFromSelection');
+    const entry = await newestSettled(started);
+    assert.strictEqual(entry.state, 'completed', entry.error);
+    const input = await jobInput(entry.jobId!);
+    const params = input.fluxParams;
+    assert.deepStrictEqual(
+      [params.aspect_ratio, params.output_format, params.output_quality, params.raw, params.seed],
+      ['1:1', 'webp', 70, true, 4242],
+    );
+    assert.strictEqual(input.webhookUrl, 'https://hooks.example.com/flux');
+    assert.deepStrictEqual([entry.width, entry.height], [2048, 2048]);
+    assert.strictEqual(entry.imageFile?.endsWith('.webp'), true);
+  });
+
+  it('a FAILED job keeps its prompt and shows the server reason', async () => {
+    await sim('/__sim/faults', { route: 'generate', kind: 'failJob' });
+    const started = Date.now();
+    await api.studio.generate({ prompt: 'content policy test', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
+    const entry = await newestSettled(started);
+    assert.strictEqual(entry.state, 'failed');
+    assert.match(entry.error ?? '', /content policy/i);
+  });
+
+  it('out of credits: nothing is charged and the entry says what is needed', async () => {
+    await sim('/__sim/config', { apiKeys: { [loadConfig().apiKey]: { credits: 1000 }, afk_poor_key_000: { credits: 0 } } });
+    assert.strictEqual(await api.studio.setKey('afk_poor_key_000'), true);
+    const before = (await sim('/__sim/stats')).creditsCharged;
+    const started = Date.now();
+    await api.studio.generate({ prompt: 'no credits test', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
+    const entry = await newestSettled(started);
+    assert.strictEqual(entry.state, 'failed');
+    assert.strictEqual(entry.jobId, undefined);
+    assert.match(entry.error ?? '', /credits/i);
+    assert.strictEqual((await sim('/__sim/stats')).creditsCharged, before);
+    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+  });
+
+  it('cancel stops waiting; the job can be collected later and is charged once', async () => {
+    await sim('/__sim/config', { durations: { fixedMs: 40_000 } });
+    const entry = (await api.studio.generate({ prompt: 'cancel test', aspectRatio: '4:3', outputFormat: 'png', outputQuality: 90, raw: false }))!;
+    await waitFor('the job id', () => api.studio.store.get(entry.id)?.jobId);
+    await api.studio.engine.cancel(entry.id);
+    assert.strictEqual(api.studio.store.get(entry.id)?.detached, true);
+    assert.strictEqual(api.studio.engine.isActive(entry.id), false);
+    await sim('/__sim/config', { durations: { fixedMs: 2_000 } });
+    api.studio.retry(entry.id);
+    const done = await api.studio.engine.whenSettled(entry.id);
+    assert.strictEqual(done?.state, 'completed', done?.error);
+    const jobs = (await sim('/__sim/stats')).jobs.filter((job: { prompt: string }) => job.prompt === 'cancel test');
+    assert.strictEqual(jobs.length, 1);
+  });
+
+  it('a workspace .vscode/settings.json cannot redirect the API (apiBaseUrl is application-scoped)', async () => {
+    const settingsFile = path.join(loadConfig().workspacePath, '.vscode', 'settings.json');
+    await fs.mkdir(path.dirname(settingsFile), { recursive: true });
+    await fs.writeFile(settingsFile, JSON.stringify({ 'fluxStudio.apiBaseUrl': 'http://attacker.example:8080' }));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const started = Date.now();
+      await api.studio.generate({ prompt: 'workspace settings attack', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
+      const entry = await newestSettled(started);
+      assert.strictEqual(entry.state, 'completed', 'the request went to the user-level host (the simulator)');
+    } finally {
+      await fs.rm(path.dirname(settingsFile), { recursive: true, force: true });
+    }
+  });
+});
