@@ -9,6 +9,8 @@ import type { StateFilter } from './vscodeApi';
 
 const FIRST_CHUNK = 24;
 const CHUNK = 120;
+/** Milliseconds of each animation frame spent rendering more cards in the background. */
+const FRAME_BUDGET_MS = 8;
 
 export interface ListCallbacks {
   /** A card was added to the DOM (or replaced). */
@@ -207,7 +209,9 @@ export class GalleryList {
     this.chunkScheduled = true;
     requestAnimationFrame(() => {
       this.chunkScheduled = false;
-      this.renderChunk(CHUNK);
+      const start = performance.now();
+      do this.renderChunk(12);
+      while (this.rendered < this.filtered.length && performance.now() - start < FRAME_BUDGET_MS);
       this.scheduleChunk();
     });
   }

@@ -48,12 +48,22 @@ class GalleryApp {
   private count: HTMLElement | undefined;
   private header: HTMLElement | undefined;
   private restoredScroll = false;
+  private scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
   start(): void {
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (isExtensionMessage(event.data)) this.onMessage(event.data);
     });
-    window.addEventListener('scroll', () => this.rememberScroll(), { passive: true });
+    window.addEventListener(
+      'scroll',
+      () => {
+        // Measured now and again once scrolling has settled (off-screen cards take their real size later).
+        this.rememberScroll();
+        if (this.scrollTimer) clearTimeout(this.scrollTimer);
+        this.scrollTimer = setTimeout(() => this.rememberScroll(), 200);
+      },
+      { passive: true },
+    );
     this.app.addEventListener('click', (event) => this.onClick(event));
     send(ReadyCommand, {});
   }
@@ -239,10 +249,20 @@ class GalleryApp {
     if (anchorId && this.list) {
       const card = this.list.ensureRendered(anchorId);
       if (card) {
-        requestAnimationFrame(() => {
-          window.scrollBy(0, card.getBoundingClientRect().top - (anchorOffset ?? 0));
-          done();
-        });
+        // Cards above the anchor take their real height only once laid out (content-visibility), which
+        // moves the anchor; correct for a few frames until it stays put.
+        let frames = 0;
+        let still = 0;
+        const settle = () => {
+          const delta = card.getBoundingClientRect().top - (anchorOffset ?? 0);
+          if (Math.abs(delta) > 1) {
+            window.scrollBy(0, delta);
+            still = 0;
+          } else still++;
+          if (++frames < 30 && still < 3) requestAnimationFrame(settle);
+          else done();
+        };
+        requestAnimationFrame(settle);
         return;
       }
     }
