@@ -86,7 +86,6 @@ export const scenarios: Scenario[] = [
       ctx.log('job accepted; reloading the window');
       await ctx.runCommand('Developer: Reload Window');
       await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await configure(ctx, { durations: { fixedMs: 6_000 } });
       const image = await completedImage(ctx, 90_000);
       ctx.log(`after reload: image decoded (naturalWidth ${image.width})`);
       const s = await stats(ctx);
