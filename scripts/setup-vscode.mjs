@@ -68,14 +68,16 @@ export function ensureAptPackages() {
   });
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (!isRoot) {
     throw new SetupError(`missing Debian packages: ${missing.join(' ')}\n  install them with:  sudo sh -c '${cmd}'`);
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  for (const args of [['update'], ['install', '-y', ...missing]]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (r.status !== 0) throw new SetupError(`apt-get ${args.join(' ')} failed (exit ${r.status ?? r.error}); missing: ${missing.join(' ')}`);
+  }
 }
 
 /**
