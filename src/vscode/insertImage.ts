@@ -295,10 +295,15 @@ async function insertSnippet(
       if (document.getText(original).includes(entry.options.prompt.trim())) range = original;
     }
   }
-  const line = document.lineAt(range.start.line).text;
-  const before = line.slice(0, range.start.character);
+  const before = document.lineAt(range.start.line).text.slice(0, range.start.character);
   const after = document.lineAt(range.end.line).text.slice(range.end.character);
-  const text = placeSnippet(snippet, document.languageId, before, after);
+  // At the cursor a block syntax gets its own line; a replaced selection keeps its place in the text
+  // (only a reStructuredText directive must stand on its own).
+  const replacing = !range.isEmpty;
+  const text =
+    replacing && document.languageId !== 'restructuredtext'
+      ? snippet
+      : placeSnippet(snippet, document.languageId, before, after);
   const ok = await editor.edit((edit) => edit.replace(range, text));
   if (!ok) return undefined;
   const end = document.positionAt(document.offsetAt(range.start) + text.length);

@@ -1,0 +1,214 @@
+// The gallery inside the real extension host: the panel opens and its webview makes and stores a
+// thumbnail (proves the canvas is not tainted in a real VS Code webview), and "Insert into workspace"
+// writes the image file and the snippet for Markdown and HTML — one undoable edit, never overwriting.
+import * as assert from 'assert';
+import { randomUUID } from 'crypto';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import * as vscode from 'vscode';
+import type { FluxStudioTestApi } from '../../src/extension';
+import type { GalleryStore } from '../../src/gallery/store';
+import type { GalleryEntry, PromptSource } from '../../src/shared/entry';
+import { insertIntoWorkspace, type GalleryLog } from '../../src/vscode/insertImage';
+
+const EXTENSION_ID = 'flux-studio.flux-studio';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A small valid RGB PNG (gradient), so the webview has something real to decode and draw. */
+function makePng(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = y * (width * 3 + 1) + 1 + x * 3;
+      raw[o] = (x * 255) / width;
+      raw[o + 1] = (y * 255) / height;
+      raw[o + 2] = 160;
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('gallery: panel and Insert into workspace in the real extension host', function () {
+  this.timeout(60_000);
+  let store: GalleryStore;
+  const created: string[] = [];
+  const warnings: string[] = [];
+  const log: GalleryLog = { info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const folder = () => vscode.workspace.workspaceFolders![0];
+  const settings = () => vscode.workspace.getConfiguration('fluxStudio');
+
+  async function seed(prompt: string, source?: PromptSource, format: 'png' = 'png'): Promise<GalleryEntry> {
+    const id = randomUUID();
+    const imageFile = `${id}.${format}`;
+    await fs.writeFile(store.imagePath(imageFile), makePng(96, 54));
+    const now = Date.now();
+    const entry: GalleryEntry = {
+      id,
+      options: { prompt, aspectRatio: '16:9', outputFormat: format, outputQuality: 90, raw: false, seed: 42 },
+      state: 'completed',
+      progress: 100,
+      createdAt: now,
+      acceptedAt: now,
+      completedAt: now + 1000,
+      creditCost: 6,
+      imageFile,
+      width: 2752,
+      height: 1536,
+      ...(source ? { source } : {}),
+    };
+    created.push(id);
+    return store.put(entry);
+  }
+
+  async function openAtEnd(file: string): Promise<vscode.TextEditor> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, file));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    const end = document.lineAt(document.lineCount - 1).range.end;
+    editor.selection = new vscode.Selection(end, end);
+    return editor;
+  }
+
+  before(async () => {
+    const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
+    assert.ok(api?.studio, 'the extension hands its services to tests in extension mode Test');
+    store = api.studio.store;
+  });
+
+  afterEach(async () => {
+    await settings().update('saveFolder', undefined, vscode.ConfigurationTarget.Global);
+    await settings().update('replaceSelection', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+  });
+
+  after(async () => {
+    for (const id of created) await store.remove(id);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens "Flux Gallery" and its webview makes and stores a WebP thumbnail', async () => {
+    const entry = await seed('A lighthouse on a cliff for the thumbnail test');
+    await vscode.commands.executeCommand('fluxStudio.openGallery');
+    const tab = await waitFor('the gallery tab', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('fluxStudio.gallery')),
+    );
+    assert.strictEqual(tab.label, 'Flux Gallery');
+    const withThumb = await waitFor('the thumbnail made by the webview', () => (store.get(entry.id)?.thumbFile ? store.get(entry.id) : undefined));
+    const bytes = await fs.readFile(store.thumbPath(withThumb.thumbFile!));
+    assert.strictEqual(bytes.toString('ascii', 0, 4), 'RIFF');
+    assert.strictEqual(bytes.toString('ascii', 8, 12), 'WEBP');
+    assert.ok(bytes.length <= 200 * 1024);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Markdown: copies the image into images/ and inserts ![prompt](images/…) as one undoable edit', async () => {
+    const editor = await openAtEnd('doc.md');
+    const before = editor.document.getText();
+    const prompt = 'A lighthouse [at dusk] with ../ CON and "quotes"';
+    const entry = await seed(prompt, { documentUri: editor.document.uri.toString(), languageId: 'markdown' });
+    const result = await insertIntoWorkspace(entry, { store, log });
+    assert.ok(result, `insert failed: ${warnings.join('\n')}`);
+    assert.strictEqual(path.posix.dirname(result.file.path), `${folder().uri.path}/images`);
+    const name = path.posix.basename(result.file.path);
+    assert.match(name, /^a-lighthouse-at-dusk-with-con-and-quotes-42\.png$/);
+    const copied = await vscode.workspace.fs.readFile(result.file);
+    assert.deepStrictEqual(Buffer.from(copied), await fs.readFile(store.imagePath(entry.imageFile!)));
+    const text = editor.document.getText();
+    assert.ok(text.includes(`![A lighthouse \\[at dusk\\] with ../ CON and "quotes"](images/${name})`), text);
+    const leftovers = (await fs.readdir(path.dirname(result.file.fsPath))).filter((f) => f.endsWith('.tmp'));
+    assert.deepStrictEqual(leftovers, [], 'no temporary files are left behind');
+
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual(editor.document.getText(), before, 'one undo removes the whole snippet');
+
+    // The same image again: never overwrites, takes the next free name.
+    const again = await insertIntoWorkspace(entry, { store, log });
+    assert.ok(again);
+    assert.strictEqual(path.posix.basename(again.file.path), name.replace(/\.png$/, '-2.png'));
+    const saved = (store.get(entry.id) as GalleryEntry & { savedPaths?: string[] }).savedPaths;
+    assert.deepStrictEqual(saved, [result.file.toString(), again.file.toString()]);
+  });
+
+  it('HTML: inserts <img src alt width height> relative to the page, under fluxStudio.saveFolder', async () => {
+    await settings().update('saveFolder', 'assets/generated', vscode.ConfigurationTarget.Global);
+    const editor = await openAtEnd('page.html');
+    const entry = await seed('A red <lighthouse> & "hill"', { documentUri: editor.document.uri.toString(), languageId: 'html' });
+    const result = await insertIntoWorkspace(entry, { store, log });
+    assert.ok(result, `insert failed: ${warnings.join('\n')}`);
+    assert.strictEqual(path.posix.dirname(result.file.path), `${folder().uri.path}/assets/generated`);
+    const name = path.posix.basename(result.file.path);
+    assert.ok(
+      editor.document.getText().includes(
+        `<img src="assets/generated/${name}" alt="A red &lt;lighthouse&gt; &amp; &quot;hill&quot;" width="2752" height="1536">`,
+      ),
+      editor.document.getText(),
+    );
+  });
+
+  it('replaces the original selection when fluxStudio.replaceSelection is on and it still holds the prompt', async () => {
+    await settings().update('replaceSelection', true, vscode.ConfigurationTarget.Global);
+    const editor = await openAtEnd('doc.md');
+    const text = editor.document.getText();
+    const prompt = 'A lighthouse stands on a rocky cliff at dusk';
+    const start = text.indexOf(prompt);
+    assert.ok(start > 0);
+    const entry = await seed(prompt, {
+      documentUri: editor.document.uri.toString(),
+      languageId: 'markdown',
+      selection: { start, end: start + prompt.length },
+    });
+    const result = await insertIntoWorkspace(entry, { store, log });
+    assert.ok(result);
+    const after = editor.document.getText();
+    const snippet = `![${prompt}](images/${path.posix.basename(result.file.path)})`;
+    assert.strictEqual(after, text.slice(0, start) + snippet + text.slice(start + prompt.length), 'exactly the selection was replaced');
+
+    await vscode.commands.executeCommand('undo');
+    await settings().update('replaceSelection', false, vscode.ConfigurationTarget.Global);
+    const cursor = editor.document.positionAt(text.length);
+    editor.selection = new vscode.Selection(cursor, cursor);
+    const inserted = await insertIntoWorkspace(entry, { store, log });
+    assert.ok(inserted);
+    assert.ok(editor.document.getText().includes(prompt + ', its beam'), 'with the setting off the prompt stays');
+    assert.ok(editor.document.getText().endsWith(`![${prompt}](images/${path.posix.basename(inserted.file.path)})`));
+  });
+});
