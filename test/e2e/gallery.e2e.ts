@@ -1,0 +1,121 @@
+// The gallery as a user meets it in a real VS Code: generate from a selection, then in the gallery
+// webview — the header's credits, every button on the card by its accessible name, search, keyboard,
+// "Insert into workspace" writing images/<file> and the Markdown snippet into doc.md, "Open full size"
+// opening the stored image in an editor tab, and the prompt bar's Generate starting a second job.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
+import type { Scenario, ScenarioContext } from './context';
+
+const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
+const BUTTONS = [
+  'Insert into workspace',
+  'Save As…',
+  'Copy link',
+  'Open full size',
+  'Use as reference',
+  'Re-run',
+  'Vary',
+  'Delete',
+];
+
+async function simStats(ctx: ScenarioContext): Promise<{ jobsCreated: number; creditsCharged: number }> {
+  return (await fetch(`${ctx.simulator.url}/__sim/stats`)).json() as Promise<{ jobsCreated: number; creditsCharged: number }>;
+}
+
+/** The visible text of the text editor, wrapped lines joined back in visual order. */
+async function editorText(ctx: ScenarioContext): Promise<string> {
+  return ctx.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- DOM types are not in the Node tsconfig
+    [...(root as any).querySelectorAll('.view-line')]
+      .sort((a: any, b: any) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((line: any) => String(line.textContent ?? ''))
+      .join('')
+      .replace(/\u00a0/g, ' '),
+  );
+}
+
+/** The gallery's content frame (other webviews, e.g. the image preview, may be open too). */
+function gallery(ctx: ScenarioContext): FrameLocator {
+  return ctx.page.locator('iframe.webview.ready[src*="extensionId=flux-studio"]').contentFrame().frameLocator('iframe#active-frame');
+}
+
+async function answerInputBox(ctx: ScenarioContext, text: string): Promise<void> {
+  const input = ctx.page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+export const scenario: Scenario = {
+  name: 'gallery: card buttons, search, keyboard, Insert into workspace, Open full size, Generate from the prompt bar',
+  timeoutMs: 180_000,
+  async run(ctx) {
+    await ctx.openFile('doc.md');
+    await ctx.selectLineWithText(PARAGRAPH);
+    await ctx.rightClickSelection(PARAGRAPH, 'Generate Image from Selection');
+    await answerInputBox(ctx, ctx.apiKey);
+
+    const view = gallery(ctx);
+    const card = view.locator('article.card.state-completed').first();
+    await ctx.retry(async () => (await card.count()) > 0 && (await card.locator('img').count()) > 0, {
+      timeoutMs: 60_000,
+      what: 'a completed card with its image',
+    });
+    const alt = await card.locator('img').getAttribute('alt');
+    assert.ok(alt?.startsWith(PARAGRAPH), `alt is the prompt: ${alt}`);
+    const src = await card.locator('img').getAttribute('src');
+    assert.ok(src && !/^https?:\/\/127\.0\.0\.1:\d+\/(?!.*vscode-resource)/.test(src), `image comes from the stored copy: ${src}`);
+    assert.match((await view.locator('.credits').textContent()) ?? '', /6/, 'header shows the credits spent');
+
+    for (const name of BUTTONS) {
+      assert.strictEqual(await card.getByRole('button', { name, exact: true }).count(), 1, `button "${name}"`);
+    }
+    assert.strictEqual(await view.getByRole('button', { name: 'Import from account' }).count(), 1);
+    await ctx.screenshot('gallery-card');
+
+    // Search hides and shows the card.
+    const search = view.locator('input.search');
+    await search.fill('no such prompt');
+    await ctx.retry(async () => (await view.locator('article.card').count()) === 0, { what: 'the card filtered out' });
+    await search.fill('lighthouse');
+    await ctx.retry(async () => (await view.locator('article.card').count()) === 1, { what: 'the card back' });
+
+    // Keyboard: focus the button and press Enter.
+    const insert = card.getByRole('button', { name: 'Insert into workspace' });
+    await insert.focus();
+    await insert.press('Enter');
+    const imagesDir = path.join(ctx.workspace, 'images');
+    const saved = await ctx.retry(
+      async () => (fs.existsSync(imagesDir) ? fs.readdirSync(imagesDir).find((f) => /^a-lighthouse-stands.*\.(jpg|png|webp)$/.test(f)) : undefined),
+      { timeoutMs: 20_000, what: 'the image saved into images/' },
+    );
+    ctx.log(`saved images/${saved}`);
+    await ctx.retry(async () => (await editorText(ctx)).includes(`](images/${saved})`), {
+      timeoutMs: 15_000,
+      what: 'the Markdown snippet in doc.md',
+    });
+    await ctx.screenshot('gallery-inserted');
+
+    // Open full size: the stored image opens in an editor tab.
+    await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Open full size' }).click();
+    await ctx.retry(
+      async () => (await ctx.page.locator('.tab', { hasText: /\.(jpg|png|webp)$/ }).count()) > 0,
+      { timeoutMs: 15_000, what: 'an editor tab with the full-size image' },
+    );
+
+    // The prompt bar starts a second job with the chosen options.
+    await ctx.runCommand('Flux: Open Gallery');
+    const bar = gallery(ctx);
+    await bar.locator('#prompt').fill('A small red boat at sunrise');
+    await bar.locator('#opt-aspect').selectOption('1:1');
+    await bar.getByRole('button', { name: 'Generate' }).click();
+    await ctx.retry(async () => (await simStats(ctx)).jobsCreated === 2, { timeoutMs: 20_000, what: 'the second job' });
+    await bar.locator('input.search').fill('');
+    await ctx.retry(async () => (await bar.locator('article.card').count()) === 2, { what: 'the new card beside the first' });
+    const newest = bar.locator('article.card').first();
+    assert.strictEqual(await newest.locator('.prompt').textContent(), 'A small red boat at sunrise', 'newest first');
+    await ctx.screenshot('gallery-second-job');
+  },
+};
