@@ -146,7 +146,9 @@ export class ApiframeClient implements ApiframeApi {
    * The caller owns the stream (and must consume or destroy it).
    */
   async fetchImage(url: string, call: CallOptions = {}): Promise<ImageResponse> {
-    const response = await this.send(url, 'GET', { signal: call.signal, timeoutMs: 120_000, withKey: false, keepBodyOpen: true });
+    // The same timeout bounds the whole download, so a stalled stream is aborted rather than hanging.
+    const { response, release } = await this.send(url, 'GET', { signal: call.signal, timeoutMs: 120_000, withKey: false });
+    response.body.once('end', release).once('error', release).once('close', release);
     if (!response.ok) {
       response.body.resume();
       if (response.status === 404 || response.status === 403 || response.status === 410) {
@@ -167,12 +169,16 @@ export class ApiframeClient implements ApiframeApi {
     path: string,
     init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<unknown> {
-    const response = await this.send(`${this.baseUrl}${path}`, method, { ...init, withKey: true });
+    const { response, release, key } = await this.send(`${this.baseUrl}${path}`, method, { ...init, withKey: true });
     let text: string;
     try {
+      // The timeout covers the body too: a stalled or cut-off body must not hang the caller.
       text = await response.text();
+      if (response.ok && !bodyComplete(response, text)) throw new Error('truncated body');
     } catch (error) {
       throw this.transportError(error, init.signal);
+    } finally {
+      release();
     }
     let json: unknown;
     try {
@@ -180,28 +186,26 @@ export class ApiframeClient implements ApiframeApi {
     } catch {
       json = undefined;
     }
-    if (!response.ok) throw this.errorFor(response.status, json, response.headers.get('retry-after'));
+    if (!response.ok) throw this.errorFor(response.status, json, response.headers.get('retry-after'), key);
     if (json === undefined || json === null || typeof json !== 'object') {
       throw new ApiError('server', 'Apiframe sent a response we could not read. Try again in a moment.', { status: response.status });
     }
     return json;
   }
 
+  /**
+   * Sends a request under a timeout that lasts until `release` is called (after the body is read),
+   * so neither a slow server nor a stalled body can hang the caller.
+   */
   private async send(
     url: string,
     method: string,
-    init: {
-      body?: string | Buffer;
-      headers?: Record<string, string>;
-      signal?: AbortSignal;
-      timeoutMs?: number;
-      withKey: boolean;
-      keepBodyOpen?: boolean;
-    },
-  ): Promise<Response> {
+    init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number; withKey: boolean },
+  ): Promise<{ response: Response; release: () => void; key?: string }> {
     const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
+    let key: string | undefined;
     if (init.withKey) {
-      const key = await this.options.getApiKey();
+      key = await this.options.getApiKey();
       if (!key) throw new ApiError('invalidKey', 'No Apiframe API key is set.');
       headers['X-API-Key'] = key;
     }
@@ -215,32 +219,21 @@ export class ApiframeClient implements ApiframeApi {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
+    const release = () => {
+      clearTimeout(timer);
+      init.signal?.removeEventListener('abort', onAbort);
+    };
     const started = Date.now();
     const logPath = new URL(url).pathname;
     try {
       const response = await fetch(url, { method, headers, body: init.body, signal: controller.signal as any });
       this.options.onRequest?.({ method, path: logPath, status: response.status, durationMs: Date.now() - started });
-      if (init.keepBodyOpen) {
-        // A streamed body outlives this call: the same timeout bounds it, so a stalled download is
-        // aborted rather than hanging; the timer goes once the stream ends.
-        const release = () => {
-          clearTimeout(timer);
-          init.signal?.removeEventListener('abort', onAbort);
-        };
-        response.body.once('end', release).once('error', release).once('close', release);
-      }
-      return response;
+      return { response, release, key };
     } catch (error) {
-      clearTimeout(timer);
-      init.signal?.removeEventListener('abort', onAbort);
+      release();
       this.options.onRequest?.({ method, path: logPath, status: 'error', durationMs: Date.now() - started });
       if (timedOut) throw new ApiError('timeout', 'Apiframe did not answer in time. Check your connection and try again.');
       throw this.transportError(error, init.signal);
-    } finally {
-      if (!init.keepBodyOpen) {
-        clearTimeout(timer);
-        init.signal?.removeEventListener('abort', onAbort);
-      }
     }
   }
 
@@ -252,7 +245,7 @@ export class ApiframeClient implements ApiframeApi {
     return new ApiError('network', 'Could not reach Apiframe. Check your connection (or the fluxStudio.apiBaseUrl setting) and try again.');
   }
 
-  private errorFor(status: number, json: unknown, retryAfter: string | null): ApiError {
+  private errorFor(status: number, json: unknown, retryAfter: string | null, key?: string): ApiError {
     const body = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
     switch (status) {
       case 401:
@@ -272,7 +265,7 @@ export class ApiframeClient implements ApiframeApi {
         });
       }
       case 400: {
-        const { field, problem } = firstValidationDetail(body.details);
+        const { field, problem } = firstValidationDetail(body.details, key);
         const message = field
           ? `Apiframe refused the parameter "${field}": ${problem ?? 'invalid value'}.`
           : 'Apiframe refused the request parameters. Check the Flux Studio settings.';
@@ -294,12 +287,22 @@ export class ApiframeClient implements ApiframeApi {
   }
 }
 
-function firstValidationDetail(details: unknown): { field?: string; problem?: string } {
+/** The first field the server refused. Server text is untrusted: kept short, printable, key-free. */
+function firstValidationDetail(details: unknown, key?: string): { field?: string; problem?: string } {
   if (!details || typeof details !== 'object') return {};
+  const scrub = (text: string) => (key ? text.split(key).join('[redacted]') : text);
   for (const [field, problems] of Object.entries(details as Record<string, unknown>)) {
     const problem = Array.isArray(problems) && typeof problems[0] === 'string' ? problems[0] : undefined;
-    // Field paths come from the server: keep them short and printable.
-    return { field: field.replace(/[^\w.\[\]-]/g, '').slice(0, 80), problem: problem?.slice(0, 200) };
+    return {
+      field: scrub(field).replace(/[^\w.\[\]-]/g, '').slice(0, 80),
+      problem: problem === undefined ? undefined : scrub(problem).replace(/[\u0000-\u001f]/g, ' ').slice(0, 200),
+    };
   }
   return {};
+}
+
+/** node-fetch 2 does not fail a body cut short before its Content-Length; check it ourselves. */
+function bodyComplete(response: Response, text: string): boolean {
+  const declared = Number(response.headers.get('content-length'));
+  return !Number.isFinite(declared) || declared <= 0 || Buffer.byteLength(text) >= declared || response.headers.get('content-encoding') !== null;
 }

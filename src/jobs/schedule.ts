@@ -114,12 +114,29 @@ export class HazardSchedule {
       weightedSum += sqrtHazard[i] * survival * this.step;
     }
     const meanDuration = Math.exp(mu + (sigma * sigma) / 2);
-    // The detecting request is always one; the rest of the budget is spread by the rate density.
-    const budget = Math.max(1, meanDuration / config.referenceIntervalMs);
-    const c = budget / weightedSum;
-    this.rate = sqrtHazard.map((value) =>
-      Math.min(1 / config.minIntervalMs, Math.max(1 / config.maxIntervalMs, c * value)),
-    );
+    // The documented loop (wait 2 s, GET) costs E[ceil(T / 2 s)] ≈ E[T] / 2 s + 0.5 requests. We
+    // spend a little less: the detecting request plus the spread polls, whose expected count is
+    // ∫ rate(t)·S(t) dt. Clamping the rate changes that integral, so c is found by bisection.
+    const budget = Math.max(0.5, meanDuration / config.referenceIntervalMs - 0.6);
+    const survival = new Float64Array(2001);
+    for (let i = 0; i <= 2000; i++) survival[i] = logNormalSurvival((i + 0.5) * this.step, distribution);
+    // Past the 90th percentile the fitted tail is a guess; there, never poll faster than the
+    // documented loop, so an unusually slow job cannot cost more requests than it would have.
+    const rateFor = (c: number, i: number) =>
+      Math.min(survival[i] < TAIL_SURVIVAL ? 1 / config.referenceIntervalMs : 1 / config.minIntervalMs, Math.max(1 / config.maxIntervalMs, c * sqrtHazard[i]));
+    const expectedPolls = (c: number) => {
+      let sum = 0;
+      for (let i = 0; i <= 2000; i++) sum += rateFor(c, i) * survival[i] * this.step;
+      return sum;
+    };
+    let low = 0;
+    let high = (budget / weightedSum) * 64;
+    for (let iteration = 0; iteration < 60; iteration++) {
+      const mid = (low + high) / 2;
+      if (expectedPolls(mid) > budget) high = mid;
+      else low = mid;
+    }
+    this.rate = sqrtHazard.map((_, i) => rateFor(low, i));
   }
 
   /** Delay from `elapsedMs` until the next poll: where the integrated rate reaches one request. */
@@ -154,6 +171,11 @@ function clamp(value: number, min: number, max: number): number {
 export function predictFinish(observations: readonly Observation[]): number | undefined {
   const moving = observations.filter((o) => o.progress > 0 && o.progress < 100);
   if (moving.length === 0) return undefined;
+  // Progress that has not risen for a good while says nothing about the finish (a stall): fall back
+  // to the learned durations. Short flat runs are normal when polls are dense near the end.
+  const latest = moving[moving.length - 1];
+  const flatSince = moving.find((o) => o.progress >= latest.progress)!;
+  if (latest.elapsedMs - flatSince.elapsedMs > STALL_FRACTION * latest.elapsedMs) return undefined;
   // Anchor at the last observation with no progress (or acceptance), then fit a line through the rest.
   const lastIdle = [...observations].reverse().find((o) => o.progress <= 0 && o.elapsedMs < moving[0].elapsedMs);
   const points = [{ elapsedMs: lastIdle?.elapsedMs ?? 0, progress: 0 }, ...moving.slice(-4)];
@@ -171,6 +193,12 @@ export function predictFinish(observations: readonly Observation[]): number | un
   const last = moving[moving.length - 1];
   return last.elapsedMs + (100 - last.progress) / slope;
 }
+
+/** Survival below which the schedule stops trusting the fitted tail. */
+const TAIL_SURVIVAL = 0.1;
+
+/** Progress flat for longer than this fraction of the elapsed time counts as stalled. */
+const STALL_FRACTION = 0.15;
 
 /** Fraction of the remaining predicted time to wait while still far from the finish. */
 const APPROACH = 0.6;

@@ -456,12 +456,12 @@ describe('ApiframeClient (simulator)', function () {
       await expectApiError(makeClient(CANARY, { baseUrl: `http://127.0.0.1:${port}` }).me(), 'network');
     });
 
-    // FAILS (left skipped on purpose, see the report): hangs forever. The simulator sends the headers
+    // Regression: hangs forever. The simulator sends the headers
     // with Content-Length, half the body, then drops the connection. node-fetch v2 pipes the response
     // into a PassThrough without forwarding the 'aborted' error, so response.text() never settles; and
     // send() clears the timeout as soon as the headers arrive (finally block, keepBodyOpen false), so
     // timeoutMs does not rescue it. A poll or submit that hits this never returns.
-    it.skip('truncated response body → a retryable error within the timeout', async () => {
+    it('truncated response body → a retryable error within the timeout', async () => {
       sim.injectFault({ route: 'me', kind: 'truncate' });
       let error: unknown;
       await settleWithin(makeClient(CANARY, { timeoutMs: 300 }).me(), 3_000).catch((caught) => (error = caught));
@@ -470,9 +470,9 @@ describe('ApiframeClient (simulator)', function () {
       assertNoSecret(error.message, 'message');
     });
 
-    // FAILS (left skipped on purpose, see the report): same root cause — a server (or proxy) that sends
+    // Regression: same root cause — a server (or proxy) that sends
     // the headers and then stalls the body is never timed out.
-    it.skip('a body that stalls after the headers → timeout', async () => {
+    it('a body that stalls after the headers → timeout', async () => {
       const server = http.createServer((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 100 });
         res.write('{"user": {');
@@ -487,10 +487,10 @@ describe('ApiframeClient (simulator)', function () {
       }
     });
 
-    // FAILS (left skipped on purpose, see the report): hardening. The 400 mapping copies the server's
+    // Regression: hardening. The 400 mapping copies the server's
     // `details` field name and problem text into the message; a proxy or server that reflects the
     // request headers there leaks the key into a user-visible message (and the log).
-    it.skip('a 400 whose details reflect the key does not leak it into the message', async () => {
+    it('a 400 whose details reflect the key does not leak it into the message', async () => {
       const server = http.createServer((req, res) => {
         const key = String(req.headers['x-api-key']);
         res.writeHead(400, { 'Content-Type': 'application/json' });
