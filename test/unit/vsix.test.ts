@@ -1,0 +1,135 @@
+// What users download: `vsce ls` must list only the runtime files (no sources, tests, build output, caches,
+// scripts or source maps), and the real package, built here into a temporary folder, must hold the same
+// kind of files and stay under 500 KB.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const MAX_VSIX_BYTES = 500 * 1024;
+
+/** The files a .vsix may carry (paths relative to the extension folder). */
+const ALLOWED: RegExp[] = [
+  /^package\.json$/,
+  /^package\.nls(\.[A-Za-z-]+)?\.json$/,
+  /^README\.md$/,
+  /^CHANGELOG\.md$/,
+  /^LICENSE(\.txt|\.md)?$/,
+  /^dist\/extension\.js$/,
+  /^dist\/webview\.js$/,
+  /^dist\/codicons\/[^/]+$/,
+  /^media\/.+$/,
+  /^l10n\/[^/]+\.json$/,
+];
+const FORBIDDEN = /^(src|test|out|node_modules|\.cache|scripts|\.ci|test-output|bench-output|docs)(\/|$)|\.map$|\.ts$|(^|\/)\.[^/]+$/;
+const REQUIRED = [
+  'package.json',
+  'package.nls.json',
+  'package.nls.ko.json',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'media/icon.png',
+  'media/gallery.css',
+  'l10n/bundle.l10n.json',
+  'l10n/bundle.l10n.ko.json',
+];
+const BUILT = ['dist/extension.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
+
+function vsce(args: string[]): string {
+  return execFileSync('npx', ['--no-install', 'vsce', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function checkFiles(files: string[]): void {
+  const forbidden = files.filter((f) => FORBIDDEN.test(f));
+  assert.deepStrictEqual(forbidden, [], 'files that must not be packaged');
+  const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
+  assert.deepStrictEqual(unexpected, [], 'files outside the allowed list');
+  const missing = REQUIRED.filter((f) => !files.some((g) => g === f || (f === 'LICENSE' && /^LICENSE(\.txt|\.md)?$/.test(g))));
+  assert.deepStrictEqual(missing, [], 'files the package needs');
+}
+
+/** Entry names of a zip file, from its central directory (no dependency needed). */
+export function zipEntries(zip: Buffer): string[] {
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
+  const count = zip.readUInt16LE(eocd + 10);
+  let offset = zip.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`bad central directory entry at ${offset}`);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+describe('vsix contents (vsce ls)', function () {
+  this.timeout(60_000);
+
+  it('lists only runtime files: manifest, strings, docs, bundles, codicons, media, l10n', () => {
+    const files = vsce(['ls', '--no-dependencies'])
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    checkFiles(files);
+    // The bundles are listed when they were built (npm run build); the packaging test below builds them.
+    const built = BUILT.filter((f) => fs.existsSync(path.join(ROOT, f)));
+    assert.deepStrictEqual(built.filter((f) => !files.includes(f)), [], 'built files that would be left out');
+  });
+
+  it('.vscodeignore keeps source maps out', () => {
+    const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+    assert.match(ignore, /^\*\*\/\*\.map$/m);
+  });
+});
+
+describe('vsix package (built)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let vsix: string;
+
+  before(function () {
+    this.timeout(120_000);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-vsix-'));
+    vsix = path.join(dir, 'x.vsix');
+    execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'pipe' });
+    vsce(['package', '--no-dependencies', '--out', vsix]);
+  });
+
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`is under ${MAX_VSIX_BYTES / 1024} KB`, () => {
+    const size = fs.statSync(vsix).size;
+    assert.ok(size < MAX_VSIX_BYTES, `${path.basename(vsix)} is ${(size / 1024).toFixed(1)} KB`);
+  });
+
+  it('holds the same kind of files as vsce ls, including the bundles', () => {
+    const entries = zipEntries(fs.readFileSync(vsix));
+    assert.ok(entries.includes('extension.vsixmanifest'), 'extension.vsixmanifest');
+    // vsce stores the readme and changelog in lower case (and may add .txt to LICENSE).
+    const canonical: Record<string, string> = { 'readme.md': 'README.md', 'changelog.md': 'CHANGELOG.md' };
+    const files = entries
+      .filter((e) => e.startsWith('extension/'))
+      .map((e) => e.slice('extension/'.length))
+      .map((f) => canonical[f] ?? f);
+    const other = entries.filter((e) => !e.startsWith('extension/') && e !== 'extension.vsixmanifest' && e !== '[Content_Types].xml');
+    assert.deepStrictEqual(other, [], 'unexpected top-level entries');
+    checkFiles(files);
+    const missing = BUILT.filter((f) => !files.includes(f));
+    assert.deepStrictEqual(missing, [], 'bundles missing from the package');
+  });
+});
