@@ -21,7 +21,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     vary: async (entry) => void (await studio.generate({ ...entry.options, seed: randomSeed() }, entry.source)),
     useAsReference: (entry: GalleryEntry) => generateWithReference(studio, entry),
     importFromAccount: async () => void (await studio.importFromAccount()),
-    retryWithEdit: (entry) => studio.editAndRetry(entry),
   };
   const galleryDeps: GalleryDeps = {
     extensionUri: context.extensionUri,

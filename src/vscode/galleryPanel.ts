@@ -45,8 +45,6 @@ export interface GalleryActions {
   vary(entry: GalleryEntry): Promise<void>;
   useAsReference(entry: GalleryEntry): Promise<void>;
   importFromAccount(): Promise<void>;
-  /** Optional: the webview already puts a failed entry's prompt into its prompt bar by itself. */
-  retryWithEdit?(entry: GalleryEntry): Promise<void>;
 }
 
 export interface GalleryDeps {
