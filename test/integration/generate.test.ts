@@ -44,6 +44,8 @@ describe('generate: in the real extension host against the simulator', function 
     assert.ok(api?.studio, 'the extension hands its services to tests in extension mode Test');
     await config.update('apiBaseUrl', loadConfig().simulatorUrl, vscode.ConfigurationTarget.Global);
     await sim('/__sim/reset', {});
+    // Each test can run alone (--grep): start from a good key.
+    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
   });
 
   afterEach(async () => {
@@ -155,6 +157,32 @@ describe('generate: in the real extension host against the simulator', function 
     assert.strictEqual(done?.state, 'completed', done?.error);
     const jobs = (await sim('/__sim/stats')).jobs.filter((job: { prompt: string }) => job.prompt === 'cancel test');
     assert.strictEqual(jobs.length, 1);
+  });
+
+  it('Import from account brings in Ultra jobs made elsewhere, once, with their images', async () => {
+    await sim('/__sim/config', { durations: { fixedMs: 1_000 } });
+    const made: string[] = [];
+    for (const prompt of ['made on another machine 1', 'made on another machine 2']) {
+      const response = await fetch(`${loadConfig().simulatorUrl}/v2/images/generate`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-API-Key': loadConfig().apiKey },
+        body: JSON.stringify({ prompt, model: 'flux-1.1-pro-ultra', fluxParams: { aspect_ratio: '3:4', output_format: 'png' } }),
+      });
+      made.push(((await response.json()) as { jobId: string }).jobId);
+    }
+    // The simulator runs time-lapsed: a 1 s job is done well within half a second.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const imported = await api.studio.importFromAccount();
+    assert.ok(imported >= 2, `imported ${imported}`);
+    for (const jobId of made) {
+      const entry = await waitFor(`job ${jobId} in the gallery`, () => api.studio.store.findByJobId(jobId));
+      const done = await api.studio.engine.whenSettled(entry.id);
+      assert.strictEqual(done?.state, 'completed', done?.error);
+      assert.strictEqual(done?.imported, true);
+      assert.match(done!.options.prompt, /made on another machine/);
+      assert.strictEqual(done!.options.aspectRatio, '3:4');
+    }
+    assert.strictEqual(await api.studio.importFromAccount(), 0, 'a second import finds nothing new');
   });
 
   it('a workspace .vscode/settings.json cannot redirect the API (apiBaseUrl is application-scoped)', async () => {
