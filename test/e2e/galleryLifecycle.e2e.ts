@@ -1,0 +1,95 @@
+// The gallery across a whole session in a real VS Code: generate from a selection in an HTML page,
+// Insert into workspace writes <img …> into page.html, the entry survives a window reload, Delete
+// asks and removes it. Run in the dark theme and again in the light theme, with screenshots of each.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FrameLocator } from 'playwright-core';
+import type { Scenario, ScenarioContext } from './context';
+
+const HTML_TEXT = 'A red lighthouse on a green hill';
+
+function gallery(ctx: ScenarioContext): FrameLocator {
+  return ctx.page.locator('iframe.webview.ready[src*="extensionId=flux-studio"]').contentFrame().frameLocator('iframe#active-frame');
+}
+
+async function answerInputBox(ctx: ScenarioContext, text: string): Promise<void> {
+  const input = ctx.page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** Generates from the paragraph of page.html and waits for the decoded image in the gallery. */
+async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
+  await ctx.openFile('page.html');
+  await ctx.selectLineWithText(HTML_TEXT);
+  await ctx.rightClickSelection(HTML_TEXT, 'Generate Image from Selection');
+  await answerInputBox(ctx, ctx.apiKey);
+  await completedCard(ctx);
+}
+
+async function completedCard(ctx: ScenarioContext, timeoutMs = 60_000): Promise<void> {
+  await ctx.retry(
+    async () => {
+      const image = gallery(ctx).locator('article.card.state-completed img').first();
+      if ((await image.count()) === 0) return false;
+      return image.evaluate((img: any) => img.complete && img.naturalWidth > 0);
+    },
+    { timeoutMs, what: 'a completed card with a decoded image' },
+  );
+}
+
+function lifecycle(theme: string, shot: string): Scenario {
+  return {
+    name: `gallery lifecycle (${theme}): HTML insert, reload keeps the entry, Delete removes it`,
+    settings: { 'workbench.colorTheme': theme },
+    timeoutMs: 200_000,
+    async run(ctx) {
+      await generateFromHtml(ctx);
+      await ctx.screenshot(shot);
+
+      await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' }).click();
+      const html = path.join(ctx.workspace, 'page.html');
+      const inserted = await ctx.retry(
+        async () => {
+          const dir = path.join(ctx.workspace, 'images');
+          const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.includes('a-red-lighthouse')) : undefined;
+          return file;
+        },
+        { timeoutMs: 20_000, what: 'the image file under images/' },
+      );
+      // The edit is in the editor; save it so the file on disk shows it too.
+      await ctx.runCommand('File: Save');
+      await ctx.retry(async () => fs.readFileSync(html, 'utf8').includes(`<img src="images/${inserted}"`), {
+        timeoutMs: 15_000,
+        what: 'the <img> tag in page.html',
+      });
+      const tag = /<img [^>]*>/.exec(fs.readFileSync(html, 'utf8'))![0];
+      // The selected line carries its <p> tags; they arrive escaped in the alt attribute.
+      assert.match(tag, /alt="&lt;p&gt;A red lighthouse on a green hill/);
+      assert.match(tag, /width="\d+" height="\d+"/);
+      ctx.log(`page.html: ${tag.slice(0, 120)}`);
+
+      await ctx.runCommand('Developer: Reload Window');
+      await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await completedCard(ctx, 60_000);
+      ctx.log('after the reload the gallery still shows the entry');
+
+      await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Delete' }).click();
+      const confirm = ctx.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete' });
+      await confirm.first().waitFor({ timeout: 15_000 });
+      await confirm.first().click();
+      await ctx.retry(async () => (await gallery(ctx).locator('article.card').count()) === 0, {
+        timeoutMs: 15_000,
+        what: 'the card to disappear after Delete',
+      });
+      assert.ok(fs.existsSync(path.join(ctx.workspace, 'images', inserted)), 'the copy in the workspace is kept');
+    },
+  };
+}
+
+export const scenarios: Scenario[] = [
+  lifecycle('Default Dark Modern', 'gallery-dark'),
+  lifecycle('Default Light Modern', 'gallery-light'),
+];
