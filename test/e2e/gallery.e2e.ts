@@ -5,8 +5,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FrameLocator } from 'playwright-core';
 import type { Scenario, ScenarioContext } from './context';
+import { answerInputBox, gallery, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
 const BUTTONS = [
@@ -20,10 +20,6 @@ const BUTTONS = [
   'Delete',
 ];
 
-async function simStats(ctx: ScenarioContext): Promise<{ jobsCreated: number; creditsCharged: number }> {
-  return (await fetch(`${ctx.simulator.url}/__sim/stats`)).json() as Promise<{ jobsCreated: number; creditsCharged: number }>;
-}
-
 /** The visible text of the text editor, wrapped lines joined back in visual order. */
 async function editorText(ctx: ScenarioContext): Promise<string> {
   return ctx.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root) =>
@@ -34,18 +30,6 @@ async function editorText(ctx: ScenarioContext): Promise<string> {
       .join('')
       .replace(/\u00a0/g, ' '),
   );
-}
-
-/** The gallery's content frame (other webviews, e.g. the image preview, may be open too). */
-function gallery(ctx: ScenarioContext): FrameLocator {
-  return ctx.page.locator('iframe.webview.ready[src*="extensionId=flux-studio"]').contentFrame().frameLocator('iframe#active-frame');
-}
-
-async function answerInputBox(ctx: ScenarioContext, text: string): Promise<void> {
-  const input = ctx.page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  await input.press('Enter');
 }
 
 export const scenario: Scenario = {

@@ -4,21 +4,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FrameLocator } from 'playwright-core';
 import type { Scenario, ScenarioContext } from './context';
+import { answerInputBox, completedImage, gallery } from './steps';
 
 const HTML_TEXT = 'A red lighthouse on a green hill';
-
-function gallery(ctx: ScenarioContext): FrameLocator {
-  return ctx.page.locator('iframe.webview.ready[src*="extensionId=flux-studio"]').contentFrame().frameLocator('iframe#active-frame');
-}
-
-async function answerInputBox(ctx: ScenarioContext, text: string): Promise<void> {
-  const input = ctx.page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 /** Generates from the paragraph of page.html and waits for the decoded image in the gallery. */
 async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
@@ -26,18 +15,7 @@ async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
   await ctx.selectLineWithText(HTML_TEXT);
   await ctx.rightClickSelection(HTML_TEXT, 'Generate Image from Selection');
   await answerInputBox(ctx, ctx.apiKey);
-  await completedCard(ctx);
-}
-
-async function completedCard(ctx: ScenarioContext, timeoutMs = 60_000): Promise<void> {
-  await ctx.retry(
-    async () => {
-      const image = gallery(ctx).locator('article.card.state-completed img').first();
-      if ((await image.count()) === 0) return false;
-      return image.evaluate((img: any) => img.complete && img.naturalWidth > 0);
-    },
-    { timeoutMs, what: 'a completed card with a decoded image' },
-  );
+  await completedImage(ctx);
 }
 
 function lifecycle(theme: string, shot: string): Scenario {
@@ -73,7 +51,7 @@ function lifecycle(theme: string, shot: string): Scenario {
 
       await ctx.runCommand('Developer: Reload Window');
       await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      await completedCard(ctx, 60_000);
+      await completedImage(ctx, 60_000);
       ctx.log('after the reload the gallery still shows the entry');
 
       await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Delete' }).click();

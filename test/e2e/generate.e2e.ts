@@ -3,45 +3,10 @@
 // Then a window reload in the middle of a job: it finishes afterwards and is charged once.
 import * as assert from 'assert';
 import type { Scenario, ScenarioContext } from './context';
+import { answerInputBox, completedImage, configureSimulator, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
 const MENU_LABEL = 'Generate Image from Selection';
-
-interface SimStats {
-  jobsCreated: number;
-  creditsCharged: number;
-  imagesServed?: number;
-  jobs: Array<{ id: string; status: string; prompt: string }>;
-}
-
-async function stats(ctx: ScenarioContext): Promise<SimStats> {
-  return (await fetch(`${ctx.simulator.url}/__sim/stats`)).json() as Promise<SimStats>;
-}
-
-async function configure(ctx: ScenarioContext, options: unknown): Promise<void> {
-  await fetch(`${ctx.simulator.url}/__sim/config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(options) });
-}
-
-/** Types into the quick input (the password box for the key). */
-async function answerInputBox(ctx: ScenarioContext, text: string): Promise<void> {
-  const input = ctx.page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  await input.press('Enter');
-}
-
-/** Waits until the gallery webview shows a completed card whose <img> really decoded. */
-async function completedImage(ctx: ScenarioContext, timeoutMs = 60_000): Promise<{ width: number; alt: string }> {
-  return ctx.retry(
-    async () => {
-      const image = ctx.webview().locator('article.card.state-completed img').first();
-      if ((await image.count()) === 0) return undefined;
-      const info = await image.evaluate((img: any) => ({ width: img.naturalWidth, alt: img.alt, complete: img.complete }));
-      return info.complete && info.width > 0 ? info : undefined;
-    },
-    { timeoutMs, what: 'a completed image in the gallery' },
-  );
-}
 
 async function generateFromSelection(ctx: ScenarioContext): Promise<void> {
   await ctx.openFile('doc.md');
@@ -55,7 +20,7 @@ export const scenarios: Scenario[] = [
     timeoutMs: 150_000,
     async run(ctx) {
       // Jobs take ~3 s here so the progress notification can be seen.
-      await configure(ctx, { timeScale: 0.2 });
+      await configureSimulator(ctx, { timeScale: 0.2 });
       await generateFromSelection(ctx);
       await answerInputBox(ctx, ctx.apiKey);
       const progress = ctx.page.locator('.notification-toast', { hasText: 'Flux: generating' });
@@ -70,7 +35,7 @@ export const scenarios: Scenario[] = [
       assert.ok(image.alt.startsWith(PARAGRAPH), `alt text is the prompt: ${image.alt}`);
       ctx.log(`gallery image decoded, naturalWidth ${image.width}`);
       await ctx.screenshot('generate-gallery');
-      const s = await stats(ctx);
+      const s = await simStats(ctx);
       assert.strictEqual(s.jobsCreated, 1, 'one job created');
       assert.strictEqual(s.jobs[0].prompt.startsWith(PARAGRAPH), true, 'the selected text is the prompt');
     },
@@ -79,16 +44,16 @@ export const scenarios: Scenario[] = [
     name: 'generate: reload the window mid-job; the job finishes afterwards and is charged once',
     timeoutMs: 180_000,
     async run(ctx) {
-      await configure(ctx, { timeScale: 1, durations: { fixedMs: 20_000 } });
+      await configureSimulator(ctx, { timeScale: 1, durations: { fixedMs: 20_000 } });
       await generateFromSelection(ctx);
       await answerInputBox(ctx, ctx.apiKey);
-      await ctx.retry(async () => (await stats(ctx)).jobsCreated === 1, { timeoutMs: 20_000, what: 'the job to be accepted' });
+      await ctx.retry(async () => (await simStats(ctx)).jobsCreated === 1, { timeoutMs: 20_000, what: 'the job to be accepted' });
       ctx.log('job accepted; reloading the window');
       await ctx.runCommand('Developer: Reload Window');
       await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       const image = await completedImage(ctx, 90_000);
       ctx.log(`after reload: image decoded (naturalWidth ${image.width})`);
-      const s = await stats(ctx);
+      const s = await simStats(ctx);
       assert.strictEqual(s.jobsCreated, 1, 'nothing was submitted twice');
       assert.strictEqual(s.creditsCharged, 6, 'charged once');
       assert.strictEqual(s.jobs[0].status, 'COMPLETED');

@@ -46,6 +46,16 @@ describe('JobEngine (fake clock)', () => {
     return new JobEngine({ api, store: gallery, durations: new DurationModel(), clock, backoff: { baseMs: 500, capMs: 20_000, maxAttempts: 6, random: () => 0.5 } });
   }
 
+  /** Starts a job and runs the clock until the server has accepted it (the job id is known). */
+  async function startAndWaitForAcceptance() {
+    const entry = await engine.start(OPTIONS);
+    await clock.runUntil(new Promise<void>((resolve) => {
+      const check = () => (store.get(entry.id)?.jobId ? resolve() : setTimeout(check, 1));
+      check();
+    }));
+    return entry;
+  }
+
   async function generate(options = OPTIONS) {
     const entry = await engine.start(options);
     return clock.runUntil(engine.whenSettled(entry.id));
@@ -153,11 +163,7 @@ describe('JobEngine (fake clock)', () => {
   });
 
   it('cancel stops waiting locally; collect picks the result up later', async () => {
-    const entry = await engine.start(OPTIONS);
-    await clock.runUntil(new Promise<void>((resolve) => {
-      const check = () => (store.get(entry.id)?.jobId ? resolve() : setTimeout(check, 1));
-      check();
-    }));
+    const entry = await startAndWaitForAcceptance();
     await engine.cancel(entry.id);
     assert.strictEqual(store.get(entry.id)?.detached, true);
     assert.strictEqual(engine.isActive(entry.id), false);
@@ -168,11 +174,7 @@ describe('JobEngine (fake clock)', () => {
   });
 
   it('resumes unfinished jobs after a restart without submitting again', async () => {
-    const entry = await engine.start(OPTIONS);
-    await clock.runUntil(new Promise<void>((resolve) => {
-      const check = () => (store.get(entry.id)?.jobId ? resolve() : setTimeout(check, 1));
-      check();
-    }));
+    const entry = await startAndWaitForAcceptance();
     engine.dispose(); // the window goes away mid-job
     const reloaded = new GalleryStore(dir);
     await reloaded.load();

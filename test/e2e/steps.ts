@@ -1,0 +1,43 @@
+// Steps shared by the end-to-end scenarios: the gallery's frame, the quick input, the simulator.
+import type { FrameLocator } from 'playwright-core';
+import type { ScenarioContext } from './context';
+
+/** The gallery's content frame (other webviews, e.g. the image preview, may be open too). */
+export function gallery(ctx: ScenarioContext): FrameLocator {
+  return ctx.page.locator('iframe.webview.ready[src*="extensionId=flux-studio"]').contentFrame().frameLocator('iframe#active-frame');
+}
+
+/** Types into the quick input (e.g. the password box that asks for the key) and presses Enter. */
+export async function answerInputBox(ctx: ScenarioContext, text: string): Promise<void> {
+  const input = ctx.page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+export interface SimStats {
+  jobsCreated: number;
+  creditsCharged: number;
+  jobs: Array<{ id: string; status: string; prompt: string }>;
+}
+
+export async function simStats(ctx: ScenarioContext): Promise<SimStats> {
+  return (await fetch(`${ctx.simulator.url}/__sim/stats`)).json() as Promise<SimStats>;
+}
+
+export async function configureSimulator(ctx: ScenarioContext, options: unknown): Promise<void> {
+  await fetch(`${ctx.simulator.url}/__sim/config`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(options) });
+}
+
+/** Waits until the gallery shows a completed card whose <img> really decoded; returns its size and alt. */
+export async function completedImage(ctx: ScenarioContext, timeoutMs = 60_000): Promise<{ width: number; alt: string }> {
+  return ctx.retry(
+    async () => {
+      const image = gallery(ctx).locator('article.card.state-completed img').first();
+      if ((await image.count()) === 0) return undefined;
+      const info = await image.evaluate((img: any) => ({ width: img.naturalWidth, alt: img.alt, complete: img.complete }));
+      return info.complete && info.width > 0 ? info : undefined;
+    },
+    { timeoutMs, what: 'a completed image in the gallery' },
+  );
+}
