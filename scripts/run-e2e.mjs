@@ -46,6 +46,34 @@ export function loadScenarios(grep) {
   return grep ? all.filter((s) => s.name.includes(grep) || s.file.includes(grep)) : all;
 }
 
+const LANGUAGE_PACK_STUB = path.join(ROOT, 'test', 'fixtures', 'ko-language-pack-stub');
+
+/**
+ * code-server 4.100 keeps the workbench (and `vscode.env.language`) in English unless a language pack
+ * for the locale is installed. Offline, a stub pack with empty translations is enough: VS Code's own
+ * UI stays English, our extension's strings follow the locale.
+ */
+async function installLanguagePackStub(vscode, tmp, extensionsDir) {
+  const out = path.join(tmp, 'ko-language-pack-stub.vsix');
+  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: LANGUAGE_PACK_STUB, stdio: 'pipe' });
+  await h.installVsix(vscode, out, extensionsDir);
+  return path.join(extensionsDir, readdirSync(extensionsDir).find((d) => d.startsWith("flux-studio-test.ko-language-pack-stub")));
+}
+
+/** A user data dir whose display language is `locale`, backed by the installed stub pack. */
+function localizedUserDataDir(settings, locale, stubPath) {
+  const userDataDir = h.makeUserDataDir(settings);
+  writeFileSync(path.join(userDataDir, 'User', 'argv.json'), JSON.stringify({ locale }));
+  const pack = {
+    hash: 'flux-test-stub',
+    label: locale,
+    extensions: [{ extensionIdentifier: { id: 'flux-studio-test.ko-language-pack-stub' }, version: '0.0.1' }],
+    translations: { vscode: path.join(stubPath, 'translations', 'main.i18n.json') },
+  };
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
+  return userDataDir;
+}
+
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
 function withTimeout(promise, ms, what) {
@@ -83,6 +111,7 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
     const extensionPath = path.join(extensionsDir, installed);
     log(`installed ${path.basename(vsix)} into code-server ${vscode.codeServerVersion} (VS Code ${vscode.vscodeVersion})`);
 
+    const stubPath = scenarios.some((s) => s.locale) ? await installLanguagePackStub(vscode, tmp, extensionsDir) : undefined;
     const simulator = await h.startSimulator({ timeScale: 0.02 });
     log(`simulator at ${simulator.url}`);
     const { browser } = await h.launchBrowser({ chromium: vscode.chromium });
@@ -96,11 +125,13 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
       try {
         await simulator.reset?.();
         const workspace = h.copyWorkspace();
+        const settings = { 'fluxStudio.apiBaseUrl': simulator.url, ...(s.settings ?? {}) };
         server = await h.startCodeServer({
           vscode,
           workspace,
           extensionsDir,
-          settings: { 'fluxStudio.apiBaseUrl': simulator.url, ...(s.settings ?? {}) },
+          settings,
+          userDataDir: s.locale ? localizedUserDataDir(settings, s.locale, stubPath) : undefined,
           logFile: path.join(outputDir, `${slug(name)}.server.log`),
         });
         const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

@@ -52,6 +52,8 @@ export interface Scenario {
   name: string;
   /** Extra user settings for this scenario's VS Code (merged over the defaults, incl. fluxStudio.apiBaseUrl). */
   settings?: Record<string, unknown>;
+  /** VS Code display language for this scenario (e.g. 'ko'); the runner installs a stub language pack. */
+  locale?: string;
   /** Per-scenario time limit; default 120 s. */
   timeoutMs?: number;
   run(ctx: ScenarioContext): Promise<void>;
