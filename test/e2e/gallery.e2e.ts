@@ -80,7 +80,7 @@ export const scenario: Scenario = {
       timeoutMs: 15_000,
       what: 'the Markdown snippet in doc.md',
     });
-    await ctx.screenshot('gallery-inserted');
+    await ctx.screenshot('inserted-markdown');
 
     // Open full size: the stored image opens in an editor tab.
     await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Open full size' }).click();
