@@ -1,0 +1,357 @@
+// Hostile input at the unit level: prompts (through the real client into the simulator's request body),
+// file-name slugs (a fuzz on top of test/unit/naming.test.ts), and a hostile server at the engine level (job ids
+// that are not UUIDs, unexpected statuses, `result` of the wrong type, non-image bytes served as an image).
+// Every input tried is counted: "hostile inputs tried: N" and test-output/hostile-inputs.json.
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { randomUUID } from 'crypto';
+import sharp from 'sharp';
+import { ApiframeClient } from '../../src/api/client';
+import { ValidationError } from '../../src/api/errors';
+import { buildGenerateBody } from '../../src/api/validation';
+import { GalleryStore } from '../../src/gallery/store';
+import { imageFileName, slugify } from '../../src/insert/naming';
+import { EngineEvent, JobEngine } from '../../src/jobs/engine';
+import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
+import { GenerationOptions, PROMPT_MAX_LENGTH } from '../../src/shared/options';
+import { mulberry32 } from '../simulator/prng';
+import { startSimulator, type Simulator } from '../simulator/server';
+import { recordHostileCounts } from '../support/hostileCounts';
+
+const counts: Record<string, number> = {};
+function tried(category: string, n = 1): void {
+  counts[category] = (counts[category] ?? 0) + n;
+}
+
+const BASE: Omit<GenerationOptions, 'prompt'> = { aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 60, raw: false, seed: 3 };
+
+const HOSTILE_PROMPTS: Record<string, string> = {
+  'html img onerror': '<img src=x onerror=alert(1)><b>bold</b>',
+  'script tag': '<script>alert(document.cookie)</script>',
+  'markdown js link': '[click](javascript:alert(1)) ](javascript:alert(1)) ![x](javascript:alert(1))',
+  'markdown image breakout': 'a fox](http://evil.example/x.png) ![b',
+  'html entities': '&lt;b&gt; &amp;amp; &#x3C;img&#x3E; &quot;',
+  'attribute breakout': '" onmouseover="alert(1)" x="',
+  'svg': '<svg onload=alert(1)><use href="data:image/svg+xml,<svg/>"/></svg>',
+  'template literal': '${process.env.HOME} {{constructor.constructor("alert(1)")()}} #{7*7}',
+  'rtl override': 'abc\u202Egnp.exe\u202C fox \u200F\u200E\u2066x\u2069',
+  'hebrew and arabic': 'שועל אדום בשלג · ثعلب أحمر في الثلج',
+  'emoji zwj': '👩‍👩‍👧‍👦 🏳️‍🌈 🦊🌨️ 1️⃣ 🇰🇷',
+  'cjk': '雪の中の赤いキツネ 눈 속의 붉은 여우',
+  'control characters': 'a\u0001b\u0007c\u001bd\u007fe\u0085f\u0008g\u000bh\u000ci',
+  'nul byte': 'before\u0000after',
+  'crlf and tabs': 'line one\r\nline two\r\tindented\u2028\u2029end',
+  'zero width': 'fo\u200Bx\uFEFF in \u2060snow',
+  'combining marks': 'Z̴̡̛̗͎̈́͆a̶̛̰͑l̸̢̈g̵̝̈́o̶͚͝',
+  'lone surrogate': 'broken \uD83D surrogate and \uDE00 low',
+  'json metachars': '"}, "model": "other", "x": {"',
+  'path traversal': '../../../../etc/passwd ..\\..\\windows\\system32 C:\\CON',
+  'sql and shell': "'; DROP TABLE jobs; -- $(rm -rf /) `id` | cat /etc/shadow",
+  'url encoded': '%3Cimg%20src%3Dx%3E %00 %2e%2e%2f',
+  'max length': 'x'.repeat(PROMPT_MAX_LENGTH),
+  'max length with padding': `  ${'y'.repeat(PROMPT_MAX_LENGTH)}  \n`,
+};
+
+const INVALID_PROMPTS: Record<string, unknown> = {
+  empty: '',
+  spaces: '     ',
+  'whitespace mix': ' \t\r\n\u00a0\u2003\u3000 ',
+  'over the limit (2,001)': 'z'.repeat(PROMPT_MAX_LENGTH + 1),
+  'far over the limit (100,000)': 'z '.repeat(50_000),
+  number: 42,
+  null: null,
+  object: { toString: () => 'a fox' },
+  array: ['a fox'],
+};
+
+describe('hostile input (unit)', function () {
+  this.timeout(30_000);
+
+  after(() => {
+    const total = recordHostileCounts('unit', counts);
+    const mine = Object.values(counts).reduce((a, b) => a + b, 0);
+    console.log(`      hostile inputs tried: ${mine} (unit layer; all layers so far: ${total})`);
+  });
+
+  describe('prompts', () => {
+    let sim: Simulator;
+    before(async () => {
+      sim = await startSimulator({ timeScale: 0.005, seed: 4 });
+    });
+    after(async () => {
+      await sim?.close();
+    });
+
+    it('hostile but valid prompts reach the request body intact (trimmed only) and the simulator accepts them', async () => {
+      const client = new ApiframeClient({ baseUrl: sim.url, getApiKey: async () => 'afk_test_key' });
+      for (const [name, prompt] of Object.entries(HOSTILE_PROMPTS)) {
+        tried('prompt');
+        const body = buildGenerateBody({ prompt, ...BASE });
+        assert.strictEqual(body.prompt, prompt.trim(), name);
+        const jobId = await client.submit({ prompt, ...BASE }, { idempotencyKey: randomUUID() });
+        const job = await client.getJob(jobId);
+        assert.deepStrictEqual((job.input as { prompt: string }).prompt, prompt.trim(), `${name}: the server got exactly the prompt`);
+        assert.deepStrictEqual(Object.keys(job.input as object).sort(), ['fluxParams', 'model', 'prompt'], `${name}: no injected fields`);
+        assert.strictEqual((job.input as { model: string }).model, 'flux-1.1-pro-ultra');
+      }
+    });
+
+    it('empty, blank, over-long and non-string prompts are refused before anything is sent, naming the prompt', async () => {
+      const before = sim.stats().requests.generate ?? 0;
+      const client = new ApiframeClient({ baseUrl: sim.url, getApiKey: async () => 'afk_test_key' });
+      for (const [name, prompt] of Object.entries(INVALID_PROMPTS)) {
+        tried('prompt');
+        await assert.rejects(
+          client.submit({ ...BASE, prompt: prompt as string }, { idempotencyKey: randomUUID() }),
+          (error: unknown) => error instanceof ValidationError && error.field === 'prompt' && error.message.length < 200,
+          name,
+        );
+      }
+      assert.strictEqual(sim.stats().requests.generate ?? 0, before, 'nothing was sent');
+    });
+  });
+
+  describe('the user switching keys mid-job', () => {
+    let sim: Simulator;
+    let dir: string;
+    before(async () => {
+      sim = await startSimulator({ timeScale: 0.02, seed: 8, apiKeys: { afk_key_A_111: { credits: 100 }, afk_key_B_222: { credits: 100 } } });
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flux-keyswitch-'));
+    });
+    after(async () => {
+      await sim?.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    // A job belongs to the key that paid for it; with another key set, the server answers 404 for it. That must
+    // not fail the paid job for good: switching back (or collecting later) must still bring the image in.
+    it('a poll answered 404 because another key is now set keeps the paid job collectable', async () => {
+      tried('user: key switch');
+      let key = 'afk_key_A_111';
+      const store = new GalleryStore(dir);
+      await store.load();
+      const client = new ApiframeClient({ baseUrl: sim.url, getApiKey: async () => key });
+      const engine = new JobEngine({ api: client, store, durations: new DurationModel([300]), schedule: scaleSchedule(DEFAULT_SCHEDULE, 0.02), backoff: { baseMs: 2, capMs: 20, maxAttempts: 3 } });
+      try {
+        const started = await engine.start({ prompt: 'key switch', ...BASE });
+        for (let i = 0; i < 200 && !store.get(started.id)?.jobId; i++) await new Promise((r) => setTimeout(r, 5));
+        key = 'afk_key_B_222'; // "Flux: Set API Key" with another account's key while the job runs
+        const paused = await engine.whenSettled(started.id);
+        assert.ok(paused?.jobId);
+        assert.notStrictEqual(paused?.state, 'failed', `the paid job was failed: ${paused?.error}`);
+        key = 'afk_key_A_111';
+        engine.collect(started.id);
+        const done = await engine.whenSettled(started.id);
+        assert.strictEqual(done?.state, 'completed', done?.error);
+        assert.strictEqual(sim.stats().jobsCreated, 1);
+      } finally {
+        engine.dispose();
+      }
+    });
+  });
+
+  describe('file names from hostile prompts (fuzz beyond naming.test.ts)', () => {
+    it('5,000 random prompts from a hostile alphabet always give a safe, short, non-reserved file name', () => {
+      const alphabet = [
+        ...'abcXYZ019 -_.',
+        '/', '\\', ':', '*', '?', '"', '<', '>', '|', '\u0000', '\u001f', '\u007f', '..', '~', '$', '%', '&', '#',
+        'CON', 'nul', 'COM1', 'lpt9', 'conin$', 'COM¹', 'ＣＯＮ', 'ﬁ', 'ß', 'İ', 'é', 'ñ', '\u0301',
+        '\u202e', '\u200f', '\u200b', '\ufeff', '🦊', '👩‍👩‍👧', '\ud83d', '\u2028', '雪', 'ש', 'ث', '\n', '\t',
+      ];
+      const random = mulberry32(1234);
+      for (let i = 0; i < 5_000; i++) {
+        const parts = Array.from({ length: 1 + Math.floor(random() * (i % 50 === 0 ? 400 : 12)) }, () => alphabet[Math.floor(random() * alphabet.length)]);
+        const prompt = parts.join(random() < 0.3 ? ' ' : '');
+        const format = (['png', 'jpg', 'webp'] as const)[i % 3];
+        const name = imageFileName({ prompt, id: randomUUID(), seed: i % 7 === 0 ? undefined : i - 2_500, format });
+        tried('file name');
+        assert.match(name, /^[a-z0-9]+(-[a-z0-9]+)*\.(png|jpg|webp)$/, JSON.stringify(prompt));
+        assert.ok(name.length <= 60 + 1 + 11 + 5, name);
+        const stem = name.split('.')[0];
+        assert.ok(!/^(con|prn|aux|nul|conin\$|conout\$|com\d|lpt\d)$/i.test(stem), name);
+        assert.ok(!/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(slugify(prompt)), prompt);
+        assert.strictEqual(path.posix.basename(name), name);
+        assert.strictEqual(path.win32.basename(name), name);
+      }
+    });
+  });
+
+  describe('a hostile server, at the engine level (real client + engine + store)', () => {
+    let png: Buffer;
+    let dir: string;
+    let server: http.Server;
+    let base: string;
+    let seen: string[];
+    /** What the server answers, per test. */
+    let jobId: string;
+    let jobReplies: unknown[];
+    let image: { body: Buffer; type: string };
+
+    before(async () => {
+      png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#aa3300' } }).png().toBuffer();
+      server = http.createServer((req, res) => {
+        seen.push(req.url ?? '');
+        req.resume();
+        req.on('end', () => {
+          const url = req.url ?? '';
+          const send = (status: number, body: unknown, type = 'application/json') => {
+            const bytes = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+            res.writeHead(status, { 'Content-Type': type, 'Content-Length': bytes.length });
+            res.end(bytes);
+          };
+          if (url === '/v2/images/generate') return send(202, { jobId, status: 'QUEUED' });
+          if (url.startsWith('/v2/jobs/')) return send(200, jobReplies.length > 1 ? jobReplies.shift() : jobReplies[0]);
+          if (url.startsWith('/files/')) return send(200, image.body, image.type);
+          send(404, { error: 'Not found' });
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    after(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    beforeEach(async () => {
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flux-hostile-'));
+      seen = [];
+      jobId = randomUUID();
+      image = { body: png, type: 'image/png' };
+    });
+
+    afterEach(async () => {
+      await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    function completed(overrides: Record<string, unknown> = {}) {
+      return { id: jobId, status: 'COMPLETED', progress: 100, result: { images: [`${base}/files/a.png`] }, creditCost: 6, ...overrides };
+    }
+
+    async function run(maxAttempts = 3) {
+      const store = new GalleryStore(dir);
+      await store.load();
+      const client = new ApiframeClient({ baseUrl: base, getApiKey: async () => 'afk_test_key', timeoutMs: 2_000 });
+      const engine = new JobEngine({
+        api: client,
+        store,
+        durations: new DurationModel([50]),
+        schedule: scaleSchedule(DEFAULT_SCHEDULE, 0.005),
+        backoff: { baseMs: 2, capMs: 20, maxAttempts },
+      });
+      const events: EngineEvent[] = [];
+      engine.onEvent((event) => events.push(event));
+      try {
+        const started = await engine.start({ prompt: 'hostile server', aspectRatio: '1:1', outputFormat: 'png', outputQuality: 90, raw: false });
+        const entry = await engine.whenSettled(started.id);
+        const files = await fs.readdir(store.imagesDir);
+        return { entry: entry!, events, files, store };
+      } finally {
+        engine.dispose();
+      }
+    }
+
+    it('job ids that are not UUIDs stay one path segment under /v2/jobs/ and the job is still collected', async () => {
+      const ids = ['not-a-uuid', 'a/b', '../../v2/me', '..%2F..%2Fv2%2Fme', 'x?y=1#z', ' spaced id ', 'ünïcödé-🦊', 'a'.repeat(200), '%00', '\\..\\..', '.', '..'];
+      const problems: string[] = [];
+      for (const id of ids) {
+        tried('server: job id');
+        jobId = id;
+        jobReplies = [{ ...completed(), id }];
+        seen = [];
+        const { entry } = await run();
+        const polls = seen.filter((url) => !url.startsWith('/files/') && url !== '/v2/images/generate');
+        for (const url of polls) {
+          const segments = url.split('?')[0].split('/').filter(Boolean);
+          if (segments.length !== 3 || segments[0] !== 'v2' || segments[1] !== 'jobs' || decodeURIComponent(segments[2]) !== id) {
+            problems.push(`job id ${JSON.stringify(id)} was polled at ${url}`);
+          }
+        }
+        if (entry.state !== 'completed') problems.push(`job id ${JSON.stringify(id)}: ${entry.state} ${entry.error}`);
+        else assert.strictEqual(entry.jobId, id);
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+      assert.deepStrictEqual(problems, []);
+    });
+
+    it('unexpected statuses (unknown, lower-case, non-string) keep the engine polling until a real end', async () => {
+      const odd = ['RUNNING', 'done', 'pending', '', 42, null, { status: 'COMPLETED' }, ['COMPLETED'], 'COMPLETED\u0000', 'ＣＯＭＰＬＥＴＥＤ'];
+      tried('server: status', odd.length);
+      jobReplies = [...odd.map((status) => ({ id: jobId, status, progress: 50 })), completed()];
+      const { entry } = await run();
+      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(seen.filter((u) => u.startsWith('/v2/jobs/')).length, odd.length + 1, 'one poll per odd status, then done');
+    });
+
+    it('hostile progress values are clamped; a hostile error text is cut and kept as text', async () => {
+      const progress = [Number.NaN, -5, 1e9, '50', null, Infinity];
+      tried('server: progress', progress.length);
+      jobReplies = [...progress.map((p) => ({ id: jobId, status: 'PROCESSING', progress: p })), { id: jobId, status: 'FAILED', error: `<img src=x onerror=alert(1)>${'e'.repeat(10_000)}` }];
+      tried('server: error text');
+      const { entry } = await run();
+      assert.strictEqual(entry.state, 'failed');
+      assert.ok(entry.error!.startsWith('<img src=x onerror=alert(1)>'));
+      assert.ok(entry.error!.length <= 500, `error kept at ${entry.error!.length} characters`);
+      assert.ok(entry.progress >= 0 && entry.progress <= 100);
+    });
+
+    it('`result` of the wrong type or with non-http URLs: nothing is fetched, the paid job is kept (paused, not failed)', async () => {
+      const results = [42, true, {}, { images: 'x' }, { images: [42] }, { url: 7 }, [], [null], 'javascript:alert(1)', `file:///etc/passwd`, 'data:image/png;base64,AAAA', '//evil.example/x.png', 'ftp://x/y.png', { images: ['/files/relative.png'] }];
+      const problems: string[] = [];
+      for (const result of results) {
+        tried('server: result');
+        jobReplies = [completed({ result })];
+        seen = [];
+        const { entry, events } = await run();
+        if (seen.some((u) => u.startsWith('/files/'))) problems.push(`${JSON.stringify(result)}: fetched ${seen.filter((u) => u.startsWith('/files/'))}`);
+        if (entry.state === 'failed' || !entry.jobId) problems.push(`${JSON.stringify(result)}: the paid job was ${entry.state} (${entry.error})`);
+        if (entry.state === 'completed') problems.push(`${JSON.stringify(result)}: completed without an image`);
+        if (events[0]?.kind !== 'needsAttention') problems.push(`${JSON.stringify(result)}: the user was not told (${events[0]?.kind})`);
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+      assert.deepStrictEqual(problems, []);
+    });
+
+    it('non-image bytes served as an image are never stored (signature and trailer checks)', async () => {
+      const jpegHead = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]);
+      const bodies: Array<[string, Buffer, string]> = [
+        ['HTML as image/png', Buffer.from('<html><body>502 Bad Gateway</body></html>'), 'image/png'],
+        ['JSON as image/jpeg', Buffer.from('{"error":"expired"}'), 'image/jpeg'],
+        ['SVG with script', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'), 'image/svg+xml'],
+        ['empty body', Buffer.alloc(0), 'image/png'],
+        ['PNG signature only', png.subarray(0, 8), 'image/png'],
+        ['PNG cut before IEND', png.subarray(0, png.length - 12), 'image/png'],
+        ['PNG followed by garbage', Buffer.concat([png, Buffer.from('<script>alert(1)</script>')]), 'image/png'],
+        ['JPEG start without end', Buffer.concat([jpegHead, Buffer.alloc(200, 1)]), 'image/jpeg'],
+        ['RIFF that is not WebP', Buffer.concat([Buffer.from('RIFF'), Buffer.from([100, 0, 0, 0]), Buffer.from('WAVEfmt '), Buffer.alloc(92)]), 'image/webp'],
+        ['WebP with a lying RIFF length', Buffer.concat([Buffer.from('RIFF'), Buffer.from([0xff, 0xff, 0, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(40)]), 'image/webp'],
+        ['GIF', Buffer.from('GIF89a\u0001\u0000\u0001\u0000\u0000\u0000\u0000;', 'latin1'), 'image/gif'],
+        ['Windows executable', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(300)]), 'image/png'],
+      ];
+      const problems: string[] = [];
+      for (const [name, body, type] of bodies) {
+        tried('server: image bytes');
+        image = { body, type };
+        jobReplies = [completed()];
+        const { entry, files } = await run(2);
+        if (entry.state === 'completed') problems.push(`${name}: stored as ${entry.imageFile}`);
+        if (entry.state === 'failed' || !entry.jobId) problems.push(`${name}: the paid job was ${entry.state}`);
+        if (files.length) problems.push(`${name}: files left in the image folder: ${files.join(', ')}`);
+        await fs.rm(dir, { recursive: true, force: true });
+      }
+      assert.deepStrictEqual(problems, []);
+      // The control: the same path with a real PNG stores it.
+      image = { body: png, type: 'application/octet-stream' };
+      jobReplies = [completed()];
+      const { entry, store } = await run();
+      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.ok((await fs.readFile(store.imagePath(entry.imageFile!))).equals(png));
+    });
+
+  });
+});
