@@ -1,0 +1,137 @@
+// Item 2 — client overhead: submit → image stored and the gallery notified (the engine's 'completed'
+// event), minus the simulator's own generation time (completion − job creation, server side), for a
+// ~4 MP JPEG (16:9 → 2752×1536) on loopback, one job at a time. Also the peak memory growth while the
+// image downloads (rss and arrayBuffers sampled every 5 ms, after a gc() at the start of each job).
+// Run with --expose-gc. The simulator runs in a child process so its encoder's memory is not counted.
+import { JobEngine } from '../../src/jobs/engine';
+import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
+import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, quantile, sleep, startSimHost } from './common';
+
+const TIME_SCALE = arg('time-scale', 0.02);
+const SAMPLES = arg('samples', 30);
+const FORMAT = process.argv.includes('--png') ? 'png' : 'jpg';
+const WARMUP = arg('warmup', 3);
+const DURATION_MS = 15_000;
+
+interface Row {
+  overheadMs: number;
+  submitMs: number;
+  detectLagMs: number;
+  toDownloadMs: number;
+  downloadMs: number;
+  storeAndNotifyMs: number;
+  imageBytes: number;
+  width?: number;
+  height?: number;
+  peakRssGrowth: number;
+  peakArrayBuffersGrowth: number;
+  memSamples: number;
+  retainedArrayBuffers: number;
+}
+
+interface MemSample {
+  at: number;
+  rss: number;
+  arrayBuffers: number;
+}
+
+async function main(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  const host = await startSimHost([
+    { timeScale: TIME_SCALE, durations: { fixedMs: DURATION_MS }, progressModel: 'informative', seed: 11, apiKeys: BENCH_KEYS },
+  ]);
+  const { store, remove } = await newStore();
+  const api = new RecordingApi(newClient(host.urls[0]));
+  const durations = new DurationModel([], { medianMs: 15_000 * TIME_SCALE, sigma: 0.5, weight: 5 });
+  const engine = new JobEngine({ api, store, durations, schedule: scaleSchedule(DEFAULT_SCHEDULE, TIME_SCALE) });
+  const completedAt = new Map<string, number>();
+  engine.onEvent((event) => event.kind === 'completed' && completedAt.set(event.entry.id, Date.now()));
+  const samples: MemSample[] = [];
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    samples.push({ at: Date.now(), rss: m.rss, arrayBuffers: m.arrayBuffers });
+  }, 5);
+  const rows: Row[] = [];
+  try {
+    for (let i = 0; i < WARMUP + SAMPLES; i++) {
+      gc();
+      await sleep(20);
+      const base = process.memoryUsage();
+      const submitAt = Date.now();
+      const entry = await engine.start(benchOptions({ outputFormat: FORMAT }));
+      const done = await engine.whenSettled(entry.id);
+      const notifiedAt = completedAt.get(entry.id);
+      if (done?.state !== 'completed' || notifiedAt === undefined) throw new Error(`job ${i} did not complete: ${done?.state} ${done?.error ?? ''}`);
+      if (i < WARMUP) continue;
+      // What the download left behind once garbage is collected (a streamed download keeps nothing).
+      gc();
+      const retainedArrayBuffers = process.memoryUsage().arrayBuffers - base.arrayBuffers;
+      const job = (await host.stats(0)).jobs.find((j) => j.id === done.jobId)!;
+      const generationMs = job.completedAtMs! - job.createdAtMs;
+      const detect = api.detection(done.jobId!)!;
+      const submit = api.submits[api.submits.length - 1];
+      const download = [...api.downloads.values()].pop()!;
+      const during = samples.filter((s) => s.at >= download.startedAt && s.at <= notifiedAt + 5);
+      rows.push({
+        overheadMs: notifiedAt - submitAt - generationMs,
+        submitMs: submit.returnedAt - submitAt,
+        detectLagMs: detect.returnedAt - job.completedAtMs!,
+        toDownloadMs: download.startedAt - detect.returnedAt,
+        downloadMs: (download.endedAt ?? notifiedAt) - download.startedAt,
+        storeAndNotifyMs: notifiedAt - (download.endedAt ?? notifiedAt),
+        imageBytes: done.byteSize ?? 0,
+        width: done.width,
+        height: done.height,
+        peakRssGrowth: Math.max(0, ...during.map((s) => s.rss - base.rss)),
+        peakArrayBuffersGrowth: Math.max(0, ...during.map((s) => s.arrayBuffers - base.arrayBuffers)),
+        memSamples: during.length,
+        retainedArrayBuffers,
+      });
+    }
+  } finally {
+    clearInterval(sampler);
+    engine.dispose();
+    remove();
+    await host.close();
+  }
+  const pick = (key: keyof Row) => rows.map((r) => Number(r[key]));
+  const result = {
+    timeScale: TIME_SCALE,
+    format: FORMAT,
+    generationMs: DURATION_MS * TIME_SCALE,
+    samples: rows.length,
+    image: { bytes: median(pick('imageBytes')), width: rows[0]?.width, height: rows[0]?.height },
+    overheadMs: { p50: median(pick('overheadMs')), p95: quantile(pick('overheadMs'), 0.95) },
+    breakdownP50Ms: {
+      submit: median(pick('submitMs')),
+      detectLag: median(pick('detectLagMs')),
+      detectToDownload: median(pick('toDownloadMs')),
+      download: median(pick('downloadMs')),
+      storeAndNotify: median(pick('storeAndNotifyMs')),
+    },
+    memory: {
+      peakRssGrowthMedian: median(pick('peakRssGrowth')),
+      peakRssGrowthMax: Math.max(...pick('peakRssGrowth')),
+      peakArrayBuffersGrowthMedian: median(pick('peakArrayBuffersGrowth')),
+      peakArrayBuffersGrowthMax: Math.max(...pick('peakArrayBuffersGrowth')),
+      samplesPerDownloadMedian: median(pick('memSamples')),
+      retainedArrayBuffersAfterGcMedian: median(pick('retainedArrayBuffers')),
+    },
+    rows,
+  };
+  log(
+    `overhead p50 ${result.overheadMs.p50.toFixed(0)} ms, p95 ${result.overheadMs.p95.toFixed(0)} ms ` +
+      `(submit ${result.breakdownP50Ms.submit}, detect ${result.breakdownP50Ms.detectLag.toFixed(0)}, download ${result.breakdownP50Ms.download}, store ${result.breakdownP50Ms.storeAndNotify}); ` +
+      `image ${(result.image.bytes / 1e6).toFixed(2)} MB; peak growth rss ${(result.memory.peakRssGrowthMax / 1e6).toFixed(2)} MB, arrayBuffers ${(result.memory.peakArrayBuffersGrowthMax / 1e6).toFixed(2)} MB (max)`,
+  );
+  await emit(result);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : String(error));
+    process.exit(1);
+  },
+);
