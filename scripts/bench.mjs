@@ -403,7 +403,7 @@ function rows(results) {
     add('3', 'dist/extension.js size (gzip)', `${fmtKiB(s.bundleBytes)} (${fmtKiB(s.gzipBytes)})`, '≤ 150 KiB', s.bundleBytes <= 150 * 1024);
     add('3', `require + activate, median of ${s.runs} fresh processes`, `${fmtMs(s.medianMs.total, 1)} (require ${fmtMs(s.medianMs.require, 1)}, activate ${fmtMs(s.medianMs.activate, 1)})`, '≤ 30 ms', s.medianMs.total <= 30);
     add('3', 'same, with http/https/zlib preloaded', fmtMs(s.withNetworkModulesPreloadedMedianMs, 1), 'report', undefined);
-    add('3', 'eager activation events', s.eagerActivationEvents.length ? s.eagerActivationEvents.join(', ') : `none (${s.activationEvents.join(', ')})`, 'none', s.eagerActivationEvents.length === 0);
+    add('3', 'eager activation events', s.eagerActivationEvents.length ? s.eagerActivationEvents.join(', ') : `none (${s.activationEvents.length} lazy: ${s.activationEvents.map((e) => e.split(':')[0]).join(', ')})`, 'none', s.eagerActivationEvents.length === 0);
   }
   const g = results.gallery;
   if (g?.error) add('4', 'gallery at scale', `crashed: ${g.error}`, '', false);
