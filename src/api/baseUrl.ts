@@ -13,7 +13,8 @@ export function checkApiBaseUrl(value: unknown): BaseUrlCheck {
   } catch {
     return { ok: false, reason: 'invalid' };
   }
-  if (url.username || url.password || url.search || url.hash) return { ok: false, reason: 'invalid' };
+  // A bare "?" or "#" leaves url.search/hash empty but would still break every request path.
+  if (url.username || url.password || /[?#]/.test(value)) return { ok: false, reason: 'invalid' };
   if (url.protocol === 'https:') return { ok: true, url: url.toString().replace(/\/+$/, '') };
   if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || /^127\.\d+\.\d+\.\d+$/.test(url.hostname))) {
     return { ok: true, url: url.toString().replace(/\/+$/, '') };

@@ -2,6 +2,7 @@
 // hook for the log. The key is read from a provider on every call and only ever goes into the
 // X-API-Key header of requests to the configured API host.
 import fetch, { Response } from 'node-fetch';
+import { PassThrough, Readable, pipeline } from 'stream';
 import { GenerationOptions, MODEL_ID } from '../shared/options';
 import { ApiError, parseRetryAfter } from './errors';
 import { Job, normalizeJob } from './job';
@@ -65,6 +66,8 @@ export interface ApiframeApi {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** A whole result image (about 4 MP) must arrive within this. */
+const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 export class ApiframeClient implements ApiframeApi {
   private readonly baseUrl: string;
@@ -82,14 +85,19 @@ export class ApiframeClient implements ApiframeApi {
       signal: call.signal,
     });
     const jobId = (json as { jobId?: unknown; id?: unknown }).jobId ?? (json as { id?: unknown }).id;
-    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 200) {
-      throw new ApiError('server', 'Apiframe accepted the request but sent no job id. Try again in a moment.');
+    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 200 || !isAddressable(jobId)) {
+      throw new ApiError('server', 'Apiframe accepted the request but sent no usable job id. Try again in a moment.');
     }
     return jobId;
   }
 
+  private jobPath(id: string): string {
+    if (!isAddressable(id)) throw new ApiError('notFound', 'Apiframe sent a job id that cannot be looked up.');
+    return `/v2/jobs/${encodeURIComponent(id)}`;
+  }
+
   async getJob(id: string, call: CallOptions = {}): Promise<Job> {
-    const json = await this.requestJson('GET', `/v2/jobs/${encodeURIComponent(id)}`, { signal: call.signal });
+    const json = await this.requestJson('GET', this.jobPath(id), { signal: call.signal });
     const job = normalizeJob(json, id);
     if (!job) throw new ApiError('server', 'Apiframe sent a job status we could not read. Retrying.');
     return job;
@@ -146,11 +154,29 @@ export class ApiframeClient implements ApiframeApi {
    * The caller owns the stream (and must consume or destroy it).
    */
   async fetchImage(url: string, call: CallOptions = {}): Promise<ImageResponse> {
-    // The same timeout bounds the whole download, so a stalled stream is aborted rather than hanging.
-    const { response, release } = await this.send(url, 'GET', { signal: call.signal, timeoutMs: 120_000, withKey: false });
-    response.body.once('end', release).once('error', release).once('close', release);
+    // The headers get the usual timeout; then the whole download is bounded, and so is each silence
+    // inside it: node-fetch 2 neither ends nor fails a body whose connection dropped before
+    // Content-Length, so a stall must be caught here.
+    const { response, release } = await this.send(url, 'GET', { signal: call.signal, withKey: false });
+    release();
+    const source = response.body as Readable;
+    const stop = (reason: string) => () => source.destroy(new Error(reason));
+    const idle = setTimeout(stop('download stalled'), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const total = setTimeout(stop('download too slow'), DOWNLOAD_TIMEOUT_MS);
+    // A pass-through that notices every chunk (listening to 'data' on the body itself would start
+    // the flow before the caller is ready to consume it).
+    const watched = new PassThrough({
+      transform(chunk, _encoding, callback) {
+        idle.refresh();
+        callback(null, chunk);
+      },
+    });
+    pipeline(source, watched, () => {
+      clearTimeout(idle);
+      clearTimeout(total);
+    });
     if (!response.ok) {
-      response.body.resume();
+      watched.resume();
       if (response.status === 404 || response.status === 403 || response.status === 410) {
         throw new ApiError('notFound', 'The image link has expired.', { status: response.status });
       }
@@ -158,7 +184,7 @@ export class ApiframeClient implements ApiframeApi {
     }
     const length = Number(response.headers.get('content-length'));
     return {
-      body: response.body,
+      body: watched,
       contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
       contentType: response.headers.get('content-type') ?? undefined,
     };
@@ -170,6 +196,13 @@ export class ApiframeClient implements ApiframeApi {
     init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<unknown> {
     const { response, release, key } = await this.send(`${this.baseUrl}${path}`, method, { ...init, withKey: true });
+    if (response.status >= 300 && response.status < 400) {
+      // Following a redirect would carry the key to wherever it points: refuse instead.
+      release();
+      throw new ApiError('server', 'Apiframe answered with a redirect, which Flux Studio does not follow with your key. Check fluxStudio.apiBaseUrl.', {
+        status: response.status,
+      });
+    }
     let text: string;
     try {
       // The timeout covers the body too: a stalled or cut-off body must not hang the caller.
@@ -182,11 +215,12 @@ export class ApiframeClient implements ApiframeApi {
     }
     let json: unknown;
     try {
-      json = text.length > 0 ? JSON.parse(text) : undefined;
+      // Whatever the server echoes back, the key never travels further than this line.
+      json = text.length > 0 ? redactKey(JSON.parse(text), key) : undefined;
     } catch {
       json = undefined;
     }
-    if (!response.ok) throw this.errorFor(response.status, json, response.headers.get('retry-after'), key);
+    if (!response.ok) throw this.errorFor(response.status, json, response.headers.get('retry-after'));
     if (json === undefined || json === null || typeof json !== 'object') {
       throw new ApiError('server', 'Apiframe sent a response we could not read. Try again in a moment.', { status: response.status });
     }
@@ -226,7 +260,13 @@ export class ApiframeClient implements ApiframeApi {
     const started = Date.now();
     const logPath = new URL(url).pathname;
     try {
-      const response = await fetch(url, { method, headers, body: init.body, signal: controller.signal as any });
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: init.body,
+        signal: controller.signal as any,
+        redirect: init.withKey ? 'manual' : 'follow',
+      });
       this.options.onRequest?.({ method, path: logPath, status: response.status, durationMs: Date.now() - started });
       return { response, release, key };
     } catch (error) {
@@ -245,7 +285,7 @@ export class ApiframeClient implements ApiframeApi {
     return new ApiError('network', 'Could not reach Apiframe. Check your connection (or the fluxStudio.apiBaseUrl setting) and try again.');
   }
 
-  private errorFor(status: number, json: unknown, retryAfter: string | null, key?: string): ApiError {
+  private errorFor(status: number, json: unknown, retryAfter: string | null): ApiError {
     const body = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
     switch (status) {
       case 401:
@@ -265,7 +305,7 @@ export class ApiframeClient implements ApiframeApi {
         });
       }
       case 400: {
-        const { field, problem } = firstValidationDetail(body.details, key);
+        const { field, problem } = firstValidationDetail(body.details);
         const message = field
           ? `Apiframe refused the parameter "${field}": ${problem ?? 'invalid value'}.`
           : 'Apiframe refused the request parameters. Check the Flux Studio settings.';
@@ -287,18 +327,33 @@ export class ApiframeClient implements ApiframeApi {
   }
 }
 
-/** The first field the server refused. Server text is untrusted: kept short, printable, key-free. */
-function firstValidationDetail(details: unknown, key?: string): { field?: string; problem?: string } {
+/** The first field the server refused. Server text is untrusted: kept short and printable. */
+function firstValidationDetail(details: unknown): { field?: string; problem?: string } {
   if (!details || typeof details !== 'object') return {};
-  const scrub = (text: string) => (key ? text.split(key).join('[redacted]') : text);
   for (const [field, problems] of Object.entries(details as Record<string, unknown>)) {
     const problem = Array.isArray(problems) && typeof problems[0] === 'string' ? problems[0] : undefined;
     return {
-      field: scrub(field).replace(/[^\w.\[\]-]/g, '').slice(0, 80),
-      problem: problem === undefined ? undefined : scrub(problem).replace(/[\u0000-\u001f]/g, ' ').slice(0, 200),
+      field: field.replace(/[^\w.\[\]-]/g, '').slice(0, 80),
+      problem: problem === undefined ? undefined : problem.replace(/[\u0000-\u001f]/g, ' ').slice(0, 200),
     };
   }
   return {};
+}
+
+/** "." and ".." can never be one path segment of a URL: every URL parser resolves them (even as %2E). */
+function isAddressable(jobId: string): boolean {
+  return jobId !== '.' && jobId !== '..';
+}
+
+/** A copy of a parsed JSON value with every occurrence of the key in its strings (and keys) replaced. */
+export function redactKey(value: unknown, key: string | undefined): unknown {
+  if (!key) return value;
+  if (typeof value === 'string') return value.split(key).join('[redacted]');
+  if (Array.isArray(value)) return value.map((item) => redactKey(item, key));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [redactKey(name, key) as string, redactKey(item, key)]));
+  }
+  return value;
 }
 
 /** node-fetch 2 does not fail a body cut short before its Content-Length; check it ourselves. */

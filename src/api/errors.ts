@@ -21,7 +21,9 @@ export type ApiErrorKind =
   /** The request took longer than the client's timeout. */
   | 'timeout'
   /** The caller aborted. */
-  | 'cancelled';
+  | 'cancelled'
+  /** Not the API: saving a result on this computer failed (disk full, folder not writable…). */
+  | 'storage';
 
 export interface ApiErrorDetails {
   status?: number;

@@ -31,6 +31,17 @@ class Sampler extends Transform {
   }
 }
 
+/** File-system error codes that mean "this computer cannot store the file", not "the network failed". */
+const STORAGE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOENT', 'EISDIR', 'EMFILE']);
+
+/** A typed storage error for a file-system failure, or undefined for anything else. */
+export function storageError(error: unknown): ApiError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (!code || !STORAGE_CODES.has(code)) return undefined;
+  const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : 'the storage folder is not writable';
+  return new ApiError('storage', `Could not save the image on this computer: ${what} (${code}). Free some space or check the folder, then retry: the job is kept.`);
+}
+
 export async function downloadImage(
   api: ApiframeApi,
   url: string,
@@ -46,7 +57,7 @@ export async function downloadImage(
       await pipeline(response.body, sampler, createWriteStream(temp), { signal });
     } catch (error) {
       if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
-      throw new ApiError('network', 'The image download was interrupted. Retrying.');
+      throw storageError(error) ?? new ApiError('network', 'The image download was interrupted. Retrying.');
     }
     if (response.contentLength !== undefined && sampler.length !== response.contentLength) {
       throw new ApiError('network', `The image download was incomplete (${sampler.length} of ${response.contentLength} bytes). Retrying.`);
@@ -57,7 +68,11 @@ export async function downloadImage(
       throw new ApiError('server', 'The server sent something that is not a complete image. Retrying.');
     }
     const fileName = `${baseName}.${info.format}`;
-    await fs.rename(temp, path.join(directory, fileName));
+    try {
+      await fs.rename(temp, path.join(directory, fileName));
+    } catch (error) {
+      throw storageError(error) ?? error;
+    }
     return { ...info, fileName, byteSize: sampler.length };
   } finally {
     await fs.rm(temp, { force: true });

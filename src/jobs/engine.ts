@@ -10,7 +10,7 @@ import { GalleryEntry, PromptSource, isTerminal } from '../shared/entry';
 import type { GenerationOptions } from '../shared/options';
 import { validateOptions } from '../api/validation';
 import { Clock, systemClock } from './clock';
-import { downloadImage } from './download';
+import { downloadImage, storageError } from './download';
 import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay, isRetryable, withRetries } from './retry';
 import { DEFAULT_SCHEDULE, DurationModel, Observation, PollSchedule, ScheduleConfig } from './schedule';
 
@@ -36,9 +36,6 @@ export type EngineEvent =
   | { kind: 'failed'; entry: GalleryEntry }
   /** The engine stopped working on the entry and needs the user (key refused, no credits, bad option, offline). */
   | { kind: 'needsAttention'; entry: GalleryEntry; error: ApiError };
-
-/** Keys refused mid-poll pause the job instead of failing it: the paid job can still be collected. */
-const PAUSING_ERRORS: readonly string[] = ['invalidKey', 'inactiveKey'];
 
 interface ActiveJob {
   controller: AbortController;
@@ -238,7 +235,7 @@ export class JobEngine {
         if (isApiError(error) && error.kind === 'notFound') {
           // The URL expired: the job itself hands out a fresh one unless the files were purged.
           current = await withRetries(() => this.deps.api.getJob(job.id, { signal }), { clock: this.clock, policy: this.backoff, signal });
-          if (current.expired) throw new ApiError('notFound', 'Apiframe had already deleted this image before it could be saved.');
+          if (current.expired) return this.markFailed(id, 'Apiframe had already deleted this image before it could be saved.', current.creditCost);
         } else if (!isRetryable(error)) {
           throw error;
         }
@@ -255,26 +252,39 @@ export class JobEngine {
     this.deps.saveDurations?.(this.deps.durations.toJSON());
   }
 
-  private async finishFailed(id: string, job: Job): Promise<void> {
+  private finishFailed(id: string, job: Job): Promise<void> {
     const reason = job.status === 'CANCELLED' ? 'The job was cancelled on the server.' : job.error ?? 'Apiframe could not generate this image.';
-    const entry = await this.deps.store.update(id, { state: 'failed', error: reason, creditCost: job.creditCost ?? 0, completedAt: this.clock.now() });
+    return this.markFailed(id, reason, job.creditCost ?? 0);
+  }
+
+  /** A final answer from the server: the job will never produce an image. */
+  private async markFailed(id: string, reason: string, creditCost?: number): Promise<void> {
+    const entry = await this.deps.store.update(id, { state: 'failed', error: reason, creditCost, completedAt: this.clock.now() });
     this.emit({ kind: 'failed', entry: entry! });
   }
 
+  /**
+   * Anything else that stops the engine. A job the server accepted is paid for, so it is never
+   * failed here, only paused with the reason visible until the user retries (after fixing the key,
+   * freeing disk space, coming back online…). A submit that never got a job id fails with its reason.
+   */
   private async handleError(id: string, error: unknown): Promise<void> {
-    const apiError = isApiError(error) ? error : new ApiError('server', 'Something unexpected went wrong while generating.');
+    const apiError = isApiError(error)
+      ? error
+      : storageError(error) ?? new ApiError('server', 'Something unexpected went wrong while generating.');
     const entry = this.deps.store.get(id);
     if (!entry) return;
-    const paused = entry.jobId && (PAUSING_ERRORS.includes(apiError.kind) || apiError.retryable);
-    if (paused) {
-      // The server job may still finish: keep it resumable, with the reason visible.
-      const updated = await this.deps.store.update(id, { error: apiError.message, detached: true });
-      this.emit({ kind: 'needsAttention', entry: updated!, error: apiError });
-      return;
+    const patch: Partial<GalleryEntry> = entry.jobId
+      ? { error: apiError.message, detached: true }
+      : { state: 'failed', error: apiError.message, completedAt: this.clock.now() };
+    let updated: GalleryEntry | undefined;
+    try {
+      updated = await this.deps.store.update(id, patch);
+    } catch {
+      // The index cannot be written either (disk full): still tell the user, from memory.
+      updated = this.deps.store.updateTransient(id, patch);
     }
-    const failed = await this.deps.store.update(id, { state: 'failed', error: apiError.message, completedAt: this.clock.now() });
-    if (entry.jobId) this.emit({ kind: 'failed', entry: failed! });
-    else this.emit({ kind: 'needsAttention', entry: failed!, error: apiError });
+    this.emit({ kind: 'needsAttention', entry: updated!, error: apiError });
   }
 }
 

@@ -24,7 +24,9 @@ function describeApiError(error: ApiError): string {
     case 'rateLimited':
       return vscode.l10n.t('Apiframe is busy (rate limited). Retry in a little while.');
     case 'notFound':
-      return vscode.l10n.t('Apiframe no longer has this job or image.');
+      return vscode.l10n.t('Apiframe does not know this job under the current API key. If you changed keys, set the previous one to collect it.');
+    case 'storage':
+      return vscode.l10n.t('Could not save the image on this computer (disk full or folder not writable). Free some space, then retry: the job is kept.');
     case 'server':
       return vscode.l10n.t('Apiframe had a problem. Retry later.');
     case 'network':

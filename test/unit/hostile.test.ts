@@ -257,7 +257,9 @@ describe('hostile input (unit)', function () {
     }
 
     it('job ids that are not UUIDs stay one path segment under /v2/jobs/ and the job is still collected', async () => {
-      const ids = ['not-a-uuid', 'a/b', '../../v2/me', '..%2F..%2Fv2%2Fme', 'x?y=1#z', ' spaced id ', 'ünïcödé-🦊', 'a'.repeat(200), '%00', '\\..\\..', '.', '..'];
+      // "." and ".." are left out here: no URL can carry them as one path segment (parsers resolve them,
+      // even as %2E), so the client refuses them instead — see the next test.
+      const ids = ['not-a-uuid', 'a/b', '../../v2/me', '..%2F..%2Fv2%2Fme', 'x?y=1#z', ' spaced id ', 'ünïcödé-🦊', 'a'.repeat(200), '%00', '\\..\\..'];
       const problems: string[] = [];
       for (const id of ids) {
         tried('server: job id');
@@ -277,6 +279,20 @@ describe('hostile input (unit)', function () {
         await fs.rm(dir, { recursive: true, force: true });
       }
       assert.deepStrictEqual(problems, []);
+    });
+
+    it('job ids "." and ".." are refused with a clear reason, and never requested at another path', async () => {
+      for (const id of ['.', '..']) {
+        tried('server: job id');
+        jobId = id;
+        jobReplies = [{ ...completed(), id }];
+        seen = [];
+        const { entry } = await run();
+        assert.deepStrictEqual(seen.filter((url) => url !== '/v2/images/generate'), [], `nothing but submits for ${id}`);
+        assert.strictEqual(entry.state, 'failed');
+        assert.match(entry.error ?? '', /job id/);
+        await fs.rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('unexpected statuses (unknown, lower-case, non-string) keep the engine polling until a real end', async () => {
