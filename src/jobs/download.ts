@@ -16,15 +16,25 @@ export interface StoredImage extends ImageInfo {
 const HEAD_BYTES = 256 * 1024;
 const TAIL_BYTES = 16;
 
-/** Keeps the first and last bytes of a stream as it passes through, and counts it. */
+/** Keeps the first and last bytes of a stream as it passes through, and counts it, copying little. */
 class Sampler extends Transform {
-  head = Buffer.alloc(0);
+  private readonly headParts: Buffer[] = [];
+  private headLength = 0;
   tail = Buffer.alloc(0);
   length = 0;
 
+  get head(): Buffer {
+    return Buffer.concat(this.headParts);
+  }
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    if (this.head.length < HEAD_BYTES) this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
-    this.tail = Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
+    if (this.headLength < HEAD_BYTES) {
+      const part = Buffer.from(chunk.subarray(0, HEAD_BYTES - this.headLength));
+      this.headParts.push(part);
+      this.headLength += part.length;
+    }
+    // Only the last bytes matter: join the previous tail with at most TAIL_BYTES of this chunk.
+    this.tail = Buffer.concat([this.tail, chunk.subarray(-TAIL_BYTES)]).subarray(-TAIL_BYTES);
     this.length += chunk.length;
     this.push(chunk);
     callback();
@@ -62,8 +72,9 @@ export async function downloadImage(
     if (response.contentLength !== undefined && sampler.length !== response.contentLength) {
       throw new ApiError('network', `The image download was incomplete (${sampler.length} of ${response.contentLength} bytes). Retrying.`);
     }
-    const info = sniffImage(sampler.head);
-    const riffLength = info?.format === 'webp' ? sampler.head.readUInt32LE(4) : undefined;
+    const head = sampler.head;
+    const info = sniffImage(head);
+    const riffLength = info?.format === 'webp' ? head.readUInt32LE(4) : undefined;
     if (!info || !hasImageTrailer(info.format, sampler.tail, sampler.length, riffLength)) {
       throw new ApiError('server', 'The server sent something that is not a complete image. Retrying.');
     }
