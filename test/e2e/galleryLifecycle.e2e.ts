@@ -32,9 +32,10 @@ function lifecycle(theme: string, shot: string): Scenario {
       const inserted = await ctx.retry(
         async () => {
           const dir = path.join(ctx.workspace, 'images');
-          const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.includes('a-red-lighthouse')) : undefined;
+          const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => /^p-a-red-lighthouse.*\.(jpg|png|webp)$/.test(f)) : undefined;
           return file;
         },
+        // Only the final name: the copy is written under a temporary name first, then renamed.
         { timeoutMs: 20_000, what: 'the image file under images/' },
       );
       // The edit is in the editor; save it so the file on disk shows it too.
