@@ -378,20 +378,26 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
       await input.waitFor({ state: 'visible', timeout: 5000 });
       await input.fill(`>${title}`);
       const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-      const label = await retry(
+      const found = await retry(
         async () => {
-          const labels = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()));
-          return labels.find((l) => l.toLowerCase().startsWith(want));
+          const labels = await rows.evaluateAll((els) =>
+            els
+              .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+              .map((e) => (e.getAttribute('aria-label') || e.textContent || '').trim()),
+          );
+          const index = labels.findIndex((l) => l.toLowerCase().startsWith(want));
+          return index >= 0 ? { index, label: labels[index] } : undefined;
         },
         { timeoutMs: 3000, intervalMs: 200, what: `palette entry "${title}"` },
       ).catch(() => undefined);
-      if (!label) {
+      if (!found) {
         await page.keyboard.press('Escape');
         return undefined;
       }
-      const row = rows.filter({ hasText: title }).first();
-      await row.click();
-      return label;
+      // The keyboard, not a click: under load a row can be re-rendered (and "not visible") mid-click.
+      for (let i = 0; i < found.index; i++) await input.press('ArrowDown');
+      await input.press('Enter');
+      return found.label;
     },
     { timeoutMs, intervalMs: 1000, what: `command "${title}" in the F1 palette` },
   );
