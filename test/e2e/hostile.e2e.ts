@@ -47,6 +47,9 @@ export const scenario: Scenario = {
 
     for (const prompt of PROMPTS) {
       const card = view.locator('article.card', { has: view.locator('.prompt', { hasText: prompt.slice(0, 12) }) }).first();
+      // Thumbnails load lazily: bring the card into view and wait for its image before inspecting it.
+      await card.scrollIntoViewIfNeeded();
+      await ctx.retry(async () => (await card.locator('img').count()) > 0, { timeoutMs: 20_000, what: 'the card image' });
       const facts = await card.evaluate((node: any, expected: string) => {
         const promptNode = node.querySelector('.prompt');
         const images = [...node.querySelectorAll('img')];
