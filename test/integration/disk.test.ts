@@ -12,8 +12,8 @@ import { imageFileName } from '../../src/insert/naming';
 import type { GalleryEntry } from '../../src/shared/entry';
 import { insertIntoWorkspace, type GalleryLog } from '../../src/vscode/insertImage';
 import { loadConfig } from './config';
+import { EXTENSION_ID, openAtEnd } from './support';
 
-const EXTENSION_ID = 'flux-studio.flux-studio';
 // A tiny but complete PNG (1×1), enough for a copy.
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082',
@@ -59,13 +59,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
     });
   }
 
-  async function openDoc(): Promise<vscode.TextEditor> {
-    const document = await vscode.workspace.openTextDocument(path.join(workspace(), 'doc.md'));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-    const end = document.lineAt(document.lineCount - 1).range.end;
-    editor.selection = new vscode.Selection(end, end);
-    return editor;
-  }
+  const openDoc = () => openAtEnd(vscode.Uri.file(path.join(workspace(), 'doc.md')));
 
   before(async () => {
     const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;

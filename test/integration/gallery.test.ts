@@ -11,18 +11,7 @@ import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryStore } from '../../src/gallery/store';
 import type { GalleryEntry, PromptSource } from '../../src/shared/entry';
 import { insertIntoWorkspace, type GalleryLog } from '../../src/vscode/insertImage';
-
-const EXTENSION_ID = 'flux-studio.flux-studio';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { EXTENSION_ID, openAtEnd, waitFor } from './support';
 
 /** A small valid RGB PNG (gradient), so the webview has something real to decode and draw. */
 function makePng(width: number, height: number): Buffer {
@@ -98,13 +87,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     return store.put(entry);
   }
 
-  async function openAtEnd(file: string): Promise<vscode.TextEditor> {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder().uri, file));
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-    const end = document.lineAt(document.lineCount - 1).range.end;
-    editor.selection = new vscode.Selection(end, end);
-    return editor;
-  }
+  const openFile = (file: string) => openAtEnd(vscode.Uri.joinPath(folder().uri, file));
 
   before(async () => {
     const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
@@ -141,7 +124,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
   });
 
   it('Markdown: copies the image into images/ and inserts ![prompt](images/…) as one undoable edit', async () => {
-    const editor = await openAtEnd('doc.md');
+    const editor = await openFile('doc.md');
     const before = editor.document.getText();
     const prompt = 'A lighthouse [at dusk] with ../ CON and "quotes"';
     const entry = await seed(prompt, { documentUri: editor.document.uri.toString(), languageId: 'markdown' });
@@ -170,7 +153,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
 
   it('HTML: inserts <img src alt width height> relative to the page, under fluxStudio.saveFolder', async () => {
     await settings().update('saveFolder', 'assets/generated', vscode.ConfigurationTarget.Global);
-    const editor = await openAtEnd('page.html');
+    const editor = await openFile('page.html');
     const entry = await seed('A red <lighthouse> & "hill"', { documentUri: editor.document.uri.toString(), languageId: 'html' });
     const result = await insertIntoWorkspace(entry, { store, log });
     assert.ok(result, `insert failed: ${warnings.join('\n')}`);
@@ -186,7 +169,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
 
   it('replaces the original selection when fluxStudio.replaceSelection is on and it still holds the prompt', async () => {
     await settings().update('replaceSelection', true, vscode.ConfigurationTarget.Global);
-    const editor = await openAtEnd('doc.md');
+    const editor = await openFile('doc.md');
     const text = editor.document.getText();
     const prompt = 'A lighthouse stands on a rocky cliff at dusk';
     const start = text.indexOf(prompt);

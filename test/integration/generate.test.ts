@@ -7,32 +7,7 @@ import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryEntry } from '../../src/shared/entry';
 import { loadConfig } from './config';
-
-const EXTENSION_ID = 'flux-studio.flux-studio';
-
-async function sim(pathname: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${loadConfig().simulatorUrl}${pathname}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response.json();
-}
-
-async function jobInput(jobId: string): Promise<any> {
-  const response = await fetch(`${loadConfig().simulatorUrl}/v2/jobs/${jobId}`, { headers: { 'X-API-Key': loadConfig().apiKey } });
-  return ((await response.json()) as { input: unknown }).input;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { EXTENSION_ID, jobInput, sim, waitFor } from './support';
 
 describe('generate: in the real extension host against the simulator', function () {
   this.timeout(60_000);

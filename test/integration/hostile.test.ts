@@ -10,33 +10,9 @@ import type { GalleryEntry } from '../../src/shared/entry';
 import { mulberry32 } from '../simulator/prng';
 import { recordHostileCounts } from '../support/hostileCounts';
 import { loadConfig } from './config';
+import { EXTENSION_ID, jobInput, sim, waitFor } from './support';
 
-const EXTENSION_ID = 'flux-studio.flux-studio';
 const HOSTILE_PROMPT = '<img src=x onerror=alert(1)><b>bold</b> ](javascript:alert(1)) \u202Eevil 🦊';
-
-async function sim(pathname: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${loadConfig().simulatorUrl}${pathname}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return response.json();
-}
-
-async function jobInput(jobId: string): Promise<any> {
-  const response = await fetch(`${loadConfig().simulatorUrl}/v2/jobs/${jobId}`, { headers: { 'X-API-Key': loadConfig().apiKey } });
-  return ((await response.json()) as { input: unknown }).input;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('hostile input in the real extension host', function () {
   this.timeout(90_000);

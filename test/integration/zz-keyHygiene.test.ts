@@ -11,8 +11,8 @@ import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryEntry } from '../../src/shared/entry';
 import { loadConfig } from './config';
+import { EXTENSION_ID, waitFor } from './support';
 
-const EXTENSION_ID = 'flux-studio.flux-studio';
 const CANARY = 'afk_CANARY_7f3a9c_do_not_leak';
 /** What is searched for: covers the canary and every variant of it used below. */
 const NEEDLE = 'CANARY_7f3a9c';
@@ -26,16 +26,6 @@ async function sim(pathname: string, body?: unknown, method?: string): Promise<a
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return response.json();
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Every file under `dir` (following no links), skipping folders that are not ours to search. */

@@ -1,0 +1,47 @@
+// Helpers shared by the in-host suites: the extension's test API, the simulator's control surface,
+// polling, and opening a document with the cursor at its end.
+import * as vscode from 'vscode';
+import type { FluxStudioTestApi } from '../../src/extension';
+import { loadConfig } from './config';
+
+export const EXTENSION_ID = 'flux-studio.flux-studio';
+
+/** Activates the extension; in extension mode Test it hands its services to the tests. */
+export async function activateForTests(): Promise<FluxStudioTestApi> {
+  return (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
+}
+
+/** GET (or POST with a body) on the simulator, e.g. `/__sim/stats`. */
+export async function sim(pathname: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${loadConfig().simulatorUrl}${pathname}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+/** What a job was asked for, as the simulator received it (the request body's prompt and fluxParams). */
+export async function jobInput(jobId: string): Promise<any> {
+  const response = await fetch(`${loadConfig().simulatorUrl}/v2/jobs/${jobId}`, { headers: { 'X-API-Key': loadConfig().apiKey } });
+  return ((await response.json()) as { input: unknown }).input;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Opens a document in the first column with the cursor at its end. */
+export async function openAtEnd(uri: vscode.Uri): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+  const end = document.lineAt(document.lineCount - 1).range.end;
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
