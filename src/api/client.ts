@@ -1,7 +1,7 @@
 // The Apiframe v2 client: one method per endpoint, typed errors, request timeouts, and a request
 // hook for the log. The key is read from a provider on every call and only ever goes into the
 // X-API-Key header of requests to the configured API host.
-import fetch, { Response } from 'node-fetch';
+import type { Response } from 'node-fetch';
 import { PassThrough, Readable, pipeline } from 'stream';
 import { GenerationOptions, MODEL_ID } from '../shared/options';
 import { ApiError, parseRetryAfter } from './errors';
@@ -260,6 +260,8 @@ export class ApiframeClient implements ApiframeApi {
     const started = Date.now();
     const logPath = new URL(url).pathname;
     try {
+      // Loaded on the first request, not at activation: it pulls in http, https and zlib.
+      const { default: fetch } = await import('node-fetch');
       const response = await fetch(url, {
         method,
         headers,

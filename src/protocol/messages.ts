@@ -10,9 +10,7 @@ import {
   PROMPT_MAX_LENGTH,
   isAspectRatio,
   isOutputFormat,
-  type AspectRatio,
   type GenerationOptions,
-  type OutputFormat,
 } from '../shared/options';
 import type { GalleryStrings } from './strings';
 
@@ -45,16 +43,8 @@ export type PromptDefaults = Pick<
 >;
 
 /** One gallery entry as the webview sees it: display fields and webview URIs, no file paths. */
-export interface EntryView {
+export interface EntryView extends PromptOptions {
   id: string;
-  prompt: string;
-  aspectRatio: AspectRatio;
-  outputFormat: OutputFormat;
-  outputQuality: number;
-  raw: boolean;
-  seed?: number;
-  imagePrompt?: string;
-  imagePromptStrength?: number;
   state: EntryState;
   /** 0–100. */
   progress: number;

@@ -161,6 +161,7 @@ async function main(): Promise<void> {
   }
 }
 
+// Not common.ts's runMain: importing it would preload node-fetch and http into the measured process.
 main().then(
   () => process.exit(0),
   (error: unknown) => {

@@ -176,3 +176,14 @@ export async function pool(count: number, concurrency: number, task: (index: num
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
+
+/** Runs a benchmark's main() as a child process entry point: exit 0 when done, 1 with the stack on error. */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.stack : String(error));
+      process.exit(1);
+    },
+  );
+}

@@ -5,7 +5,7 @@ import { spawn } from 'child_process';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { JobEngine } from '../../src/jobs/engine';
 import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
-import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, startSimHost } from './common';
+import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, startSimHost, runMain } from './common';
 
 const TIME_SCALE = arg('time-scale', 0.1);
 const JOBS = arg('jobs', 20);
@@ -108,10 +108,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -29,6 +29,7 @@ import {
   quantile,
   sleep,
   startSimHost,
+  runMain,
   type GetRecord,
 } from './common';
 import type { ApiframeClient } from '../../src/api/client';
@@ -239,10 +240,4 @@ async function main(): Promise<void> {
   await emit(result);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exit(1);
-  },
-);
+runMain(main);

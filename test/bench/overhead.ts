@@ -5,7 +5,7 @@
 // Run with --expose-gc. The simulator runs in a child process so its encoder's memory is not counted.
 import { JobEngine } from '../../src/jobs/engine';
 import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
-import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, quantile, sleep, startSimHost } from './common';
+import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, quantile, sleep, startSimHost, runMain } from './common';
 
 const TIME_SCALE = arg('time-scale', 0.02);
 const SAMPLES = arg('samples', 30);
@@ -128,10 +128,4 @@ async function main(): Promise<void> {
   await emit(result);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack : String(error));
-    process.exit(1);
-  },
-);
+runMain(main);
