@@ -58,8 +58,13 @@ export function snippetFor(input: SnippetInput): string {
  * Puts a block snippet on its own line: a line break before it when the cursor is after text, and one
  * after it when text follows (reStructuredText directives need blank lines around them).
  */
+/** Languages whose image syntax is a block that belongs on a line of its own. */
+export function isBlockLanguage(languageId: string): boolean {
+  return BLOCK_LANGUAGES.has(languageId);
+}
+
 export function placeSnippet(snippet: string, languageId: string, textBefore: string, textAfter: string): string {
-  if (!BLOCK_LANGUAGES.has(languageId)) return snippet;
+  if (!isBlockLanguage(languageId)) return snippet;
   const gap = languageId === 'restructuredtext' ? '\n\n' : '\n';
   const before = textBefore.trim() ? gap : '';
   const after = textAfter.trim() ? gap : '';

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../gallery/store';
 import { chooseFreeName, imageFileName } from '../insert/naming';
-import { placeSnippet, relativePosixPath, snippetFor } from '../insert/snippets';
+import { isBlockLanguage, placeSnippet, relativePosixPath, snippetFor } from '../insert/snippets';
 import type { GalleryEntry } from '../shared/entry';
 import { ULTRA_SIZES } from '../shared/options';
 
@@ -294,6 +294,12 @@ async function insertSnippet(
       const original = new vscode.Range(document.positionAt(selection.start), document.positionAt(selection.end));
       if (document.getText(original).includes(entry.options.prompt.trim())) range = original;
     }
+  }
+  // A block image at a cursor in the middle of a line would split that line (a paragraph, in
+  // Markdown): it goes after the line instead.
+  if (range.isEmpty && isBlockLanguage(document.languageId)) {
+    const line = document.lineAt(range.start.line);
+    if (line.text.slice(range.start.character).trim()) range = new vscode.Range(line.range.end, line.range.end);
   }
   const before = document.lineAt(range.start.line).text.slice(0, range.start.character);
   const after = document.lineAt(range.end.line).text.slice(range.end.character);

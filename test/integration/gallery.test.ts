@@ -151,6 +151,20 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     assert.deepStrictEqual(saved, [result.file.toString(), again.file.toString()]);
   });
 
+  it('Markdown: a cursor in the middle of a paragraph puts the image after that line, never splitting it', async () => {
+    const editor = await openFile('doc.md');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.startsWith('A lighthouse stands'));
+    const paragraph = editor.document.lineAt(line).text;
+    const middle = new vscode.Position(line, 20);
+    editor.selection = new vscode.Selection(middle, middle);
+    const entry = await seed('mid-paragraph insert', { documentUri: editor.document.uri.toString(), languageId: 'markdown' });
+    const result = await insertIntoWorkspace(entry, { store, log });
+    assert.ok(result, `insert failed: ${warnings.join('\n')}`);
+    assert.strictEqual(editor.document.lineAt(line).text, paragraph, 'the paragraph line is intact');
+    assert.match(editor.document.lineAt(line + 1).text, /^!\[mid-paragraph insert\]\(images\/.+\)$/);
+    await vscode.commands.executeCommand('undo');
+  });
+
   it('HTML: inserts <img src alt width height> relative to the page, under fluxStudio.saveFolder', async () => {
     await settings().update('saveFolder', 'assets/generated', vscode.ConfigurationTarget.Global);
     const editor = await openFile('page.html');
