@@ -408,9 +408,18 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
  * reliably shown headless). Closes the notification center again unless keepOpen.
  */
 export async function readNotifications(page, { keepOpen = false } = {}) {
-  await runCommand(page, 'Notifications: Show Notifications');
   const center = page.locator('.notifications-center');
-  await center.waitFor({ state: 'visible', timeout: 10_000 });
+  // Under load the palette can swallow the first try (focus still in a webview, list re-rendering).
+  await retry(
+    async () => {
+      await runCommand(page, 'Notifications: Show Notifications');
+      return center.waitFor({ state: 'visible', timeout: 5000 }).then(
+        () => true,
+        () => false,
+      );
+    },
+    { timeoutMs: 45_000, intervalMs: 500, what: 'the notification center' },
+  );
   await sleep(300);
   const texts = await center.locator('.notification-list-item').evaluateAll((els) =>
     els.map((e) => (e.querySelector('.notification-list-item-message')?.textContent || e.textContent || '').trim()),
