@@ -180,13 +180,6 @@ export function isCommand<M extends CommandMethod>(
   return msg.method === type.method;
 }
 
-export function isNotification<M extends NotificationMethod>(
-  msg: ExtensionMessage,
-  type: IpcNotificationType<M>,
-): msg is Extract<ExtensionMessage, { method: M }> {
-  return msg.method === type.method;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Run-time validation of what the webview sends
 
