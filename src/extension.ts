@@ -1,57 +1,122 @@
-// Entry point: builds FluxStudio, registers the commands and the gallery, and resumes unfinished jobs.
+// The composition root: builds the core (store, engine) and the small VS Code services around it,
+// registers the commands and the gallery, and resumes unfinished jobs.
 import * as vscode from 'vscode';
-import { GalleryEntry } from './shared/entry';
-import { generateFromSelection, generateWithOptions, generateWithReference, showJobs } from './vscode/commands';
-import { GalleryActions, GalleryDeps, GalleryPanel, galleryEntryCommands, registerGallerySerializer } from './vscode/galleryPanel';
+import { GalleryStore } from './gallery/store';
+import { JobEngine } from './jobs/engine';
+import { DurationModel } from './jobs/schedule';
+import { isTerminal, type GalleryEntry } from './shared/entry';
+import { ApiAccess } from './vscode/apiAccess';
+import { generateFromSelection, generateWithOptions } from './vscode/commands/generate';
+import { showJobs } from './vscode/commands/jobs';
+import { generateWithReference } from './vscode/commands/reference';
+import { EditorTracker } from './vscode/editor/editorTracker';
+import { insertIntoWorkspace } from './vscode/editor/insertAction';
+import { GalleryPanel, registerGallerySerializer, type GalleryDeps } from './vscode/gallery/panel';
+import { GenerationService } from './vscode/generation';
+import { AccountImporter } from './vscode/importFromAccount';
+import { ApiKeyStore, KeyService } from './vscode/keys';
+import { createLog } from './vscode/log';
+import { JobNotifier } from './vscode/notifier';
 import { readGenerationDefaults } from './vscode/settings';
-import { FluxStudio } from './vscode/studio';
+import { FluxStatusBar } from './vscode/statusBar';
+
+const DURATIONS_KEY = 'fluxStudio.durations';
 
 /** Handed to the in-host integration tests only (extension mode Test); not a public API. */
 export interface FluxStudioTestApi {
-  studio: FluxStudio;
+  keys: KeyService;
+  store: GalleryStore;
+  engine: JobEngine;
+  generation: GenerationService;
+  importer: AccountImporter;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<FluxStudioTestApi | undefined> {
-  const studio = new FluxStudio(context);
-  context.subscriptions.push(studio);
+  const subscriptions = context.subscriptions;
+  const channel = vscode.window.createOutputChannel('Flux Studio', { log: true });
+  const keyStore = new ApiKeyStore(context.secrets);
+  const log = createLog(channel, () => keyStore.peek());
+  const api = new ApiAccess(keyStore, log);
+  const keys = new KeyService(keyStore, () => api.client().me());
+  const store = new GalleryStore(vscode.Uri.joinPath(context.globalStorageUri, 'gallery').fsPath);
+  const durations = new DurationModel(context.globalState.get<number[]>(DURATIONS_KEY, []));
+  const engine = new JobEngine({
+    api: api.engineApi,
+    store,
+    durations,
+    saveDurations: (samples) => void context.globalState.update(DURATIONS_KEY, samples),
+    log,
+  });
+  const editors = new EditorTracker();
+  const statusBar = new FluxStatusBar(store, engine, keyStore, api, log);
+  subscriptions.push(channel, keyStore, keys, editors, statusBar, { dispose: () => engine.dispose() });
 
-  const actions: GalleryActions = {
-    generate: async (options) => void (await studio.generate({ ...options, webhookUrl: readGenerationDefaults().value.webhookUrl })),
-    rerun: async (entry) => void (await studio.generate(entry.options, entry.source)),
-    vary: async (entry) => void (await studio.generate({ ...entry.options, seed: randomSeed() }, entry.source)),
-    useAsReference: (entry: GalleryEntry) => generateWithReference(studio, entry),
-    importFromAccount: async () => void (await studio.importFromAccount()),
-  };
   const galleryDeps: GalleryDeps = {
     extensionUri: context.extensionUri,
-    store: studio.store,
-    log: studio.log,
-    actions,
-    getDefaults: () => readGenerationDefaults().value,
+    store,
+    log,
+    editors,
+    actions: {
+      generate: (options) => generation.generate(options),
+      rerun: async (entry) => void (await generation.generate(entry.options, entry.source)),
+      vary: async (entry) => void (await generation.generate({ ...entry.options, seed: randomSeed() }, entry.source)),
+      useAsReference: (entry: GalleryEntry) => generateWithReference(referenceDeps, entry),
+      importFromAccount: async () => void (await importer.importFromAccount()),
+    },
+    getDefaults: () => {
+      const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
+      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength };
+    },
   };
-  studio.revealGallery = (preserveFocus) =>
-    GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
-  registerGallerySerializer(context, galleryDeps);
+  const revealGallery = (preserveFocus: boolean) =>
+    void GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
+  const generation = new GenerationService(engine, store, keys, log, revealGallery);
+  const importer = new AccountImporter(keys, api, store, engine);
+  const referenceDeps = { generation, keys, api, store };
+  const notifier = new JobNotifier(generation, keys, revealGallery);
 
-  const entryCommands = galleryEntryCommands(galleryDeps);
+  subscriptions.push(
+    registerGallerySerializer(galleryDeps),
+    engine.onEvent((event) => {
+      statusBar.scheduleCreditRefresh();
+      void notifier.notify(event);
+    }),
+    store.onDidChange(() => statusBar.update()),
+    keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
+    keyStore.onDidChange(() => {
+      void statusBar.refreshKeyState();
+      void keyStore.get().then((key) => key && resumeJobsWaitingForKey(store, engine));
+    }),
+  );
+
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'fluxStudio.generateFromSelection': () => generateFromSelection(studio),
-    'fluxStudio.generate': () => generateWithOptions(studio),
-    'fluxStudio.generateWithReference': (uri?: vscode.Uri) => generateWithReference(studio, uri instanceof vscode.Uri ? uri : undefined),
-    'fluxStudio.setApiKey': () => studio.promptForKey(),
-    'fluxStudio.clearApiKey': () => studio.clearKey(),
-    'fluxStudio.showJobs': () => showJobs(studio),
-    'fluxStudio.openGallery': () => studio.revealGallery(false),
-    'fluxStudio.importFromAccount': () => studio.importFromAccount(),
+    'fluxStudio.generateFromSelection': () => generateFromSelection(generation),
+    'fluxStudio.generate': () => generateWithOptions(generation),
+    'fluxStudio.generateWithReference': (uri?: vscode.Uri) => generateWithReference(referenceDeps, uri instanceof vscode.Uri ? uri : undefined),
+    'fluxStudio.setApiKey': () => keys.promptForKey(),
+    'fluxStudio.clearApiKey': () => keys.clearKey(),
+    'fluxStudio.showJobs': () => showJobs(store, engine, generation),
+    'fluxStudio.openGallery': () => revealGallery(false),
+    'fluxStudio.importFromAccount': () => importer.importFromAccount(),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
-    'fluxStudio.insertIntoWorkspace': (id: string) => entryCommands.insertIntoWorkspace(id),
+    'fluxStudio.insertIntoWorkspace': (id: unknown) => {
+      const entry = typeof id === 'string' ? store.get(id) : undefined;
+      return entry ? insertIntoWorkspace(entry, galleryDeps) : undefined;
+    },
   };
-  for (const [id, handler] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
-  }
+  for (const [id, handler] of Object.entries(commands)) subscriptions.push(vscode.commands.registerCommand(id, handler));
 
-  await studio.start();
-  return context.extensionMode === vscode.ExtensionMode.Test ? { studio } : undefined;
+  await store.load();
+  await statusBar.refreshKeyState();
+  if (store.list().some((entry) => !isTerminal(entry.state)) && (await keyStore.get())) engine.resumeAll();
+  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, engine, generation, importer } : undefined;
+}
+
+/** Jobs that paused for want of a key continue once one is set. */
+function resumeJobsWaitingForKey(store: GalleryStore, engine: JobEngine): void {
+  for (const entry of store.list()) {
+    if (!isTerminal(entry.state) && !engine.isActive(entry.id)) engine.collect(entry.id);
+  }
 }
 
 function randomSeed(): number {

@@ -1,14 +1,7 @@
-// Checks every parameter before anything is sent, with a message that names the field, and builds
-// the request body exactly as Apiframe's strict schema expects it.
-import {
-  ASPECT_RATIOS,
-  GenerationOptions,
-  MODEL_ID,
-  OUTPUT_FORMATS,
-  PROMPT_MAX_LENGTH,
-  isAspectRatio,
-  isOutputFormat,
-} from '../shared/options';
+// Checks every parameter before anything is sent (with the one options schema, src/shared/optionsSchema.ts)
+// and builds the request body exactly as Apiframe's strict schema expects it.
+import { GenerationOptions, MODEL_ID } from '../shared/options';
+import { describeOptionProblem, parseGenerationOptions } from '../shared/optionsSchema';
 import { ValidationError } from './errors';
 
 export interface GenerateRequestBody {
@@ -27,55 +20,23 @@ export interface GenerateRequestBody {
   webhookEvents?: string[];
 }
 
-export function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
+/** Local option names → the request's parameter names, so an error names the field as Apiframe does. */
+const API_FIELD_NAMES: Partial<Record<string, string>> = {
+  aspectRatio: 'aspect_ratio',
+  outputFormat: 'output_format',
+  outputQuality: 'output_quality',
+  imagePrompt: 'image_prompt',
+  imagePromptStrength: 'image_prompt_strength',
+};
 
-/** Returns the prompt as it will be sent (trimmed) or throws naming the problem. */
-export function validatePrompt(prompt: unknown): string {
-  if (typeof prompt !== 'string') throw new ValidationError('prompt', 'The prompt must be text.');
-  const trimmed = prompt.trim();
-  if (trimmed.length === 0) throw new ValidationError('prompt', 'The prompt is empty. Select or type some text to describe the image.');
-  if (trimmed.length > PROMPT_MAX_LENGTH) {
-    throw new ValidationError(
-      'prompt',
-      `The prompt is ${trimmed.length} characters long; Flux accepts at most ${PROMPT_MAX_LENGTH}. Shorten the selection.`,
-    );
-  }
-  return trimmed;
-}
-
+/** The options as they will be sent (prompt trimmed), or a ValidationError naming the field. */
 export function validateOptions(options: GenerationOptions): GenerationOptions {
-  const prompt = validatePrompt(options.prompt);
-  if (!isAspectRatio(options.aspectRatio)) {
-    throw new ValidationError('aspect_ratio', `Aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}.`);
+  const result = parseGenerationOptions(options);
+  if (!result.ok) {
+    const refused = (options as unknown as Record<string, unknown>)[result.field];
+    throw new ValidationError(API_FIELD_NAMES[result.field] ?? result.field, describeOptionProblem(result.field, result.problem, refused));
   }
-  if (!isOutputFormat(options.outputFormat)) {
-    throw new ValidationError('output_format', `Output format must be one of ${OUTPUT_FORMATS.join(', ')}.`);
-  }
-  if (!Number.isInteger(options.outputQuality) || options.outputQuality < 0 || options.outputQuality > 100) {
-    throw new ValidationError('output_quality', 'Output quality must be a whole number from 0 to 100.');
-  }
-  if (typeof options.raw !== 'boolean') throw new ValidationError('raw', 'Raw must be true or false.');
-  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) {
-    throw new ValidationError('seed', 'The seed must be a whole number (or empty for a random one).');
-  }
-  if (options.imagePrompt !== undefined && !isHttpUrl(options.imagePrompt)) {
-    throw new ValidationError('image_prompt', 'The reference image must be an http(s) URL.');
-  }
-  const strength = options.imagePromptStrength;
-  if (strength !== undefined && (typeof strength !== 'number' || !Number.isFinite(strength) || strength < 0 || strength > 1)) {
-    throw new ValidationError('image_prompt_strength', 'The reference strength must be a number from 0 to 1.');
-  }
-  if (options.webhookUrl !== undefined && !isHttpUrl(options.webhookUrl)) {
-    throw new ValidationError('webhookUrl', 'The webhook URL must be an http(s) URL.');
-  }
-  return { ...options, prompt };
+  return result.value;
 }
 
 export function buildGenerateBody(options: GenerationOptions): GenerateRequestBody {

@@ -18,6 +18,9 @@ export const ULTRA_SIZES: Readonly<Record<AspectRatio, { width: number; height: 
 export const OUTPUT_FORMATS = ['jpg', 'png', 'webp'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** How formats are named to people (settings, prompt bar, cards). */
+export const FORMAT_LABELS: Readonly<Record<OutputFormat, string>> = { jpg: 'JPEG', png: 'PNG', webp: 'WebP' };
+
 export const MIME_TYPES: Readonly<Record<OutputFormat, string>> = {
   jpg: 'image/jpeg',
   png: 'image/png',

@@ -2,12 +2,9 @@
 // as a second line of defence: the code never logs it on purpose.
 import * as vscode from 'vscode';
 import type { RequestRecord } from '../api/client';
+import type { Log } from '../shared/log';
 
-export interface Log {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { Log };
 
 export function createLog(channel: vscode.LogOutputChannel, currentKey: () => string | undefined): Log {
   const redact = (message: string) => {

@@ -1,17 +1,23 @@
-// Reads the fluxStudio.* settings. Hand-edited values of the wrong type or out of range are
-// replaced by the default and reported with the setting's name, never sent to the API.
+// Reads the fluxStudio.* settings. Values are untrusted: a cloned repository writes .vscode/settings.json.
+// - Settings that send data somewhere (apiBaseUrl: where the key goes; webhookUrl: who receives job
+//   events) are read from the user's own settings only; a workspace value is ignored with a warning.
+// - Hand-edited values of the wrong type or out of range fall back to the default and are reported with
+//   the setting's name, never sent to the API. Every check is the one options schema's.
 import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
-import { ASPECT_RATIOS, AspectRatio, GenerationOptions, OUTPUT_FORMATS, isAspectRatio, isOutputFormat } from '../shared/options';
+import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
+import { ASPECT_RATIOS, AspectRatio, GenerationOptions, OUTPUT_FORMATS } from '../shared/options';
+import { l10n, type SafeText } from './ui/text';
 
 export const SECTION = 'fluxStudio';
+export const DEFAULT_API_BASE_URL = 'https://api.apiframe.ai';
 
 export type GenerationDefaults = Omit<GenerationOptions, 'prompt'> & { imagePromptStrength: number };
 
 export interface SettingsReading<T> {
   value: T;
   /** One localized sentence per setting that was ignored. */
-  problems: string[];
+  problems: SafeText[];
 }
 
 const DEFAULTS = {
@@ -22,38 +28,38 @@ const DEFAULTS = {
   imagePromptStrength: 0.5,
 };
 
-function problem(key: string, expected: string, fallback: unknown): string {
-  return vscode.l10n.t('The setting fluxStudio.{0} must be {1}; using {2} instead.', key, expected, String(fallback));
+function problem(key: string, expected: SafeText, fallback: SafeText | string | number | boolean): SafeText {
+  return l10n.t('The setting fluxStudio.{0} must be {1}; using {2} instead.', key, expected, String(fallback));
 }
 
 export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   const config = vscode.workspace.getConfiguration(SECTION);
-  const problems: string[] = [];
-  const aspectRatio = config.get<unknown>('aspectRatio');
-  const outputFormat = config.get<unknown>('outputFormat');
-  const outputQuality = config.get<unknown>('outputQuality');
-  const raw = config.get<unknown>('raw');
-  const strength = config.get<unknown>('imagePromptStrength');
-  const seed = config.get<unknown>('seed');
-  const webhookUrl = config.get<unknown>('webhookUrl');
-
+  const problems: SafeText[] = [];
   const value: GenerationDefaults = { ...DEFAULTS };
-  if (isAspectRatio(aspectRatio)) value.aspectRatio = aspectRatio;
-  else problems.push(problem('aspectRatio', vscode.l10n.t('one of {0}', ASPECT_RATIOS.join(', ')), DEFAULTS.aspectRatio));
-  if (isOutputFormat(outputFormat)) value.outputFormat = outputFormat;
-  else problems.push(problem('outputFormat', vscode.l10n.t('one of {0}', OUTPUT_FORMATS.join(', ')), DEFAULTS.outputFormat));
-  if (Number.isInteger(outputQuality) && (outputQuality as number) >= 0 && (outputQuality as number) <= 100) value.outputQuality = outputQuality as number;
-  else problems.push(problem('outputQuality', vscode.l10n.t('a whole number from 0 to 100'), DEFAULTS.outputQuality));
-  if (typeof raw === 'boolean') value.raw = raw;
-  else problems.push(problem('raw', vscode.l10n.t('true or false'), DEFAULTS.raw));
-  if (typeof strength === 'number' && strength >= 0 && strength <= 1) value.imagePromptStrength = strength;
-  else problems.push(problem('imagePromptStrength', vscode.l10n.t('a number from 0 to 1'), DEFAULTS.imagePromptStrength));
-  if (seed === null || seed === undefined || seed === '') value.seed = undefined;
-  else if (Number.isSafeInteger(seed)) value.seed = seed as number;
-  else problems.push(problem('seed', vscode.l10n.t('a whole number or empty'), vscode.l10n.t('a random seed')));
+  const read = <F extends keyof typeof DEFAULTS>(field: F, expected: SafeText) => {
+    const check = checkOption(field, config.get<unknown>(field));
+    if (check.ok) (value as Record<F, unknown>)[field] = check.value;
+    else problems.push(problem(field, expected, DEFAULTS[field]));
+  };
+  read('aspectRatio', l10n.t('one of {0}', ASPECT_RATIOS.join(', ')));
+  read('outputFormat', l10n.t('one of {0}', OUTPUT_FORMATS.join(', ')));
+  read('outputQuality', l10n.t('a whole number from {0} to {1}', OPTION_LIMITS.qualityMin, OPTION_LIMITS.qualityMax));
+  read('raw', l10n.t('true or false'));
+  read('imagePromptStrength', l10n.t('a number from {0} to {1}', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax));
+
+  const seed = config.get<unknown>('seed');
+  if (seed !== null && seed !== undefined && seed !== '') {
+    const check = checkOption('seed', seed);
+    if (check.ok) value.seed = check.value;
+    else problems.push(problem('seed', l10n.t('a whole number or empty'), l10n.t('a random seed')));
+  }
+  const webhookUrl = userValue<unknown>('webhookUrl');
   if (typeof webhookUrl === 'string' && webhookUrl.trim() !== '') {
-    if (/^https?:\/\//i.test(webhookUrl.trim())) value.webhookUrl = webhookUrl.trim();
-    else problems.push(problem('webhookUrl', vscode.l10n.t('an http(s) URL'), vscode.l10n.t('no webhook')));
+    const check = checkOption('webhookUrl', webhookUrl);
+    if (check.ok) value.webhookUrl = check.value;
+    else problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
+  } else if (webhookUrl !== undefined && webhookUrl !== '' && webhookUrl !== null) {
+    problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
   }
   return { value, problems };
 }
@@ -63,18 +69,38 @@ export function askForOptions(): boolean {
 }
 
 /**
- * The API host. Only the user's own (application-level) setting counts: a cloned repository's
- * .vscode/settings.json must never redirect the key to another server.
+ * The API host. Only the user's own setting counts: a cloned repository's .vscode/settings.json must
+ * never redirect the key to another server.
  */
-export function readApiBaseUrl(): { url: string } | { error: string } {
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown>('apiBaseUrl');
-  const value = inspected?.globalValue ?? inspected?.defaultValue ?? 'https://api.apiframe.ai';
-  const check = checkApiBaseUrl(value);
+export function readApiBaseUrl(): { url: string } | { error: SafeText } {
+  const check = checkApiBaseUrl(userValue<unknown>('apiBaseUrl') ?? DEFAULT_API_BASE_URL);
   if (check.ok) return { url: check.url };
   return {
     error:
       check.reason === 'insecure'
-        ? vscode.l10n.t('The setting fluxStudio.apiBaseUrl uses plain http, which would send your API key unencrypted. Use https (http is allowed only for localhost).')
-        : vscode.l10n.t('The setting fluxStudio.apiBaseUrl is not a valid URL. Fix it or remove it to use https://api.apiframe.ai.'),
+        ? l10n.t('The setting fluxStudio.apiBaseUrl uses plain http, which would send your API key unencrypted. Use https (http is allowed only for localhost).')
+        : l10n.t('The setting fluxStudio.apiBaseUrl is not a valid URL. Fix it or remove it to use {0}.', DEFAULT_API_BASE_URL),
   };
+}
+
+/** Settings only the user may choose: what a workspace sets for them is ignored. */
+export const USER_ONLY_SETTINGS = ['apiBaseUrl', 'webhookUrl'] as const;
+type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];
+
+/** The value from the user's settings (or remote machine settings), never a workspace's. */
+function userValue<T>(key: UserOnlySetting): T | undefined {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<T>(key);
+  return inspected?.globalValue ?? undefined;
+}
+
+/** User-only settings that the open workspace tries to set (and that are therefore ignored). */
+export function workspaceOverrides(): UserOnlySetting[] {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return USER_ONLY_SETTINGS.filter((key) => {
+    const inspected = config.inspect(key);
+    if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) return true;
+    return (vscode.workspace.workspaceFolders ?? []).some(
+      (folder) => vscode.workspace.getConfiguration(SECTION, folder.uri).inspect(key)?.workspaceFolderValue !== undefined,
+    );
+  });
 }

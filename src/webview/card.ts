@@ -1,6 +1,6 @@
 // One gallery entry as a card. All user and server text goes in with textContent.
-import type { EntryView } from '../protocol/messages';
-import { ULTRA_SIZES } from '../shared/options';
+import type { EntryView } from '../protocol/gallery';
+import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
 import { h, icon, iconButton } from './dom';
 import { t } from './strings';
 
@@ -11,7 +11,6 @@ export interface CardContext {
   useFullImage(id: string): boolean;
 }
 
-const FORMAT_LABELS: Record<string, string> = { jpg: 'JPEG', png: 'PNG', webp: 'WebP' };
 export const THUMB_DISPLAY_WIDTH = 320;
 
 export function isRunning(entry: EntryView): boolean {
@@ -107,7 +106,7 @@ function renderMeta(entry: EntryView, ctx: CardContext): HTMLElement {
     meta.append(h('div', { class: cls ? `pair ${cls}` : 'pair' }, h('dt', { text: label }), h('dd', { text: value, title })));
   };
   add(t('aspectRatio'), entry.aspectRatio);
-  const format = FORMAT_LABELS[entry.outputFormat] ?? entry.outputFormat;
+  const format = FORMAT_LABELS[entry.outputFormat];
   add(t('format'), entry.outputFormat === 'png' ? format : `${format} ${entry.outputQuality}`);
   add(t('seed'), entry.seed !== undefined ? String(entry.seed) : t('seedRandom'));
   add(t('raw'), entry.raw ? t('yes') : t('no'));

@@ -1,7 +1,7 @@
 // The entry list: newest first, filtered by state and prompt text, rendered incrementally (first
 // screenful at once, the rest in idle-sized chunks), each card with content-visibility so off-screen
 // cards cost little. Updates patch single cards in place.
-import type { EntryView } from '../protocol/messages';
+import type { EntryView } from '../protocol/gallery';
 import { isRunning, renderCard, type CardContext } from './card';
 import { h } from './dom';
 import { t } from './strings';

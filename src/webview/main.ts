@@ -11,17 +11,17 @@ import {
   SaveAsCommand,
   UseAsReferenceCommand,
   VaryCommand,
-  isExtensionMessage,
   type EntryView,
-  type IpcCommandType,
   type ExtensionMessage,
-} from '../protocol/messages';
+} from '../protocol/gallery';
+import type { IpcCommandType } from '../protocol/ipc';
+import { isExtensionMessage } from '../protocol/validate';
 import { h, icon, iconButton } from './dom';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
 import { setStrings, t } from './strings';
 import { ThumbnailMaker } from './thumbnails';
-import { loadState, saveState, saveStateNow, send, type PersistedState, type StateFilter } from './vscodeApi';
+import { loadState, saveState, saveStateNow, send, settleResponse, type PersistedState, type StateFilter } from './vscodeApi';
 
 type EntryCommand = IpcCommandType<
   'entry/insert' | 'entry/saveAs' | 'entry/copyLink' | 'entry/openFullSize' | 'entry/useAsReference' | 'entry/rerun' | 'entry/vary' | 'entry/delete'
@@ -92,15 +92,9 @@ class GalleryApp {
       case 'gallery/defaultsChanged':
         this.promptBar?.applyDefaults(msg.params.defaults);
         break;
-      case 'gallery/fillPromptBar':
-        this.promptBar?.fill(msg.params.options);
+      case 'gallery/response':
+        settleResponse(msg.params);
         break;
-      case 'gallery/didComplete': {
-        const { requestId, ok, error } = msg.params;
-        if (this.promptBar?.completed(requestId, ok, error)) return;
-        this.thumbnails?.completed(requestId, ok);
-        break;
-      }
     }
   }
 

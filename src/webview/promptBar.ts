@@ -1,17 +1,11 @@
-// The prompt bar: prompt, options and Generate. Checked with the same rules as the extension
-// (validatePromptOptions) so errors show here before anything is sent.
-import {
-  GenerateCommand,
-  validatePromptOptions,
-  type PromptDefaults,
-  type PromptOptions,
-} from '../protocol/messages';
-import { ASPECT_RATIOS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
+// The prompt bar: prompt, options and Generate. Checked with the one options schema the extension uses
+// too (validatePromptOptions) so errors show here before anything is sent.
+import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
+import { validatePromptOptions } from '../protocol/validate';
+import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
 import { h, icon } from './dom';
 import { t, type GalleryStringKey } from './strings';
-import { send, type Draft } from './vscodeApi';
-
-const FORMAT_LABELS: Record<string, string> = { jpg: 'JPEG', png: 'PNG', webp: 'WebP' };
+import { request, type Draft } from './vscodeApi';
 
 export class PromptBar {
   readonly element: HTMLFormElement;
@@ -27,7 +21,7 @@ export class PromptBar {
   private readonly error: HTMLDivElement;
   private readonly generate: HTMLButtonElement;
   private readonly generateLabel: HTMLSpanElement;
-  private pendingRequest: string | undefined;
+  private submitting = false;
 
   constructor(private readonly onDraftChange: (draft: Draft) => void) {
     this.prompt = h('textarea', {
@@ -44,7 +38,7 @@ export class PromptBar {
       this.aspectRatio.append(h('option', { value: ratio, text: `${ratio} — ${size.width} × ${size.height}` }));
     }
     this.format = h('select', { id: 'opt-format' });
-    for (const format of OUTPUT_FORMATS) this.format.append(h('option', { value: format, text: FORMAT_LABELS[format] ?? format }));
+    for (const format of OUTPUT_FORMATS) this.format.append(h('option', { value: format, text: FORMAT_LABELS[format] }));
     this.quality = h('input', { id: 'opt-quality', type: 'number', min: 0, max: 100, step: 1, inputmode: 'numeric' });
     this.raw = h('input', { id: 'opt-raw', type: 'checkbox' });
     this.seed = h('input', { id: 'opt-seed', type: 'text', inputmode: 'numeric', placeholder: t('seedPlaceholder'), autocomplete: 'off' });
@@ -149,18 +143,8 @@ export class PromptBar {
     };
   }
 
-  /** The extension answered a command; true when it was our Generate. */
-  completed(requestId: string, ok: boolean, error?: string): boolean {
-    if (requestId !== this.pendingRequest) return false;
-    this.pendingRequest = undefined;
-    this.generate.disabled = false;
-    this.generateLabel.textContent = t('generate');
-    if (!ok && error) this.showError(error);
-    return true;
-  }
-
   private submit(): void {
-    if (this.pendingRequest) return;
+    if (this.submitting) return;
     const raw: Record<string, unknown> = {
       prompt: this.prompt.value,
       aspectRatio: this.aspectRatio.value,
@@ -181,9 +165,20 @@ export class PromptBar {
       return;
     }
     this.showError('');
-    this.pendingRequest = send(GenerateCommand, { options: result.value });
-    this.generate.disabled = true;
-    this.generateLabel.textContent = t('submitting');
+    this.setSubmitting(true);
+    request(GenerateRequest, { options: result.value }).then(
+      () => this.setSubmitting(false),
+      (error: Error) => {
+        this.setSubmitting(false);
+        if (error.message) this.showError(error.message);
+      },
+    );
+  }
+
+  private setSubmitting(submitting: boolean): void {
+    this.submitting = submitting;
+    this.generate.disabled = submitting;
+    this.generateLabel.textContent = t(submitting ? 'submitting' : 'generate');
   }
 
   private describe(field: string): string {

@@ -7,11 +7,11 @@ import {
   THUMBNAIL_DATA_URL_MAX_LENGTH,
   THUMBNAIL_DATA_URL_PREFIX,
   THUMBNAIL_WIDTH,
-  ThumbnailCommand,
   ThumbnailFailedCommand,
+  ThumbnailRequest,
   type EntryView,
-} from '../protocol/messages';
-import { send } from './vscodeApi';
+} from '../protocol/gallery';
+import { request, send } from './vscodeApi';
 
 const CONCURRENCY = 2;
 
@@ -20,8 +20,6 @@ export class ThumbnailMaker {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
   private readonly sources = new Map<string, string>();
-  /** Requests posted to the extension, by message id → entry id. */
-  private readonly requests = new Map<string, string>();
   private readonly failed = new Set<string>();
   private active = 0;
 
@@ -43,15 +41,6 @@ export class ThumbnailMaker {
 
   unwatch(card: HTMLElement): void {
     this.observer.unobserve(card);
-  }
-
-  /** The extension answered a ThumbnailCommand; true if it was one of ours. */
-  completed(requestId: string, ok: boolean): boolean {
-    const id = this.requests.get(requestId);
-    if (id === undefined) return false;
-    this.requests.delete(requestId);
-    if (!ok) this.fail(id, 'the extension did not store the thumbnail', false);
-    return true;
   }
 
   private onIntersect(records: IntersectionObserverEntry[]): void {
@@ -100,7 +89,10 @@ export class ThumbnailMaker {
       if (dataUrl.length > THUMBNAIL_DATA_URL_MAX_LENGTH) dataUrl = canvas.toDataURL('image/webp', 0.5);
       if (!dataUrl.startsWith(THUMBNAIL_DATA_URL_PREFIX)) throw new Error('no WebP encoder');
       if (dataUrl.length > THUMBNAIL_DATA_URL_MAX_LENGTH) throw new Error('thumbnail too large');
-      this.requests.set(send(ThumbnailCommand, { entryId: id, dataUrl }), id);
+      void request(ThumbnailRequest, { entryId: id, dataUrl }).then(
+        ({ stored }) => stored || this.fail(id, 'the extension did not store the thumbnail', false),
+        () => this.fail(id, 'the extension did not store the thumbnail', false),
+      );
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       this.fail(id, reason, true);

@@ -1,6 +1,7 @@
 // The webview's side of the bridge: the VS Code API handle, typed commands out, and the state kept
 // across reloads with setState (the panel does not retain its context when hidden).
-import { commandMessage, type CommandMethod, type CommandParamsMap, type IpcCommandType } from '../protocol/messages';
+import { PendingRequests, type IpcCommandType, type IpcRequestType, type ResponseParams } from '../protocol/ipc';
+import type { CommandMethod, CommandParamsMap, RequestMethod, RequestParams, RequestResult } from '../protocol/gallery';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -11,13 +12,24 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const api = acquireVsCodeApi();
-let nextId = 1;
+const requests = new PendingRequests('r');
+let nextCommandId = 1;
 
-/** Sends a command; returns its message id (answered by a didComplete notification). */
-export function send<M extends CommandMethod>(type: IpcCommandType<M>, params: CommandParamsMap[M]): string {
-  const id = `w${nextId++}`;
-  api.postMessage(commandMessage(type, id, params));
-  return id;
+/** Sends a command (no reply). */
+export function send<M extends CommandMethod>(type: IpcCommandType<M>, params: CommandParamsMap[M]): void {
+  api.postMessage({ id: `c${nextCommandId++}`, method: type.method, params });
+}
+
+/** Sends a request; resolves with its typed result, or rejects with the reason the extension gave. */
+export function request<M extends RequestMethod>(type: IpcRequestType<M>, params: RequestParams<M>): Promise<RequestResult<M>> {
+  const { id, response } = requests.open<RequestResult<M>>();
+  api.postMessage({ id, method: type.method, params });
+  return response;
+}
+
+/** Hands a response notification to the request waiting for it. */
+export function settleResponse(response: ResponseParams): void {
+  requests.settle(response);
 }
 
 export type StateFilter = 'all' | 'completed' | 'running' | 'failed';

@@ -10,7 +10,9 @@ import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryStore } from '../../src/gallery/store';
 import { imageFileName } from '../../src/insert/naming';
 import type { GalleryEntry } from '../../src/shared/entry';
-import { insertIntoWorkspace, type GalleryLog } from '../../src/vscode/insertImage';
+import type { Log } from '../../src/shared/log';
+import { insertIntoWorkspace } from '../../src/vscode/editor/insertAction';
+import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import { loadConfig } from './config';
 import { EXTENSION_ID, openAtEnd } from './support';
 
@@ -34,7 +36,9 @@ describe('disk: Insert into workspace when the disk says no', function () {
   this.timeout(60_000);
   let store: GalleryStore;
   const messages: string[] = [];
-  const log: GalleryLog = { info: () => undefined, warn: (m) => messages.push(m), error: (m) => messages.push(m) };
+  const log: Log = { info: () => undefined, warn: (m) => messages.push(m), error: (m) => messages.push(m) };
+  const editors = new EditorTracker();
+  after(() => editors.dispose());
   const settings = () => vscode.workspace.getConfiguration('fluxStudio');
   const workspace = () => loadConfig().workspacePath;
   const created: string[] = [];
@@ -63,7 +67,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
 
   before(async () => {
     const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
-    store = api.studio.store;
+    store = api.store;
   });
 
   afterEach(async () => {
@@ -89,7 +93,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
         const textBefore = editor.document.getText();
         const filesBefore = await filesUnder(workspace());
         const entry = await seed('disk test: a lighthouse');
-        const result = await insertIntoWorkspace(entry, { store, log });
+        const result = await insertIntoWorkspace(entry, { store, log, editors });
         assert.strictEqual(result, undefined, 'nothing was inserted');
         const message = messages.join('\n');
         assert.match(message, /Could not save the image in .*blocker-.*The image is still in the gallery\./s, message);
@@ -115,7 +119,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
     await fs.writeFile(path.join(dir, name), 'somebody else\'s file');
     try {
       await openDoc();
-      const result = await insertIntoWorkspace(entry, { store, log });
+      const result = await insertIntoWorkspace(entry, { store, log, editors });
       assert.ok(result, messages.join('\n'));
       assert.strictEqual(path.basename(result.file.fsPath), name.replace(/\.png$/, '-2.png'));
       assert.strictEqual(await fs.readFile(path.join(dir, name), 'utf8'), 'somebody else\'s file', 'never overwritten');

@@ -10,7 +10,9 @@ import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryStore } from '../../src/gallery/store';
 import type { GalleryEntry, PromptSource } from '../../src/shared/entry';
-import { insertIntoWorkspace, type GalleryLog } from '../../src/vscode/insertImage';
+import type { Log } from '../../src/shared/log';
+import { insertIntoWorkspace } from '../../src/vscode/editor/insertAction';
+import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import { EXTENSION_ID, openAtEnd, waitFor } from './support';
 
 /** A small valid RGB PNG (gradient), so the webview has something real to decode and draw. */
@@ -60,7 +62,9 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
   let store: GalleryStore;
   const created: string[] = [];
   const warnings: string[] = [];
-  const log: GalleryLog = { info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const log: Log = { info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) };
+  const editors = new EditorTracker();
+  after(() => editors.dispose());
   const folder = () => vscode.workspace.workspaceFolders![0];
   const settings = () => vscode.workspace.getConfiguration('fluxStudio');
 
@@ -91,8 +95,8 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
 
   before(async () => {
     const api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
-    assert.ok(api?.studio, 'the extension hands its services to tests in extension mode Test');
-    store = api.studio.store;
+    assert.ok(api?.store, 'the extension hands its services to tests in extension mode Test');
+    store = api.store;
   });
 
   afterEach(async () => {
@@ -128,7 +132,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     const before = editor.document.getText();
     const prompt = 'A lighthouse [at dusk] with ../ CON and "quotes"';
     const entry = await seed(prompt, { documentUri: editor.document.uri.toString(), languageId: 'markdown' });
-    const result = await insertIntoWorkspace(entry, { store, log });
+    const result = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(result, `insert failed: ${warnings.join('\n')}`);
     assert.strictEqual(path.posix.dirname(result.file.path), `${folder().uri.path}/images`);
     const name = path.posix.basename(result.file.path);
@@ -144,7 +148,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     assert.strictEqual(editor.document.getText(), before, 'one undo removes the whole snippet');
 
     // The same image again: never overwrites, takes the next free name.
-    const again = await insertIntoWorkspace(entry, { store, log });
+    const again = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(again);
     assert.strictEqual(path.posix.basename(again.file.path), name.replace(/\.png$/, '-2.png'));
     const saved = (store.get(entry.id) as GalleryEntry & { savedPaths?: string[] }).savedPaths;
@@ -158,7 +162,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     const middle = new vscode.Position(line, 20);
     editor.selection = new vscode.Selection(middle, middle);
     const entry = await seed('mid-paragraph insert', { documentUri: editor.document.uri.toString(), languageId: 'markdown' });
-    const result = await insertIntoWorkspace(entry, { store, log });
+    const result = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(result, `insert failed: ${warnings.join('\n')}`);
     assert.strictEqual(editor.document.lineAt(line).text, paragraph, 'the paragraph line is intact');
     assert.match(editor.document.lineAt(line + 1).text, /^!\[mid-paragraph insert\]\(images\/.+\)$/);
@@ -169,7 +173,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     await settings().update('saveFolder', 'assets/generated', vscode.ConfigurationTarget.Global);
     const editor = await openFile('page.html');
     const entry = await seed('A red <lighthouse> & "hill"', { documentUri: editor.document.uri.toString(), languageId: 'html' });
-    const result = await insertIntoWorkspace(entry, { store, log });
+    const result = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(result, `insert failed: ${warnings.join('\n')}`);
     assert.strictEqual(path.posix.dirname(result.file.path), `${folder().uri.path}/assets/generated`);
     const name = path.posix.basename(result.file.path);
@@ -193,7 +197,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
       languageId: 'markdown',
       selection: { start, end: start + prompt.length },
     });
-    const result = await insertIntoWorkspace(entry, { store, log });
+    const result = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(result);
     const after = editor.document.getText();
     const snippet = `![${prompt}](images/${path.posix.basename(result.file.path)})`;
@@ -203,7 +207,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     await settings().update('replaceSelection', false, vscode.ConfigurationTarget.Global);
     const cursor = editor.document.positionAt(text.length);
     editor.selection = new vscode.Selection(cursor, cursor);
-    const inserted = await insertIntoWorkspace(entry, { store, log });
+    const inserted = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(inserted);
     assert.ok(editor.document.getText().includes(prompt + ', its beam'), 'with the setting off the prompt stays');
     assert.ok(editor.document.getText().endsWith(`![${prompt}](images/${path.posix.basename(inserted.file.path)})`));

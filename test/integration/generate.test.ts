@@ -16,11 +16,11 @@ describe('generate: in the real extension host against the simulator', function 
 
   before(async () => {
     api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
-    assert.ok(api?.studio, 'the extension hands its services to tests in extension mode Test');
+    assert.ok(api?.store, 'the extension hands its services to tests in extension mode Test');
     await config.update('apiBaseUrl', loadConfig().simulatorUrl, vscode.ConfigurationTarget.Global);
     await sim('/__sim/reset', {});
     // Each test can run alone (--grep): start from a good key.
-    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+    assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
   });
 
   afterEach(async () => {
@@ -31,28 +31,28 @@ describe('generate: in the real extension host against the simulator', function 
 
   /** The newest entry created after `before`, once the engine is done with it. */
   async function newestSettled(before: number): Promise<GalleryEntry> {
-    const entry = await waitFor('a new gallery entry', () => api.studio.store.list().find((e) => e.createdAt >= before));
-    return (await api.studio.engine.whenSettled(entry.id))!;
+    const entry = await waitFor('a new gallery entry', () => api.store.list().find((e) => e.createdAt >= before));
+    return (await api.engine.whenSettled(entry.id))!;
   }
 
   it('Set API Key stores the key in SecretStorage only, and checks it with /v2/me', async () => {
     const meBefore = (await sim('/__sim/stats')).requests.me ?? 0;
-    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+    assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
     assert.strictEqual((await sim('/__sim/stats')).requests.me, meBefore + 1);
-    assert.strictEqual(await api.studio.keys.get(), loadConfig().apiKey);
+    assert.strictEqual(await api.keys.store.get(), loadConfig().apiKey);
     const settings = JSON.stringify(vscode.workspace.getConfiguration('fluxStudio'));
     assert.ok(!settings.includes(loadConfig().apiKey), 'the key is not in the settings');
   });
 
   it('a refused key is not stored', async () => {
-    assert.strictEqual(await api.studio.setKey('afk_not_a_real_key_123'), false);
-    assert.strictEqual(await api.studio.keys.get(), loadConfig().apiKey, 'the previous good key is kept');
+    assert.strictEqual(await api.keys.setKey('afk_not_a_real_key_123'), false);
+    assert.strictEqual(await api.keys.store.get(), loadConfig().apiKey, 'the previous good key is kept');
   });
 
   it('Clear API Key removes it; setting it again restores it', async () => {
-    await api.studio.clearKey();
-    assert.strictEqual(await api.studio.keys.get(), undefined);
-    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+    await api.keys.clearKey();
+    assert.strictEqual(await api.keys.store.get(), undefined);
+    assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
   });
 
   it('Generate Image from Selection: the selected text is the prompt and the image is stored', async () => {
@@ -66,7 +66,7 @@ describe('generate: in the real extension host against the simulator', function 
     assert.strictEqual(entry.state, 'completed', entry.error);
     assert.strictEqual(entry.options.prompt, line.text.trim());
     assert.strictEqual(entry.source?.documentUri, doc.uri.toString());
-    const bytes = await fs.readFile(api.studio.store.imagePath(entry.imageFile!));
+    const bytes = await fs.readFile(api.store.imagePath(entry.imageFile!));
     assert.deepStrictEqual([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG by default');
     assert.deepStrictEqual([entry.width, entry.height], [2752, 1536], '16:9 Ultra size');
   });
@@ -99,7 +99,7 @@ describe('generate: in the real extension host against the simulator', function 
   it('a FAILED job keeps its prompt and shows the server reason', async () => {
     await sim('/__sim/faults', { route: 'generate', kind: 'failJob' });
     const started = Date.now();
-    await api.studio.generate({ prompt: 'content policy test', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
+    await api.generation.generate({ prompt: 'content policy test', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
     const entry = await newestSettled(started);
     assert.strictEqual(entry.state, 'failed');
     assert.match(entry.error ?? '', /content policy/i);
@@ -107,28 +107,28 @@ describe('generate: in the real extension host against the simulator', function 
 
   it('out of credits: nothing is charged and the entry says what is needed', async () => {
     await sim('/__sim/config', { apiKeys: { [loadConfig().apiKey]: { credits: 1000 }, afk_poor_key_000: { credits: 0 } } });
-    assert.strictEqual(await api.studio.setKey('afk_poor_key_000'), true);
+    assert.strictEqual(await api.keys.setKey('afk_poor_key_000'), true);
     const before = (await sim('/__sim/stats')).creditsCharged;
     const started = Date.now();
-    await api.studio.generate({ prompt: 'no credits test', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
+    await api.generation.generate({ prompt: 'no credits test', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
     const entry = await newestSettled(started);
     assert.strictEqual(entry.state, 'failed');
     assert.strictEqual(entry.jobId, undefined);
     assert.match(entry.error ?? '', /credits/i);
     assert.strictEqual((await sim('/__sim/stats')).creditsCharged, before);
-    assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+    assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
   });
 
   it('cancel stops waiting; the job can be collected later and is charged once', async () => {
     await sim('/__sim/config', { durations: { fixedMs: 40_000 } });
-    const entry = (await api.studio.generate({ prompt: 'cancel test', aspectRatio: '4:3', outputFormat: 'png', outputQuality: 90, raw: false }))!;
-    await waitFor('the job id', () => api.studio.store.get(entry.id)?.jobId);
-    await api.studio.engine.cancel(entry.id);
-    assert.strictEqual(api.studio.store.get(entry.id)?.detached, true);
-    assert.strictEqual(api.studio.engine.isActive(entry.id), false);
+    const entry = (await api.generation.generate({ prompt: 'cancel test', aspectRatio: '4:3', outputFormat: 'png', outputQuality: 90, raw: false }))!;
+    await waitFor('the job id', () => api.store.get(entry.id)?.jobId);
+    await api.engine.cancel(entry.id);
+    assert.strictEqual(api.store.get(entry.id)?.detached, true);
+    assert.strictEqual(api.engine.isActive(entry.id), false);
     await sim('/__sim/config', { durations: { fixedMs: 2_000 } });
-    api.studio.retry(entry.id);
-    const done = await api.studio.engine.whenSettled(entry.id);
+    api.generation.retry(entry.id);
+    const done = await api.engine.whenSettled(entry.id);
     assert.strictEqual(done?.state, 'completed', done?.error);
     const jobs = (await sim('/__sim/stats')).jobs.filter((job: { prompt: string }) => job.prompt === 'cancel test');
     assert.strictEqual(jobs.length, 1);
@@ -147,17 +147,17 @@ describe('generate: in the real extension host against the simulator', function 
     }
     // The simulator runs time-lapsed: a 1 s job is done well within half a second.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const imported = await api.studio.importFromAccount();
+    const imported = await api.importer.importFromAccount();
     assert.ok(imported >= 2, `imported ${imported}`);
     for (const jobId of made) {
-      const entry = await waitFor(`job ${jobId} in the gallery`, () => api.studio.store.findByJobId(jobId));
-      const done = await api.studio.engine.whenSettled(entry.id);
+      const entry = await waitFor(`job ${jobId} in the gallery`, () => api.store.findByJobId(jobId));
+      const done = await api.engine.whenSettled(entry.id);
       assert.strictEqual(done?.state, 'completed', done?.error);
       assert.strictEqual(done?.imported, true);
       assert.match(done!.options.prompt, /made on another machine/);
       assert.strictEqual(done!.options.aspectRatio, '3:4');
     }
-    assert.strictEqual(await api.studio.importFromAccount(), 0, 'a second import finds nothing new');
+    assert.strictEqual(await api.importer.importFromAccount(), 0, 'a second import finds nothing new');
   });
 
   it('a workspace .vscode/settings.json cannot redirect the API (apiBaseUrl is application-scoped)', async () => {
@@ -167,7 +167,7 @@ describe('generate: in the real extension host against the simulator', function 
     try {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const started = Date.now();
-      await api.studio.generate({ prompt: 'workspace settings attack', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
+      await api.generation.generate({ prompt: 'workspace settings attack', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
       const entry = await newestSettled(started);
       assert.strictEqual(entry.state, 'completed', 'the request went to the user-level host (the simulator)');
     } finally {

@@ -24,7 +24,7 @@ describe('hostile input in the real extension host', function () {
   before(async () => {
     api = (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
     await config().update('apiBaseUrl', loadConfig().simulatorUrl, vscode.ConfigurationTarget.Global);
-    if ((await api.studio.keys.get()) !== loadConfig().apiKey) assert.strictEqual(await api.studio.setKey(loadConfig().apiKey), true);
+    if ((await api.keys.store.get()) !== loadConfig().apiKey) assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
   });
 
   after(() => {
@@ -38,8 +38,8 @@ describe('hostile input in the real extension host', function () {
     editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(text.length));
     const started = Date.now();
     await vscode.commands.executeCommand('fluxStudio.generateFromSelection');
-    const entry = await waitFor('a new gallery entry', () => api.studio.store.list().find((e) => e.createdAt >= started));
-    const done = (await api.studio.engine.whenSettled(entry.id))!;
+    const entry = await waitFor('a new gallery entry', () => api.store.list().find((e) => e.createdAt >= started));
+    const done = (await api.engine.whenSettled(entry.id))!;
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     return done;
   }
@@ -114,7 +114,7 @@ describe('hostile input in the real extension host', function () {
       (vscode.window as { createWebviewPanel: unknown }).createWebviewPanel = originalCreate;
     }
     const deliver = listener!;
-    const idsBefore = api.studio.store.list().map((e) => e.id).sort();
+    const idsBefore = api.store.list().map((e) => e.id).sort();
     const jobsBefore = (await sim('/__sim/stats')).jobsCreated;
     const existing = idsBefore[0];
 
@@ -167,7 +167,7 @@ describe('hostile input in the real extension host', function () {
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepStrictEqual(failures, []);
-    assert.deepStrictEqual(api.studio.store.list().map((e) => e.id).sort(), idsBefore, 'no entry added or removed');
+    assert.deepStrictEqual(api.store.list().map((e) => e.id).sort(), idsBefore, 'no entry added or removed');
     assert.strictEqual((await sim('/__sim/stats')).jobsCreated, jobsBefore, 'nothing was generated');
     const completions = posted.filter((m) => m?.method === 'gallery/didComplete');
     assert.ok(completions.every((m) => m.params?.ok === false), `no fuzz message succeeded: ${JSON.stringify(completions.find((m) => m.params?.ok))}`);

@@ -74,9 +74,9 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
 
   async function generateAndSettle(prompt: string): Promise<GalleryEntry> {
     const started = Date.now();
-    await api.studio.generate({ prompt, aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 60, raw: false, seed: 5 });
-    const entry = await waitFor('a new gallery entry', () => api.studio.store.list().find((e) => e.createdAt >= started && e.options.prompt === prompt));
-    return (await api.studio.engine.whenSettled(entry.id))!;
+    await api.generation.generate({ prompt, aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 60, raw: false, seed: 5 });
+    const entry = await waitFor('a new gallery entry', () => api.store.list().find((e) => e.createdAt >= started && e.options.prompt === prompt));
+    return (await api.engine.whenSettled(entry.id))!;
   }
 
   before(async () => {
@@ -129,12 +129,12 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
       // not replaced
     }
     await sim('/__sim/config', { durations: { fixedMs: 2_000 } });
-    await api.studio.setKey(goodKey());
+    await api.keys.setKey(goodKey());
   });
 
   it('runs the main flows with the canary key', async () => {
     // Set key (checked with /v2/me).
-    assert.strictEqual(await api.studio.setKey(CANARY), true);
+    assert.strictEqual(await api.keys.setKey(CANARY), true);
     // Generate from a selection.
     const doc = await vscode.workspace.openTextDocument(path.join(loadConfig().workspacePath, 'doc.md'));
     const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
@@ -142,23 +142,23 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
     editor.selection = new vscode.Selection(line.range.start, line.range.end);
     const started = Date.now();
     await vscode.commands.executeCommand('fluxStudio.generateFromSelection');
-    const fromSelection = await waitFor('the selection job', () => api.studio.store.list().find((e) => e.createdAt >= started));
+    const fromSelection = await waitFor('the selection job', () => api.store.list().find((e) => e.createdAt >= started));
     // Open the gallery while the job runs, so progress messages reach the webview too.
     await vscode.commands.executeCommand('fluxStudio.openGallery');
-    const done = await api.studio.engine.whenSettled(fromSelection.id);
+    const done = await api.engine.whenSettled(fromSelection.id);
     assert.strictEqual(done?.state, 'completed', done?.error);
     // A refused key (unknown to the simulator): not stored, the canary stays set.
-    assert.strictEqual(await api.studio.setKey(REFUSED), false);
-    assert.strictEqual(await api.studio.keys.get(), CANARY);
+    assert.strictEqual(await api.keys.setKey(REFUSED), false);
+    assert.strictEqual(await api.keys.store.get(), CANARY);
     // A failed job.
     await sim('/__sim/faults', { route: 'generate', kind: 'failJob' });
     const failed = await generateAndSettle('key hygiene: a failed job');
     assert.strictEqual(failed.state, 'failed');
     // A 402 (a key with no credits).
-    assert.strictEqual(await api.studio.setKey(POOR), true);
+    assert.strictEqual(await api.keys.setKey(POOR), true);
     const poor = await generateAndSettle('key hygiene: no credits');
     assert.match(poor.error ?? '', /credits/i);
-    assert.strictEqual(await api.studio.setKey(CANARY), true);
+    assert.strictEqual(await api.keys.setKey(CANARY), true);
     // Insert into the workspace (the command the "Image ready" notification runs).
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('fluxStudio.insertIntoWorkspace', fromSelection.id);
@@ -184,7 +184,7 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
   });
 
   it('the canary is in no log, storage, settings or workspace file', async () => {
-    const root = api.studio.store.root; // …/User/globalStorage/flux-studio.flux-studio/gallery
+    const root = api.store.root; // …/User/globalStorage/flux-studio.flux-studio/gallery
     const extensionStorage = path.dirname(root);
     const userDir = path.dirname(path.dirname(extensionStorage));
     // The server's data folder (…/data or the temp folder holding it) also holds logs/<session>/…/exthost*/…

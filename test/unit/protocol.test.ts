@@ -1,18 +1,16 @@
 import * as assert from 'assert';
 import {
-  CopyLinkCommand,
-  GenerateCommand,
-  ThumbnailCommand,
+  GenerateRequest,
+  ThumbnailRequest,
   THUMBNAIL_DATA_URL_MAX_LENGTH,
   THUMBNAIL_DATA_URL_PREFIX,
-  commandMessage,
-  isCommand,
-  isExtensionMessage,
-  isHttpUrl,
-  parseWebviewMessage,
   type CommandMethod,
+  type RequestMethod,
   type WebviewMessage,
-} from '../../src/protocol/messages';
+} from '../../src/protocol/gallery';
+import { PendingRequests } from '../../src/protocol/ipc';
+import { isExtensionMessage, parseWebviewMessage } from '../../src/protocol/validate';
+import { isHttpUrl } from '../../src/shared/urls';
 import { ASPECT_RATIOS, OUTPUT_FORMATS } from '../../src/shared/options';
 
 const goodOptions = {
@@ -36,7 +34,7 @@ function rejected(raw: unknown): string {
 }
 
 /** The exact keys (and value types) each method's params may have: the declared shape. */
-const SHAPES: Record<CommandMethod, Record<string, 'id' | 'string' | 'options'>> = {
+const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'string' | 'options'>> = {
   'gallery/ready': {},
   'gallery/generate': { options: 'options' },
   'gallery/importFromAccount': {},
@@ -106,14 +104,22 @@ describe('protocol', () => {
     ];
     for (const raw of messages) assertDeclaredShape(ok(raw));
     const generated = ok(messages[1]);
-    assert.ok(isCommand(generated, GenerateCommand));
+    assert.ok(generated.method === GenerateRequest.method);
     assert.strictEqual(generated.params.options.prompt, 'A red fox in the snow');
-    assert.ok(!isCommand(generated, CopyLinkCommand));
   });
 
-  it('commandMessage builds messages the parser accepts', () => {
-    const msg = commandMessage(CopyLinkCommand, 'w1', { entryId: 'abc' });
-    assert.deepStrictEqual(ok(msg), msg);
+  it('pending requests: unique ids, each response settles exactly its own request', async () => {
+    const pending = new PendingRequests('w');
+    const first = pending.open<{ entryId: string }>();
+    const second = pending.open<{ stored: boolean }>();
+    assert.notStrictEqual(first.id, second.id);
+    assert.strictEqual(pending.settle({ requestId: 'unknown', ok: true, result: {} }), false);
+    assert.strictEqual(pending.settle({ requestId: second.id, ok: false, error: 'refused' }), true);
+    assert.strictEqual(pending.settle({ requestId: first.id, ok: true, result: { entryId: 'e1' } }), true);
+    assert.deepStrictEqual(await first.response, { entryId: 'e1' });
+    await assert.rejects(second.response, /refused/);
+    assert.strictEqual(pending.settle({ requestId: first.id, ok: true, result: {} }), false, 'a response settles once');
+    assert.strictEqual(pending.size, 0);
   });
 
   it('rejects wrong envelopes', () => {
@@ -201,20 +207,20 @@ describe('protocol', () => {
     const exact = ok({ id: '1', method: 'gallery/generate', params: { options: { ...goodOptions, prompt: 'x'.repeat(2000) } } });
     assertDeclaredShape(exact);
     const withUndefined = ok({ id: '1', method: 'gallery/generate', params: { options: { ...goodOptions, seed: undefined } } });
-    assert.ok(isCommand(withUndefined, GenerateCommand) && !('seed' in withUndefined.params.options));
+    assert.ok(withUndefined.method === GenerateRequest.method && !('seed' in withUndefined.params.options));
   });
 
   it('accepts http(s) URLs only', () => {
     for (const url of ['http://a.b/c.png', 'https://example.com', 'https://x.example.com:8443/p?q=1#f', 'https://[::1]/a', 'HTTPS://EXAMPLE.COM/ä.png']) {
       assert.ok(isHttpUrl(url), url);
     }
-    for (const url of ['', 'example.com', '//example.com', 'https://-bad.com', 'https:///path', 'https://a.com/\n', 'https://a.com/\u0000']) {
+    for (const url of ['', 'example.com', '//example.com', 'https://', 'https:///path', 'https://a.com/x\ny', 'https://a.com/\u0000x', 'http:example.com', 'https://user:pw@host.example/x.png']) {
       assert.ok(!isHttpUrl(url), url);
     }
   });
 
   it('bounds thumbnails', () => {
-    const make = (dataUrl: unknown) => ({ id: '1', method: ThumbnailCommand.method, params: { entryId: 'a', dataUrl } });
+    const make = (dataUrl: unknown) => ({ id: '1', method: ThumbnailRequest.method, params: { entryId: 'a', dataUrl } });
     rejected(make('data:image/png;base64,QUJDRA=='));
     rejected(make('data:image/svg+xml;base64,QUJDRA=='));
     rejected(make(`${THUMBNAIL_DATA_URL_PREFIX}not base64!`));
@@ -267,7 +273,7 @@ describe('protocol', () => {
     };
     const randomParams = (method: string): unknown => {
       if (rand() < 0.1) return scalars();
-      const shape = SHAPES[method as CommandMethod] ?? { entryId: 'id' };
+      const shape = SHAPES[method as CommandMethod | RequestMethod] ?? { entryId: 'id' };
       const p: Record<string, unknown> = {};
       for (const [key, kind] of Object.entries(shape)) {
         if (rand() < 0.1) continue;
@@ -301,7 +307,7 @@ describe('protocol', () => {
   });
 
   it('recognises extension notifications', () => {
-    assert.ok(isExtensionMessage({ method: 'gallery/didComplete', params: { requestId: '1', ok: true } }));
+    assert.ok(isExtensionMessage({ method: 'gallery/response', params: { requestId: '1', ok: true, result: {} } }));
     assert.ok(!isExtensionMessage({ method: 'gallery/other', params: {} }));
     assert.ok(!isExtensionMessage({ method: 'gallery/init' }));
     assert.ok(!isExtensionMessage(null));

@@ -1,5 +1,5 @@
-// The gallery webview's HTML shell. Lives beside the webview code; the panel only fills in URIs and the
-// nonce. Free of Node and DOM APIs (the extension builds the string, the webview never imports it).
+// The gallery webview's HTML shell, built by the extension (the panel fills in URIs and the nonce).
+import { escapeHtmlAttribute as attr, escapeHtmlText as text } from '../../shared/escapeHtml';
 
 export interface GalleryHtmlParams {
   /** `webview.cspSource`. */
@@ -37,12 +37,4 @@ export function renderGalleryHtml(p: GalleryHtmlParams): string {
 <script nonce="${attr(p.nonce)}" src="${attr(p.scriptUri)}"></script>
 </body>
 </html>`;
-}
-
-function attr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function text(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

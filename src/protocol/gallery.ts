@@ -1,0 +1,148 @@
+// The gallery's messages (see ipc.ts for the three kinds). What the webview sends is untrusted and is
+// checked on arrival by parseWebviewMessage (validate.ts). Free of Node and DOM APIs: the extension and
+// the webview both compile it.
+import type { EntryState } from '../shared/entry';
+import type { GenerationOptions } from '../shared/options';
+import { command, notification, request, type ResponseParams } from './ipc';
+import type { GalleryStrings } from './strings';
+
+// ---------------------------------------------------------------------------------------------------
+// Limits
+
+/** Message and entry ids. */
+export const ID_MAX_LENGTH = 64;
+export const REASON_MAX_LENGTH = 500;
+/** Thumbnails the webview makes: WebP, about this wide, at most this many bytes once decoded. */
+export const THUMBNAIL_WIDTH = 320;
+export const THUMBNAIL_MAX_BYTES = 200 * 1024;
+export const THUMBNAIL_DATA_URL_PREFIX = 'data:image/webp;base64,';
+export const THUMBNAIL_DATA_URL_MAX_LENGTH = THUMBNAIL_DATA_URL_PREFIX.length + Math.ceil(THUMBNAIL_MAX_BYTES / 3) * 4;
+
+// ---------------------------------------------------------------------------------------------------
+// Shapes
+
+/** What the prompt bar sends: the generation options minus the webhook (a setting the extension adds). */
+export type PromptOptions = Omit<GenerationOptions, 'webhookUrl'>;
+
+/** Prompt-bar defaults, from the settings. */
+export type PromptDefaults = Pick<
+  GenerationOptions,
+  'aspectRatio' | 'outputFormat' | 'outputQuality' | 'raw' | 'seed' | 'imagePromptStrength'
+>;
+
+/** One gallery entry as the webview sees it: display fields and webview URIs, no file paths. */
+export interface EntryView extends PromptOptions {
+  id: string;
+  state: EntryState;
+  /** 0–100. */
+  progress: number;
+  /** Why it failed or paused, already in the display language. */
+  error?: string;
+  createdAt: number;
+  /** From the server accepting the job (or the local submit) to the stored image. */
+  durationMs?: number;
+  creditCost?: number;
+  width?: number;
+  height?: number;
+  imported?: boolean;
+  /** asWebviewUri of the cached thumbnail. */
+  thumbUri?: string;
+  /** asWebviewUri of the stored full image; sent only while there is no thumbnail, to make one. */
+  imageUri?: string;
+}
+
+export interface EntryParams {
+  entryId: string;
+}
+
+export type EmptyParams = Record<string, never>;
+
+/** Webview → extension, no reply. */
+export interface CommandParamsMap {
+  /** The webview has loaded and wants the init notification. */
+  'gallery/ready': EmptyParams;
+  'gallery/importFromAccount': EmptyParams;
+  'entry/insert': EntryParams;
+  'entry/saveAs': EntryParams;
+  'entry/copyLink': EntryParams;
+  'entry/openFullSize': EntryParams;
+  'entry/useAsReference': EntryParams;
+  'entry/rerun': EntryParams;
+  'entry/vary': EntryParams;
+  'entry/delete': EntryParams;
+  /** The webview could not make a thumbnail (e.g. tainted canvas) and shows the full image scaled down. */
+  'entry/thumbnailFailed': { entryId: string; reason: string };
+}
+
+/** Webview → extension, answered with a result of the declared type. */
+export interface RequestMap {
+  /** Starts a generation from the prompt bar; fails with the reason to show under it. */
+  'gallery/generate': { params: { options: PromptOptions }; result: { entryId: string } };
+  /** A WebP thumbnail the webview drew from the stored image (`data:image/webp;base64,…`). */
+  'entry/thumbnail': { params: { entryId: string; dataUrl: string }; result: { stored: boolean } };
+}
+
+/** Extension → webview. */
+export interface NotificationParamsMap {
+  'gallery/init': {
+    entries: EntryView[];
+    strings: GalleryStrings;
+    defaults: PromptDefaults;
+    totalCredits: number;
+    /** VS Code's display language (`vscode.env.language`), for dates and numbers. */
+    locale: string;
+  };
+  /** Incremental change: entries added or updated, ids removed. */
+  'gallery/entriesChanged': { upserts: EntryView[]; removals: string[]; totalCredits: number };
+  'gallery/defaultsChanged': { defaults: PromptDefaults };
+  /** Answers a request by its id. */
+  'gallery/response': ResponseParams;
+}
+
+export type CommandMethod = keyof CommandParamsMap;
+export type RequestMethod = keyof RequestMap;
+export type NotificationMethod = keyof NotificationParamsMap;
+export type RequestParams<M extends RequestMethod> = RequestMap[M]['params'];
+export type RequestResult<M extends RequestMethod> = RequestMap[M]['result'];
+
+// Commands: webview → extension
+export const ReadyCommand = command('gallery/ready');
+export const ImportFromAccountCommand = command('gallery/importFromAccount');
+export const InsertCommand = command('entry/insert');
+export const SaveAsCommand = command('entry/saveAs');
+export const CopyLinkCommand = command('entry/copyLink');
+export const OpenFullSizeCommand = command('entry/openFullSize');
+export const UseAsReferenceCommand = command('entry/useAsReference');
+export const RerunCommand = command('entry/rerun');
+export const VaryCommand = command('entry/vary');
+export const DeleteCommand = command('entry/delete');
+export const ThumbnailFailedCommand = command('entry/thumbnailFailed');
+
+// Requests: webview → extension → response
+export const GenerateRequest = request('gallery/generate');
+export const ThumbnailRequest = request('entry/thumbnail');
+
+// Notifications: extension → webview
+export const InitNotification = notification('gallery/init');
+export const EntriesChangedNotification = notification('gallery/entriesChanged');
+export const DefaultsChangedNotification = notification('gallery/defaultsChanged');
+export const ResponseNotification = notification('gallery/response');
+
+/** Every message the extension accepts from the webview, once validated. */
+export type WebviewMessage =
+  | { [K in CommandMethod]: { id: string; method: K; params: CommandParamsMap[K] } }[CommandMethod]
+  | { [K in RequestMethod]: { id: string; method: K; params: RequestParams<K> } }[RequestMethod];
+
+/** Every message the webview accepts from the extension. */
+export type ExtensionMessage = { [K in NotificationMethod]: { method: K; params: NotificationParamsMap[K] } }[NotificationMethod];
+
+export const NOTIFICATION_METHODS: readonly NotificationMethod[] = [
+  InitNotification.method,
+  EntriesChangedNotification.method,
+  DefaultsChangedNotification.method,
+  ResponseNotification.method,
+];
+
+export function isRequestMethod(method: WebviewMessage['method']): method is RequestMethod {
+  return method === GenerateRequest.method || method === ThumbnailRequest.method;
+}

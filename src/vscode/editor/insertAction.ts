@@ -1,0 +1,171 @@
+// "Insert into workspace": copies the stored image into the workspace folder of the document the prompt
+// came from (else the current editor's, else the one the user picks), under fluxStudio.saveFolder, then
+// inserts a snippet for the document's language at the cursor — or replaces the original selection when
+// fluxStudio.replaceSelection is on and it still holds the prompt — as one undoable edit.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { GalleryStore } from '../../gallery/store';
+import { imageFileName } from '../../insert/naming';
+import { isBlockLanguage, placeSnippet, relativePosixPath, snippetFor } from '../../insert/snippets';
+import type { GalleryEntry } from '../../shared/entry';
+import type { Log } from '../../shared/log';
+import { ULTRA_SIZES } from '../../shared/options';
+import { flashStatus, showInfo, showWarning } from '../ui/show';
+import { l10n } from '../ui/text';
+import type { EditorTracker } from './editorTracker';
+import { saveImageAs } from './saveAs';
+import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { prepareFolderInside, reportError, saveFolderUri, writeNewFile } from './workspaceFiles';
+
+export interface EntryActionDeps {
+  store: GalleryStore;
+  log: Log;
+  editors: EditorTracker;
+}
+
+export interface InsertResult {
+  /** The new image file in the workspace. */
+  file: vscode.Uri;
+  /** The document the snippet went into, if any. */
+  document?: vscode.TextDocument;
+  snippet?: string;
+}
+
+/** Returns undefined when the user cancelled or an error was shown. */
+export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryActionDeps): Promise<InsertResult | undefined> {
+  try {
+    const image = storedImageUri(entry, deps.store);
+    const sourceDocument = await openSourceDocument(entry);
+    const editorDocument = deps.editors.current()?.document;
+    const document = sourceDocument ?? editorDocument;
+
+    const folder = await chooseWorkspaceFolder([sourceDocument, editorDocument]);
+    if (!folder) {
+      if (!vscode.workspace.workspaceFolders?.length) {
+        const saveAs = l10n.t('Save As…');
+        const choice = await showInfo(l10n.t('Open a folder to insert images into the workspace, or save this image somewhere else.'), saveAs);
+        if (choice === saveAs) await saveImageAs(entry, deps);
+      }
+      return undefined;
+    }
+
+    const targetDir = saveFolderUri(folder, deps.log);
+    const bytes = await readStoredImage(image);
+    await prepareFolderInside(folder, targetDir);
+    const name = imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
+    const file = await writeNewFile(targetDir, name, bytes);
+    await rememberSavedPath(entry, file, deps.store);
+    deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
+
+    if (!document) {
+      await vscode.commands.executeCommand('revealInExplorer', file);
+      flashStatus(l10n.t('Saved {0}', vscode.workspace.asRelativePath(file, true)), 5000);
+      return { file };
+    }
+
+    const editor = await editorFor(document, deps.editors);
+    const snippet = await insertSnippet(editor, entry, file, folder);
+    if (snippet === undefined) {
+      void showWarning(
+        l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)),
+      );
+    }
+    return { file, document, snippet };
+  } catch (error) {
+    reportError(error, deps.log);
+    return undefined;
+  }
+}
+
+/** The source document, if the prompt came from one that still exists. */
+async function openSourceDocument(entry: GalleryEntry): Promise<vscode.TextDocument | undefined> {
+  const raw = entry.source?.documentUri;
+  if (!raw) return undefined;
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(raw, true);
+  } catch {
+    return undefined;
+  }
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open;
+  if (uri.scheme === 'untitled') return undefined;
+  try {
+    return await vscode.workspace.openTextDocument(uri);
+  } catch {
+    return undefined; // deleted or moved since the prompt was taken
+  }
+}
+
+async function chooseWorkspaceFolder(documents: readonly (vscode.TextDocument | undefined)[]): Promise<vscode.WorkspaceFolder | undefined> {
+  for (const document of documents) {
+    const folder = document && vscode.workspace.getWorkspaceFolder(document.uri);
+    if (folder) return folder;
+  }
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length <= 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: l10n.t('Choose the folder to save the image in'), ignoreFocusOut: true });
+}
+
+async function editorFor(document: vscode.TextDocument, editors: EditorTracker): Promise<vscode.TextEditor> {
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document === document);
+  if (visible) return visible;
+  // Open it where it already has a tab, else where the user last edited text — not over the gallery.
+  let viewColumn: vscode.ViewColumn | undefined;
+  for (const group of vscode.window.tabGroups.all) {
+    if (group.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString())) {
+      viewColumn = group.viewColumn;
+      break;
+    }
+  }
+  return vscode.window.showTextDocument(document, { viewColumn: viewColumn ?? editors.viewColumn(), preserveFocus: false, preview: false });
+}
+
+/** Inserts (or replaces the original selection with) the snippet as one edit; undefined if the edit failed. */
+async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: vscode.Uri, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+  const document = editor.document;
+  const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.options.aspectRatio];
+  const snippet = snippetFor({
+    languageId: document.languageId,
+    path: snippetPath(document, file, folder),
+    alt: entry.options.prompt,
+    width: size?.width,
+    height: size?.height,
+  });
+
+  let range: vscode.Range = new vscode.Range(editor.selection.active, editor.selection.active);
+  const replace = vscode.workspace.getConfiguration('fluxStudio', document.uri).get<boolean>('replaceSelection', false);
+  const selection = entry.source?.selection;
+  if (replace && selection && entry.source?.documentUri === document.uri.toString()) {
+    const length = document.getText().length;
+    if (selection.start >= 0 && selection.start < selection.end && selection.end <= length) {
+      const original = new vscode.Range(document.positionAt(selection.start), document.positionAt(selection.end));
+      if (document.getText(original).includes(entry.options.prompt.trim())) range = original;
+    }
+  }
+  // A block image at a cursor in the middle of a line would split that line (a paragraph, in
+  // Markdown): it goes after the line instead.
+  if (range.isEmpty && isBlockLanguage(document.languageId)) {
+    const line = document.lineAt(range.start.line);
+    if (line.text.slice(range.start.character).trim()) range = new vscode.Range(line.range.end, line.range.end);
+  }
+  const before = document.lineAt(range.start.line).text.slice(0, range.start.character);
+  const after = document.lineAt(range.end.line).text.slice(range.end.character);
+  // At the cursor a block syntax gets its own line; a replaced selection keeps its place in the text
+  // (only a reStructuredText directive must stand on its own).
+  const replacing = !range.isEmpty;
+  const text = replacing && document.languageId !== 'restructuredtext' ? snippet : placeSnippet(snippet, document.languageId, before, after);
+  const ok = await editor.edit((edit) => edit.replace(range, text));
+  if (!ok) return undefined;
+  const end = document.positionAt(document.offsetAt(range.start) + text.length);
+  editor.selection = new vscode.Selection(end, end);
+  editor.revealRange(new vscode.Range(range.start, end));
+  return snippet;
+}
+
+/** Relative POSIX path from the document's folder; from the workspace folder for untitled documents. */
+function snippetPath(document: vscode.TextDocument, file: vscode.Uri, folder: vscode.WorkspaceFolder): string {
+  const sameRoot = document.uri.scheme === file.scheme && document.uri.authority === file.authority;
+  const fromDir = sameRoot ? path.posix.dirname(document.uri.path) : folder.uri.path;
+  return relativePosixPath(fromDir, file.path);
+}

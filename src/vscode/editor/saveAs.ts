@@ -1,0 +1,41 @@
+// "Save As…": a copy of the stored image wherever the user chooses.
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { imageFileName } from '../../insert/naming';
+import type { GalleryEntry } from '../../shared/entry';
+import { flashStatus } from '../ui/show';
+import { l10n } from '../ui/text';
+import type { EntryActionDeps } from './insertAction';
+import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { UserFacingError, reportError, saveFailedMessage, saveFolderUri, writeThenRename } from './workspaceFiles';
+
+export async function saveImageAs(entry: GalleryEntry, deps: EntryActionDeps): Promise<vscode.Uri | undefined> {
+  try {
+    const image = storedImageUri(entry, deps.store);
+    const name = imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
+    const editorDocument = deps.editors.current()?.document;
+    const folder = (editorDocument && vscode.workspace.getWorkspaceFolder(editorDocument.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    const baseDir = folder ? saveFolderUri(folder) : vscode.Uri.file(os.homedir());
+    const ext = path.posix.extname(name).slice(1);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(baseDir, name),
+      filters: { [l10n.t('Images')]: [ext] },
+      title: l10n.t('Save Image As'),
+    });
+    if (!target) return undefined;
+    const bytes = await readStoredImage(image);
+    try {
+      // The dialog already asked before replacing an existing file.
+      await writeThenRename(bytes, target, true);
+    } catch (error) {
+      throw new UserFacingError(saveFailedMessage(vscode.Uri.joinPath(target, '..'), error));
+    }
+    await rememberSavedPath(entry, target, deps.store);
+    flashStatus(l10n.t('Saved {0}', target.scheme === 'file' ? target.fsPath : target.toString()), 5000);
+    return target;
+  } catch (error) {
+    reportError(error, deps.log);
+    return undefined;
+  }
+}

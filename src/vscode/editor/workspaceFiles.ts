@@ -1,0 +1,152 @@
+// Writing image files into the user's workspace. Every write goes through `vscode.workspace.fs` (so
+// virtual workspaces work), to a temporary name first and then renamed, never over an existing file, and
+// only inside the workspace folder: a folder reached through a symbolic link that leads outside it is
+// refused (a cloned repository can ship such a link together with a fluxStudio.saveFolder setting).
+import { promises as nodeFs } from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { chooseFreeName } from '../../insert/naming';
+import type { Log } from '../../shared/log';
+import { showError } from '../ui/show';
+import { l10n, type SafeText } from '../ui/text';
+
+/** A failure whose message was written for the user. */
+export class UserFacingError extends Error {
+  constructor(readonly userMessage: SafeText) {
+    super(userMessage);
+  }
+}
+
+const DEFAULT_SAVE_FOLDER = 'images';
+
+/** `fluxStudio.saveFolder` inside `folder`; a value that is absolute or climbs out falls back to `images`. */
+export function saveFolderUri(folder: vscode.WorkspaceFolder, log?: Log): vscode.Uri {
+  const setting = vscode.workspace.getConfiguration('fluxStudio', folder.uri).get<string>('saveFolder', DEFAULT_SAVE_FOLDER);
+  const segments = safeRelativeSegments(setting);
+  if (!segments) {
+    log?.warn(`fluxStudio.saveFolder ${JSON.stringify(String(setting)).slice(0, 200)} is not a relative folder; using "${DEFAULT_SAVE_FOLDER}"`);
+    return vscode.Uri.joinPath(folder.uri, DEFAULT_SAVE_FOLDER);
+  }
+  return segments.length ? vscode.Uri.joinPath(folder.uri, ...segments) : folder.uri;
+}
+
+/** Path segments of a relative folder setting, or undefined when it is absolute or uses `..`. */
+export function safeRelativeSegments(value: unknown): string[] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  if (/^([a-zA-Z]:)?[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || trimmed.startsWith('~')) return undefined;
+  const segments = trimmed.split(/[\\/]+/).filter((s) => s && s !== '.');
+  if (segments.some((s) => s === '..' || /[\u0000-\u001f]/.test(s))) return undefined;
+  return segments;
+}
+
+/**
+ * Creates `dir` (inside `folder`) if needed, after checking with real paths (symbolic links followed)
+ * that it stays inside the workspace folder; checks again once it exists.
+ */
+export async function prepareFolderInside(folder: vscode.WorkspaceFolder, dir: vscode.Uri): Promise<void> {
+  await assertInside(folder, dir);
+  try {
+    await vscode.workspace.fs.createDirectory(dir);
+  } catch (error) {
+    throw new UserFacingError(saveFailedMessage(dir, error));
+  }
+  await assertInside(folder, dir);
+}
+
+async function assertInside(folder: vscode.WorkspaceFolder, dir: vscode.Uri): Promise<void> {
+  if (folder.uri.scheme !== 'file' || dir.scheme !== 'file') return; // no symbolic links to follow there
+  const root = await nodeFs.realpath(folder.uri.fsPath).catch(() => path.resolve(folder.uri.fsPath));
+  const target = await realpathOfNearestExisting(dir.fsPath);
+  const relative = path.relative(root, target);
+  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) return;
+  throw new UserFacingError(
+    l10n.t(
+      'Flux Studio did not save the image: the folder {0} leads outside the workspace folder (through a symbolic link). Choose a folder inside the workspace in the fluxStudio.saveFolder setting.',
+      vscode.workspace.asRelativePath(dir, false),
+    ),
+  );
+}
+
+/** The real path of `target`, or of its nearest existing ancestor with the rest appended. */
+async function realpathOfNearestExisting(target: string): Promise<string> {
+  const rest: string[] = [];
+  let current = path.resolve(target);
+  for (;;) {
+    try {
+      return path.join(await nodeFs.realpath(current), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return path.resolve(target);
+      rest.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+/** Writes `bytes` into `dir` under a free name (`name`, `name-2`, …); returns the new file. */
+export async function writeNewFile(dir: vscode.Uri, fileName: string, bytes: Uint8Array): Promise<vscode.Uri> {
+  const exists = async (name: string) => (await statOrUndefined(vscode.Uri.joinPath(dir, name))) !== undefined;
+  // Another writer may take the name between the check and the rename: then try the next one.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const target = vscode.Uri.joinPath(dir, await chooseFreeName(fileName, exists));
+    try {
+      await writeThenRename(bytes, target, false);
+      return target;
+    } catch (error) {
+      if (error instanceof vscode.FileSystemError && error.code === 'FileExists') continue;
+      throw new UserFacingError(saveFailedMessage(dir, error));
+    }
+  }
+  throw new UserFacingError(saveFailedMessage(dir, new Error('no free file name')));
+}
+
+/** Writes to a temporary sibling and renames it into place, so no reader sees half a file. */
+export async function writeThenRename(bytes: Uint8Array, target: vscode.Uri, overwrite: boolean): Promise<void> {
+  const fs = vscode.workspace.fs;
+  const dir = vscode.Uri.joinPath(target, '..');
+  const temp = vscode.Uri.joinPath(dir, `.${path.posix.basename(target.path)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  try {
+    await fs.writeFile(temp, bytes);
+    await fs.rename(temp, target, { overwrite });
+  } catch (error) {
+    await fs.delete(temp, { useTrash: false }).then(undefined, () => undefined);
+    throw error;
+  }
+}
+
+export async function statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {
+  try {
+    return await vscode.workspace.fs.stat(uri);
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    throw error;
+  }
+}
+
+export function saveFailedMessage(dir: vscode.Uri, error: unknown): SafeText {
+  const where = dir.scheme === 'file' ? dir.fsPath : dir.toString();
+  return l10n.t('Could not save the image in {0}: {1} The image is still in the gallery.', where, errorReason(error));
+}
+
+export function errorReason(error: unknown): SafeText {
+  const code = error instanceof vscode.FileSystemError ? error.code : (error as { code?: string } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/ENOSPC/.test(message) || code === 'ENOSPC') return l10n.t('the disk is full.');
+  if (code === 'NoPermissions' || /EACCES|EPERM|EROFS/.test(message)) return l10n.t('the folder is not writable.');
+  if (code === 'FileNotFound' || /ENOENT/.test(message)) return l10n.t('the file or folder does not exist.');
+  if (code === 'Unavailable') return l10n.t('the file system is not available.');
+  if (code === 'FileNotADirectory' || /ENOTDIR/.test(message)) return l10n.t('a file is in the way of the folder.');
+  return l10n.t('an unexpected file system error ({0}).', code ?? 'unknown');
+}
+
+/** Logs a failure and shows its message (never a stack trace to the user). */
+export function reportError(error: unknown, log: Log): void {
+  if (error instanceof UserFacingError) {
+    log.warn(`Gallery: ${error.message}`);
+    void showError(error.userMessage);
+    return;
+  }
+  log.error(`Gallery: ${error instanceof Error && error.stack ? error.stack : String(error)}`);
+  void showError(l10n.t('Something unexpected went wrong. Details are in the "Flux Studio" output.'));
+}

@@ -1,0 +1,35 @@
+// One gallery entry as the webview sees it: display fields and webview URIs, never file paths.
+import * as vscode from 'vscode';
+import type { GalleryStore } from '../../gallery/store';
+import type { EntryView } from '../../protocol/gallery';
+import type { GalleryEntry } from '../../shared/entry';
+
+export function toEntryView(entry: GalleryEntry, webview: vscode.Webview, store: GalleryStore): EntryView {
+  const o = entry.options;
+  const view: EntryView = {
+    id: entry.id,
+    prompt: o.prompt,
+    aspectRatio: o.aspectRatio,
+    outputFormat: o.outputFormat,
+    outputQuality: o.outputQuality,
+    raw: o.raw,
+    state: entry.state,
+    progress: Math.max(0, Math.min(100, Math.round(entry.progress || 0))),
+    createdAt: entry.createdAt,
+  };
+  if (o.seed !== undefined) view.seed = o.seed;
+  if (o.imagePrompt) view.imagePrompt = o.imagePrompt;
+  if (o.imagePrompt && o.imagePromptStrength !== undefined) view.imagePromptStrength = o.imagePromptStrength;
+  if (entry.error) view.error = entry.error;
+  if (entry.completedAt) view.durationMs = Math.max(0, entry.completedAt - (entry.acceptedAt ?? entry.createdAt));
+  if (entry.creditCost !== undefined) view.creditCost = entry.creditCost;
+  if (entry.width) view.width = entry.width;
+  if (entry.height) view.height = entry.height;
+  if (entry.imported) view.imported = true;
+  if (entry.thumbFile) {
+    view.thumbUri = webview.asWebviewUri(vscode.Uri.file(store.thumbPath(entry.thumbFile))).toString();
+  } else if (entry.state === 'completed' && entry.imageFile) {
+    view.imageUri = webview.asWebviewUri(vscode.Uri.file(store.imagePath(entry.imageFile))).toString();
+  }
+  return view;
+}

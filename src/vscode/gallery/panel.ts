@@ -1,0 +1,307 @@
+// The gallery webview panel: one owner class (createOrShow / revive / dispose), the serializer that
+// restores it after a reload, and the bridge between the webview protocol and the store and actions.
+// Everything the webview sends is validated by parseWebviewMessage, and entry ids must exist in the gallery.
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+import type { GalleryChange } from '../../gallery/store';
+import type { ResponseParams } from '../../protocol/ipc';
+import {
+  DefaultsChangedNotification,
+  EntriesChangedNotification,
+  InitNotification,
+  ResponseNotification,
+  isRequestMethod,
+  type NotificationMethod,
+  type NotificationParamsMap,
+  type PromptDefaults,
+  type RequestMethod,
+  type RequestResult,
+  type WebviewMessage,
+} from '../../protocol/gallery';
+import type { IpcNotificationType } from '../../protocol/ipc';
+import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from '../../protocol/strings';
+import { parseWebviewMessage } from '../../protocol/validate';
+import { isTerminal, type GalleryEntry } from '../../shared/entry';
+import type { GenerationOptions } from '../../shared/options';
+import { copyImageLink } from '../editor/copyLink';
+import { deleteEntry } from '../editor/deleteEntry';
+import { insertIntoWorkspace, type EntryActionDeps } from '../editor/insertAction';
+import { openFullSize } from '../editor/openFullSize';
+import { saveImageAs } from '../editor/saveAs';
+import { l10n } from '../ui/text';
+import { toEntryView } from './entryView';
+import { renderGalleryHtml } from './html';
+import { ThumbnailStore } from './thumbnailStore';
+
+/** What the gallery asks the rest of the extension to do. */
+export interface GalleryActions {
+  /** Starts a generation; undefined when it did not start (the reason was shown). */
+  generate(options: GenerationOptions): Promise<GalleryEntry | undefined>;
+  rerun(entry: GalleryEntry): Promise<void>;
+  vary(entry: GalleryEntry): Promise<void>;
+  useAsReference(entry: GalleryEntry): Promise<void>;
+  importFromAccount(): Promise<void>;
+}
+
+export interface GalleryDeps extends EntryActionDeps {
+  extensionUri: vscode.Uri;
+  actions: GalleryActions;
+  /** Prompt-bar defaults from the settings. */
+  getDefaults(): PromptDefaults;
+}
+
+export interface ShowOptions {
+  preserveFocus?: boolean;
+  viewColumn?: vscode.ViewColumn;
+}
+
+/** The English table run through l10n.t (English text is the key in l10n/bundle.l10n.*.json). */
+export function localizedGalleryStrings(): GalleryStrings {
+  const strings = {} as GalleryStrings;
+  for (const key of GALLERY_STRING_KEYS) strings[key] = l10n.t(GALLERY_STRINGS_EN[key]);
+  return strings;
+}
+
+const FLUSH_DELAY_MS = 50;
+
+export class GalleryPanel {
+  static readonly viewType = 'fluxStudio.gallery';
+  private static current: GalleryPanel | undefined;
+
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pendingUpserts = new Map<string, GalleryEntry>();
+  private readonly pendingRemovals = new Set<string>();
+  private readonly thumbnails: ThumbnailStore;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The webview has sent `ready` since it was (re)loaded; until then updates are dropped (init resends all). */
+  private webviewReady = false;
+  private loggedThumbnailFailure = false;
+  private disposed = false;
+
+  /**
+   * Reveals the gallery, creating it if needed. For a job that just started pass
+   * `{ preserveFocus: true, viewColumn: vscode.ViewColumn.Beside }`: an already visible gallery is left where it is.
+   */
+  static createOrShow(deps: GalleryDeps, options: ShowOptions = {}): GalleryPanel {
+    const preserveFocus = options.preserveFocus ?? false;
+    const existing = GalleryPanel.current;
+    if (existing) {
+      if (!(preserveFocus && existing.panel.visible)) existing.panel.reveal(existing.panel.visible ? undefined : options.viewColumn, preserveFocus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      GalleryPanel.viewType,
+      l10n.t('Flux Gallery'),
+      { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus },
+      { ...webviewOptions(deps), retainContextWhenHidden: false },
+    );
+    return new GalleryPanel(panel, deps);
+  }
+
+  /** Used by the serializer after a reload. */
+  static revive(panel: vscode.WebviewPanel, deps: GalleryDeps): GalleryPanel {
+    GalleryPanel.current?.dispose();
+    panel.webview.options = webviewOptions(deps);
+    return new GalleryPanel(panel, deps);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: GalleryDeps,
+  ) {
+    GalleryPanel.current = this;
+    this.thumbnails = new ThumbnailStore(deps.store, deps.log);
+    panel.title = l10n.t('Flux Gallery');
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
+      panel.onDidChangeViewState(() => {
+        // Without retainContextWhenHidden the page is torn down when hidden and reloads when shown.
+        if (!panel.visible) this.webviewReady = false;
+      }),
+      deps.store.onDidChange((change) => this.onStoreChange(change)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('fluxStudio')) this.post(DefaultsChangedNotification, { defaults: this.deps.getDefaults() });
+      }),
+    );
+    panel.webview.html = this.html();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (GalleryPanel.current === this) GalleryPanel.current = undefined;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist');
+    return renderGalleryHtml({
+      cspSource: webview.cspSource,
+      nonce: crypto.randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'gallery.css')).toString(),
+      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+      title: l10n.t('Flux Gallery'),
+      lang: vscode.env.language,
+    });
+  }
+
+  private post<M extends NotificationMethod>(type: IpcNotificationType<M>, params: NotificationParamsMap[M]): void {
+    if (this.disposed) return;
+    void this.panel.webview.postMessage({ method: type.method, params }).then(undefined, () => undefined);
+  }
+
+  private sendInit(): void {
+    this.pendingUpserts.clear();
+    this.pendingRemovals.clear();
+    this.webviewReady = true;
+    const { store } = this.deps;
+    this.post(InitNotification, {
+      entries: store.list().map((entry) => toEntryView(entry, this.panel.webview, store)),
+      strings: localizedGalleryStrings(),
+      defaults: this.deps.getDefaults(),
+      totalCredits: store.totalCreditsSpent(),
+      locale: vscode.env.language,
+    });
+  }
+
+  /** Store changes are batched and sent as increments (never the whole list). */
+  private onStoreChange(change: GalleryChange): void {
+    if (!this.webviewReady) return;
+    if (change.kind === 'upsert') {
+      this.pendingRemovals.delete(change.entry.id);
+      this.pendingUpserts.set(change.entry.id, change.entry);
+    } else {
+      this.pendingUpserts.delete(change.id);
+      this.pendingRemovals.add(change.id);
+    }
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    if (!this.webviewReady || (!this.pendingUpserts.size && !this.pendingRemovals.size)) return;
+    const { store } = this.deps;
+    const upserts = [...this.pendingUpserts.values()].map((entry) => toEntryView(entry, this.panel.webview, store));
+    const removals = [...this.pendingRemovals];
+    this.pendingUpserts.clear();
+    this.pendingRemovals.clear();
+    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent() });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.deps.log.warn(`Gallery: ignored a message from the webview: ${parsed.reason}`);
+      return;
+    }
+    const msg = parsed.msg;
+    if (!isRequest(msg)) {
+      await this.handleCommand(msg).catch((error) => this.deps.log.error(`Gallery: ${msg.method} failed: ${describe(error)}`));
+      return;
+    }
+    let response: ResponseParams;
+    try {
+      response = { requestId: msg.id, ok: true, result: await this.handleRequest(msg) };
+    } catch (error) {
+      this.deps.log.warn(`Gallery: ${msg.method} failed: ${describe(error)}`);
+      response = { requestId: msg.id, ok: false, error: error instanceof RequestRefused ? error.message : '' };
+    }
+    this.post(ResponseNotification, response);
+  }
+
+  private async handleRequest(msg: RequestMessage): Promise<RequestResult<RequestMethod>> {
+    switch (msg.method) {
+      case 'gallery/generate': {
+        const entry = await this.deps.actions.generate({ ...msg.params.options });
+        if (!entry) throw new RequestRefused('');
+        return { entryId: entry.id };
+      }
+      case 'entry/thumbnail': {
+        const entry = this.deps.store.get(msg.params.entryId);
+        return { stored: !!entry && (await this.thumbnails.save(entry, msg.params.dataUrl)) };
+      }
+    }
+  }
+
+  private async handleCommand(msg: CommandMessage): Promise<void> {
+    const { actions, store, log } = this.deps;
+    switch (msg.method) {
+      case 'gallery/ready':
+        return this.sendInit();
+      case 'gallery/importFromAccount':
+        return actions.importFromAccount();
+      case 'entry/thumbnailFailed':
+        if (!this.loggedThumbnailFailure) {
+          this.loggedThumbnailFailure = true;
+          log.warn(`Gallery: the webview could not make a thumbnail (${msg.params.reason}); it shows the full image scaled down instead`);
+        }
+        return;
+    }
+    const entry = store.get(msg.params.entryId);
+    if (!entry) return log.warn(`Gallery: ignored ${msg.method} for an id that is not in the gallery`);
+    const finished = isTerminal(entry.state);
+    const withImage = entry.state === 'completed' && !!entry.imageFile;
+    const allowed = msg.method === 'entry/rerun' || msg.method === 'entry/delete' ? finished : withImage;
+    if (!allowed) return log.warn(`Gallery: ignored ${msg.method} for ${entry.id} in state ${entry.state}`);
+    switch (msg.method) {
+      case 'entry/insert':
+        return void (await insertIntoWorkspace(entry, this.deps));
+      case 'entry/saveAs':
+        return void (await saveImageAs(entry, this.deps));
+      case 'entry/copyLink':
+        return void (await copyImageLink(entry, this.deps));
+      case 'entry/openFullSize':
+        return openFullSize(entry, this.deps);
+      case 'entry/useAsReference':
+        return actions.useAsReference(entry);
+      case 'entry/vary':
+        return actions.vary(entry);
+      case 'entry/rerun':
+        return actions.rerun(entry);
+      case 'entry/delete':
+        return void (await deleteEntry(entry, this.deps));
+    }
+  }
+}
+
+type RequestMessage = Extract<WebviewMessage, { method: RequestMethod }>;
+type CommandMessage = Exclude<WebviewMessage, RequestMessage>;
+
+function isRequest(msg: WebviewMessage): msg is RequestMessage {
+  return isRequestMethod(msg.method);
+}
+
+/** A request the extension declined, with the reason to show in the webview (empty: nothing to show). */
+class RequestRefused extends Error {}
+
+function describe(error: unknown): string {
+  return error instanceof Error && error.stack ? error.stack : String(error);
+}
+
+function webviewOptions(deps: GalleryDeps): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    localResourceRoots: [
+      vscode.Uri.joinPath(deps.extensionUri, 'dist'),
+      vscode.Uri.joinPath(deps.extensionUri, 'media'),
+      vscode.Uri.file(deps.store.imagesDir),
+      vscode.Uri.file(deps.store.thumbsDir),
+    ],
+  };
+}
+
+/** Restores the gallery after a window reload; call from `activate`. */
+export function registerGallerySerializer(deps: GalleryDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(GalleryPanel.viewType, {
+    async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+      GalleryPanel.revive(panel, deps);
+    },
+  });
+}

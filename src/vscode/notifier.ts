@@ -1,0 +1,57 @@
+// What the user is told when the engine finishes or stops a job, with the one action that helps:
+// an image is ready (Insert / Open Gallery), a job failed (Edit prompt and retry), or a job needs the user
+// (set the key, top up, check a setting, retry later).
+import * as vscode from 'vscode';
+import type { ApiError } from '../api/errors';
+import type { EngineEvent } from '../jobs/engine';
+import type { GalleryEntry } from '../shared/entry';
+import { askPrompt } from './commands/prompts';
+import { describeError } from './errorMessages';
+import type { GenerationService } from './generation';
+import type { KeyService } from './keys';
+import { showError, showInfo } from './ui/show';
+import { l10n, shortPlain } from './ui/text';
+
+export class JobNotifier {
+  constructor(
+    private readonly generation: GenerationService,
+    private readonly keys: KeyService,
+    private readonly revealGallery: (preserveFocus: boolean) => void,
+  ) {}
+
+  async notify(event: EngineEvent): Promise<void> {
+    const prompt = shortPlain(event.entry.options.prompt, 60);
+    if (event.kind === 'completed') {
+      const insert = l10n.t('Insert into workspace');
+      const open = l10n.t('Open Gallery');
+      const choice = await showInfo(l10n.t('Image ready: “{0}”', prompt), insert, open);
+      if (choice === insert) void vscode.commands.executeCommand('fluxStudio.insertIntoWorkspace', event.entry.id);
+      if (choice === open) this.revealGallery(false);
+      return;
+    }
+    if (event.kind === 'failed') {
+      const retry = l10n.t('Edit prompt and retry');
+      const choice = await showError(l10n.t('Flux could not generate “{0}”: {1}', prompt, event.entry.error ?? ''), retry);
+      if (choice === retry) await this.generation.editAndRetry(event.entry, askPrompt);
+      return;
+    }
+    await this.askForAttention(event.entry, event.error);
+  }
+
+  /** A job stopped because the user must do something: offer exactly that. */
+  private async askForAttention(entry: GalleryEntry, error: ApiError): Promise<void> {
+    const setKey = l10n.t('Set API Key');
+    const retry = l10n.t('Retry');
+    const openSettings = l10n.t('Open Settings');
+    const actions =
+      error.kind === 'invalidKey' || error.kind === 'inactiveKey' ? [setKey] : error.kind === 'invalidParameters' ? [openSettings] : [retry];
+    const choice = await showError(describeError(error), ...actions);
+    if (choice === setKey) {
+      if (await this.keys.promptForKey()) this.generation.retry(entry.id);
+    } else if (choice === retry) {
+      this.generation.retry(entry.id);
+    } else if (choice === openSettings) {
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'fluxStudio');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+// The status bar item: running jobs and the credit balance; a click opens Show Jobs. It appears only
+// once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
+// which Markdown activates the extension are not given an item their users never asked for.
+import type { GalleryStore } from '../gallery/store';
+import type { JobEngine } from '../jobs/engine';
+import { isTerminal } from '../shared/entry';
+import type { Log } from '../shared/log';
+import type { ApiAccess } from './apiAccess';
+import type { ApiKeyStore } from './keys';
+import { StatusItem } from './ui/show';
+import { icon, join, l10n, plain } from './ui/text';
+
+/** Credits are read again at most this often (a batch of finished jobs makes one request, not one each). */
+const CREDIT_REFRESH_DELAY_MS = 3000;
+
+export class FluxStatusBar {
+  private readonly item = new StatusItem('fluxStudio.status', l10n.t('Flux Studio'), 'fluxStudio.showJobs');
+  private credits: number | undefined;
+  private hasKey = false;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly store: GalleryStore,
+    private readonly engine: JobEngine,
+    private readonly keys: ApiKeyStore,
+    private readonly api: ApiAccess,
+    private readonly log: Log,
+  ) {}
+
+  /** Reads whether a key is set (for visibility) and redraws. */
+  async refreshKeyState(): Promise<void> {
+    this.hasKey = !!(await this.keys.get());
+    if (!this.hasKey) this.credits = undefined;
+    this.update();
+  }
+
+  setCredits(credits: number | undefined): void {
+    this.credits = credits;
+    this.update();
+  }
+
+  /** Asks Apiframe for the balance soon; calls within the delay share one request. */
+  scheduleCreditRefresh(): void {
+    this.refreshTimer ??= setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshCredits();
+    }, CREDIT_REFRESH_DELAY_MS);
+  }
+
+  private async refreshCredits(): Promise<void> {
+    if (!(await this.keys.get())) return;
+    try {
+      this.setCredits((await this.api.client().me()).credits);
+    } catch (error) {
+      this.log.warn(`could not read the credit balance: ${(error as { kind?: string }).kind ?? 'error'}`);
+    }
+  }
+
+  update(): void {
+    const entries = this.store.list();
+    const running = entries.filter((entry) => !isTerminal(entry.state) && this.engine.isActive(entry.id)).length;
+    const parts = [running > 0 ? join([icon('sync~spin'), l10n.t('Flux: {0} running', running)]) : join([icon('sparkle'), plain('Flux')])];
+    if (this.credits !== undefined) parts.push(l10n.t('{0} credits', this.credits));
+    this.item.set(join(parts, ' · '), l10n.t('Flux Studio: show jobs and open the gallery'));
+    this.item.setVisible(this.hasKey || entries.length > 0);
+  }
+
+  dispose(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.item.dispose();
+  }
+}
