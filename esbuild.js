@@ -30,6 +30,8 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // Prefer ES module builds: jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow.
+    mainFields: ['module', 'main'],
     plugins: [nodeUrlShim],
   },
   {

@@ -41,7 +41,7 @@ export class GenerationService {
       }
       return undefined;
     }
-    this.warnAboutWorkspaceOverrides();
+    await this.warnAboutWorkspaceOverrides();
     if (!(await this.keys.ensureKey())) return undefined;
     let entry: GalleryEntry;
     try {
@@ -106,8 +106,8 @@ export class GenerationService {
   }
 
   /** Once per window and setting: say that a workspace's value for a user-only setting is ignored. */
-  private warnAboutWorkspaceOverrides(): void {
-    for (const key of workspaceOverrides()) {
+  private async warnAboutWorkspaceOverrides(): Promise<void> {
+    for (const key of await workspaceOverrides()) {
       if (this.overridesWarned.has(key)) continue;
       this.overridesWarned.add(key);
       this.log.warn(`the workspace sets fluxStudio.${key}; ignored (user settings only)`);

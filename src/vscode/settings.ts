@@ -3,6 +3,7 @@
 //   events) are read from the user's own settings only; a workspace value is ignored with a warning.
 // - Hand-edited values of the wrong type or out of range fall back to the default and are reported with
 //   the setting's name, never sent to the API. Every check is the one options schema's.
+import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
@@ -93,14 +94,43 @@ function userValue<T>(key: UserOnlySetting): T | undefined {
   return inspected?.globalValue ?? undefined;
 }
 
-/** User-only settings that the open workspace tries to set (and that are therefore ignored). */
-export function workspaceOverrides(): UserOnlySetting[] {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  return USER_ONLY_SETTINGS.filter((key) => {
-    const inspected = config.inspect(key);
-    if (inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined) return true;
-    return (vscode.workspace.workspaceFolders ?? []).some(
-      (folder) => vscode.workspace.getConfiguration(SECTION, folder.uri).inspect(key)?.workspaceFolderValue !== undefined,
-    );
-  });
+/** A settings file larger than this is not read for the check below (a real one is a few KB). */
+const SETTINGS_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * User-only settings that the open workspace's settings files try to set, and that are therefore ignored.
+ * VS Code drops workspace values of application-scoped settings without reporting them through
+ * `inspect`, so the files themselves are read (`.vscode/settings.json` of each folder, and the
+ * `.code-workspace` file's settings).
+ */
+export async function workspaceOverrides(): Promise<UserOnlySetting[]> {
+  const files: { uri: vscode.Uri; section?: string }[] = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({
+    uri: vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json'),
+  }));
+  const workspaceFile = vscode.workspace.workspaceFile;
+  if (workspaceFile && workspaceFile.scheme !== 'untitled') files.push({ uri: workspaceFile, section: 'settings' });
+  const found = new Set<UserOnlySetting>();
+  for (const { uri, section } of files) {
+    const settings = await readSettingsFile(uri, section);
+    for (const key of USER_ONLY_SETTINGS) {
+      const nested = settings?.[SECTION];
+      if (settings && (`${SECTION}.${key}` in settings || (isRecord(nested) && key in nested))) found.add(key);
+    }
+  }
+  return USER_ONLY_SETTINGS.filter((key) => found.has(key));
+}
+
+async function readSettingsFile(uri: vscode.Uri, section: string | undefined): Promise<Record<string, unknown> | undefined> {
+  try {
+    if ((await vscode.workspace.fs.stat(uri)).size > SETTINGS_FILE_MAX_BYTES) return undefined;
+    const parsed: unknown = parseJsonc(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)), [], { allowTrailingComma: true });
+    const settings = section && isRecord(parsed) ? parsed[section] : parsed;
+    return isRecord(settings) ? settings : undefined;
+  } catch {
+    return undefined; // no such file
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

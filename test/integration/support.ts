@@ -11,6 +11,16 @@ export async function activateForTests(): Promise<FluxStudioTestApi> {
   return (await vscode.extensions.getExtension(EXTENSION_ID)!.activate()) as FluxStudioTestApi;
 }
 
+/** Activates the extension, points it at the simulator (user setting) and makes sure the good key is set. */
+export async function readyForTests(): Promise<FluxStudioTestApi> {
+  const api = await activateForTests();
+  await vscode.workspace.getConfiguration('fluxStudio').update('apiBaseUrl', loadConfig().simulatorUrl, vscode.ConfigurationTarget.Global);
+  if ((await api.keys.store.get()) !== loadConfig().apiKey && !(await api.keys.setKey(loadConfig().apiKey))) {
+    throw new Error('the simulator refused the test key');
+  }
+  return api;
+}
+
 /** GET (or POST with a body) on the simulator, e.g. `/__sim/stats`. */
 export async function sim(pathname: string, body?: unknown): Promise<any> {
   const response = await fetch(`${loadConfig().simulatorUrl}${pathname}`, {

@@ -69,6 +69,8 @@ export interface FaultRule {
   times?: number; // how many matching requests it affects (default 1)
   retryAfterSeconds?: number;
   delayMs?: number;
+  /** failJob: the job's `error` text (default: a content-policy refusal). */
+  errorText?: string;
 }
 
 export interface FaultMix {
@@ -171,6 +173,8 @@ interface Job {
   startAt: number;
   endAt: number;
   willFail: boolean;
+  /** The `error` a failing job reports. */
+  failureText: string;
   error: string | null;
   creditCost: number;
   idempotencyKey?: string;
@@ -825,7 +829,7 @@ class SimulatorImpl implements Simulator {
     const queue = Math.min(duration * 0.9, (this.opts.queueMs ?? unscaled * 0.08) * this.opts.timeScale);
     const failRule = this.consumeFailJobRule();
     if (failFromMix) this.countFault('failJob');
-    const willFail = failFromMix || failRule || failRoll < this.opts.failureRate;
+    const willFail = failFromMix || failRule !== undefined || failRoll < this.opts.failureRate;
 
     key.credits -= cost;
     this.counters.creditsCharged += cost;
@@ -855,6 +859,7 @@ class SimulatorImpl implements Simulator {
       // content-policy refusals come back sooner than a full generation
       endAt: now + (willFail ? Math.max(queue + 1, duration * 0.5) : duration),
       willFail,
+      failureText: failRule ?? CONTENT_POLICY_ERROR,
       error: null,
       creditCost: cost,
       idempotencyKey: idem,
@@ -875,12 +880,14 @@ class SimulatorImpl implements Simulator {
     return json(202, { jobId: job.id, status: 'QUEUED' });
   }
 
-  private consumeFailJobRule(): boolean {
+  /** The error text of a pending failJob rule (consumed), or undefined when none applies. */
+  private consumeFailJobRule(): string | undefined {
     const i = this.faults.findIndex((f) => f.kind === 'failJob' && (f.route === 'generate' || f.route === 'any'));
-    if (i < 0) return false;
+    if (i < 0) return undefined;
+    const text = this.faults[i].errorText ?? CONTENT_POLICY_ERROR;
     if (--this.faults[i].remaining <= 0) this.faults.splice(i, 1);
     this.countFault('failJob');
-    return true;
+    return text;
   }
 
   /** Move a job along its wall-clock lifecycle. Idempotent; called by timers and on every read. */
@@ -897,7 +904,7 @@ class SimulatorImpl implements Simulator {
       job.timers = [];
       if (job.willFail) {
         job.status = 'FAILED';
-        job.error = CONTENT_POLICY_ERROR;
+        job.error = job.failureText;
         const key = this.keys.get(job.apiKey);
         if (key) key.credits += job.creditCost;
         this.counters.creditsRefunded += job.creditCost;
