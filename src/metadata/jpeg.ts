@@ -30,6 +30,7 @@ async function headSegments(file: ImageFile): Promise<{ segments: Segment[]; sca
   if (end[0] !== 0xff || end[1] !== 0xd9) throw file.truncated();
   const segments: Segment[] = [];
   for (let start = 2; segments.length <= MAX_SEGMENTS_BEFORE_SCAN; ) {
+    if (start === file.size - 2) throw malformed('JPEG', 'no image data');
     const header = await file.read(start, 4);
     const marker = header[1];
     if (header[0] !== 0xff) throw malformed('JPEG', 'bytes between segments');

@@ -1,10 +1,9 @@
 // PNG: the record goes into text chunks right after IHDR, before the image data, where a reader of the file's
 // head finds it: iTXt "XML:com.adobe.xmp" (the XMP packet, the one read back), "Description" (the prompt),
-// "Software" and "Creation Time" (RFC 1123, as the PNG specification recommends) — tEXt when plain ASCII,
-// else iTXt. Text chunks with these keywords before
-// the image data are ours from an earlier write, or stale: they are dropped. Every other chunk is copied
-// unchanged, and everything from the first IDAT on is copied byte for byte. Text after the image data is
-// neither replaced nor read.
+// "Software" and "Creation Time" (RFC 1123, as the PNG specification recommends), as tEXt when plain ASCII and
+// iTXt (UTF-8) otherwise. Text chunks with these keywords before the image data are ours from an earlier
+// write, or stale: they are dropped. Every other chunk is copied unchanged, and everything from the first IDAT
+// on is copied byte for byte. Text after the image data is neither replaced nor read.
 import { crc32 } from 'zlib';
 import { malformed } from './errors';
 import { Embedding, FormatHandler, ImageFile, MAX_BLOCK_BYTES, Piece } from './file';

@@ -1,6 +1,7 @@
 // Test images for the metadata tests, made with sharp, and independent little parsers that split a file into
 // its parts, so the tests can compare image data without trusting the code under test.
 import { execFile } from 'child_process';
+import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import sharp, { Sharp } from 'sharp';
@@ -56,11 +57,7 @@ export async function makeImages(dir: string): Promise<TestImage[]> {
 /** A PNG of about `megabytes` MB (incompressible noise). */
 export async function largePng(file: string, megabytes: number): Promise<void> {
   const side = Math.round(Math.sqrt((megabytes * 1024 * 1024) / 3));
-  const raw = Buffer.alloc(side * side * 3);
-  for (let index = 0, seed = 1; index < raw.length; index++) {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    raw[index] = seed >>> 24;
-  }
+  const raw = randomBytes(side * side * 3);
   await sharp(raw, { raw: { width: side, height: side, channels: 3 } }).png({ compressionLevel: 1 }).toFile(file);
 }
 
