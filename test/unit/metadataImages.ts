@@ -106,8 +106,13 @@ export function webpChunks(file: Buffer): Part[] {
 
 /** exiftool's JSON for several files in one run (group-1 names, e.g. "XMP-fluxstudio:Model"). */
 export async function exiftool(files: string[]): Promise<Array<Record<string, unknown>>> {
-  const { stdout } = await promisify(execFile)('exiftool', ['-json', '-G1', '-a', '-all', '-validate', ...files], { maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout) as Array<Record<string, unknown>>;
+  try {
+    const { stdout } = await promisify(execFile)('exiftool', ['-json', '-G1', '-a', '-all', '-validate', ...files], { maxBuffer: 16 * 1024 * 1024 });
+    return JSON.parse(stdout) as Array<Record<string, unknown>>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error('exiftool is not installed: `apt-get install -y libimage-exiftool-perl` (scripts/setup-vscode.mjs installs it)');
+  }
 }
 
 export async function pixels(file: string): Promise<Buffer> {
