@@ -20,7 +20,7 @@ export interface ByteRange {
 }
 export type Piece = Uint8Array | ByteRange;
 
-export const FORMAT_NAMES: Readonly<Record<OutputFormat, string>> = { png: 'PNG', jpg: 'JPEG', webp: 'WebP' };
+const FORMAT_NAMES: Readonly<Record<OutputFormat, string>> = { png: 'PNG', jpg: 'JPEG', webp: 'WebP' };
 
 /** An open image file read in bounded blocks. */
 export class ImageFile {

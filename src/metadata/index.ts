@@ -11,7 +11,8 @@ import { buildXmpPacket, parseXmpPacket, portableText } from './xmp';
 export { MetadataError } from './errors';
 export type { MetadataErrorKind } from './errors';
 export { MAX_IMAGE_BYTES } from './file';
-export { GenerationRecord, optionsFromRecord, recordFromEntry } from './record';
+export { optionsFromRecord, recordFromEntry } from './record';
+export type { GenerationRecord } from './record';
 
 const HANDLERS: Readonly<Record<ImageFile['format'], FormatHandler>> = { png, jpg: jpeg, webp };
 
