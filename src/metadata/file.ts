@@ -20,8 +20,6 @@ export interface ByteRange {
 }
 export type Piece = Uint8Array | ByteRange;
 
-const FORMAT_NAMES: Readonly<Record<OutputFormat, string>> = { png: 'PNG', jpg: 'JPEG', webp: 'WebP' };
-
 /** An open image file read in bounded blocks. */
 export class ImageFile {
   private constructor(
@@ -29,10 +27,6 @@ export class ImageFile {
     readonly size: number,
     readonly format: OutputFormat,
   ) {}
-
-  get formatName(): string {
-    return FORMAT_NAMES[this.format];
-  }
 
   static async open(filePath: string): Promise<ImageFile> {
     const handle = await fs.open(filePath, 'r');
@@ -54,7 +48,7 @@ export class ImageFile {
 
   /** Exactly `length` bytes at `position`, or a typed error when the file ends first. */
   async read(position: number, length: number): Promise<Buffer> {
-    if (length > MAX_BLOCK_BYTES) throw malformed(this.formatName, `a ${length}-byte header block`);
+    if (length > MAX_BLOCK_BYTES) throw malformed('image', `a ${length}-byte header block`);
     const buffer = Buffer.alloc(length);
     const { bytesRead } = position + length <= this.size ? await this.handle.read(buffer, 0, length, position) : { bytesRead: -1 };
     if (bytesRead !== length) throw this.truncated();
@@ -62,7 +56,7 @@ export class ImageFile {
   }
 
   truncated(): MetadataError {
-    return new MetadataError('truncated', `The ${this.formatName} file ends early (an incomplete download or copy?), so its generation details were not added.`);
+    return new MetadataError('truncated', 'The image file ends early (an incomplete download or copy?), so its generation details were not added.');
   }
 
   async writePieces(pieces: readonly Piece[], target: string): Promise<void> {

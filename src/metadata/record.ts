@@ -1,7 +1,7 @@
 // The generation record: what Flux Studio writes into an image file and reads back for "Re-run with its
-// settings". Everything read from a file is untrusted: each field is checked, and a record without the
-// fields a re-run needs is no record at all.
-import { isHttpUrl } from '../api/validation';
+// settings". Everything read from a file is untrusted. Reading only gives each field its type (a record
+// without the fields a re-run needs is no record at all); limits and the URL rule are the options
+// validator's job, which every re-run goes through (see optionsFromRecord).
 import type { GalleryEntry } from '../shared/entry';
 import { AspectRatio, GenerationOptions, MODEL_ID, OutputFormat, isAspectRatio, isOutputFormat } from '../shared/options';
 
@@ -44,7 +44,7 @@ export function recordFromEntry(entry: GalleryEntry): GenerationRecord {
   });
 }
 
-/** The options that generate the same image again (the caller still validates them before sending). */
+/** The options that generate the same image again. Unchecked: run them through the options validator before use. */
 export function optionsFromRecord(record: GenerationRecord, defaultQuality: number): GenerationOptions {
   return {
     prompt: record.prompt,
@@ -84,17 +84,16 @@ export function parseRecordFields(fields: ReadonlyMap<string, string>, prompt: s
   const raw = fields.get('raw');
   if (!prompt || !model || !isAspectRatio(aspectRatio) || !isOutputFormat(outputFormat) || (raw !== 'True' && raw !== 'False')) return undefined;
   const imagePrompt = shortText(fields.get('imagePrompt'));
-  const reference = imagePrompt !== undefined && isHttpUrl(imagePrompt) ? imagePrompt : undefined;
   return withoutUndefined({
     prompt,
     model,
-    seed: integer(fields.get('seed'), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+    seed: integer(fields.get('seed')),
     aspectRatio,
     raw: raw === 'True',
-    imagePrompt: reference,
-    imagePromptStrength: reference === undefined ? undefined : fraction(fields.get('imagePromptStrength')),
+    imagePrompt,
+    imagePromptStrength: imagePrompt === undefined ? undefined : decimal(fields.get('imagePromptStrength')),
     outputFormat,
-    outputQuality: integer(fields.get('outputQuality'), 0, 100),
+    outputQuality: integer(fields.get('outputQuality')),
     jobId: shortText(fields.get('jobId')),
     createdAt: createdAt !== undefined && !Number.isNaN(Date.parse(createdAt)) ? createdAt : undefined,
   });
@@ -109,14 +108,12 @@ function shortText(value: string | undefined): string | undefined {
   return value && value.length <= MAX_TEXT ? value : undefined;
 }
 
-function integer(value: string | undefined, min: number, max: number): number | undefined {
+function integer(value: string | undefined): number | undefined {
   if (value === undefined || !/^-?\d{1,16}$/.test(value)) return undefined;
   const number = Number(value);
-  return Number.isSafeInteger(number) && number >= min && number <= max ? number : undefined;
+  return Number.isSafeInteger(number) ? number : undefined;
 }
 
-function fraction(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+(\.\d+)?(e-?\d+)?$/i.test(value)) return undefined;
-  const number = Number(value);
-  return number >= 0 && number <= 1 ? number : undefined;
+function decimal(value: string | undefined): number | undefined {
+  return value !== undefined && /^-?\d{1,20}(\.\d{1,20})?(e[-+]?\d{1,3})?$/i.test(value) ? Number(value) : undefined;
 }
