@@ -10,7 +10,7 @@
 // Only packets that declare FLUX_STUDIO_NS are read back.
 import { GenerationRecord, parseRecordFields, recordFields } from './record';
 
-export const FLUX_STUDIO_NS = 'https://github.com/flux-studio/flux-studio-vscode/ns/generation/1.0/';
+export const FLUX_STUDIO_NS = 'urn:flux-studio:generation:1.0/';
 
 /**
  * Text as XML 1.0 (and so XMP, PNG text and EXIF) can carry it: C0 controls other than tab, LF and CR,
