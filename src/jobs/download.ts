@@ -1,11 +1,12 @@
-// Streams a result image to disk (never holding the whole file in memory), then proves it is a
-// complete image before it takes its final name. A bad download leaves nothing behind.
+// Streams a result image to disk (never holding the whole file in memory, never more than the client's
+// size cap), then proves it is a complete image before it takes its final name. A bad download leaves
+// nothing behind.
 import { createWriteStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { Transform } from 'stream';
 import { pipeline } from 'stream/promises';
 import type { ApiframeApi } from '../api/client';
-import { ApiError } from '../api/errors';
+import { ApiError, isApiError } from '../api/errors';
 import { ImageInfo, hasImageTrailer, sniffImage } from './imageInfo';
 
 export interface StoredImage extends ImageInfo {
@@ -67,6 +68,8 @@ export async function downloadImage(
       await pipeline(response.body, sampler, createWriteStream(temp), { signal });
     } catch (error) {
       if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
+      // Typed by the client: over the size cap.
+      if (isApiError(error)) throw error;
       throw storageError(error) ?? new ApiError('network', 'The image download was interrupted. Retrying.');
     }
     if (response.contentLength !== undefined && sampler.length !== response.contentLength) {

@@ -25,6 +25,10 @@ function describeApiError(error: ApiError): string {
       return vscode.l10n.t('Apiframe is busy (rate limited). Retry in a little while.');
     case 'notFound':
       return vscode.l10n.t('Apiframe does not know this job under the current API key. If you changed keys, set the previous one to collect it.');
+    case 'tooLarge':
+      return vscode.l10n.t('Apiframe sent more than {0} MB, more than Flux Studio accepts, so it was not read. The job is kept: retry later.', Math.round((error.limitBytes ?? 0) / (1024 * 1024)));
+    case 'refusedUrl':
+      return vscode.l10n.t('Apiframe sent an image link Flux Studio does not open (not https, or too many redirects). The job is kept: retry later. Details are in the "Flux Studio" output.');
     case 'storage':
       return vscode.l10n.t('Could not save the image on this computer (disk full or folder not writable). Free some space, then retry: the job is kept.');
     case 'server':
