@@ -25,9 +25,7 @@ export type ApiErrorKind =
   /** The answer was larger than its cap (`limitBytes`): it was not read to the end, and is not retried. */
   | 'tooLarge'
   /** A result image link (or a redirect on the way to it) points somewhere Flux Studio does not go. Not retried. */
-  | 'refusedUrl'
-  /** Not the API: saving a result on this computer failed (disk full, folder not writable…). */
-  | 'storage';
+  | 'refusedUrl';
 
 export interface ApiErrorDetails {
   status?: number;

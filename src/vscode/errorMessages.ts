@@ -1,8 +1,12 @@
 // Turns an API failure into a localized sentence that says what happened and what to do.
 import * as vscode from 'vscode';
 import { ApiError, isApiError } from '../api/errors';
+import { StorageError } from '../jobs/download';
 
 export function describeError(error: unknown): string {
+  if (error instanceof StorageError) {
+    return vscode.l10n.t('Could not save the image on this computer (disk full or folder not writable). Free some space, then retry: the job is kept.');
+  }
   if (!isApiError(error)) return vscode.l10n.t('Something unexpected went wrong. Details are in the "Flux Studio" output.');
   return describeApiError(error);
 }
@@ -29,8 +33,6 @@ function describeApiError(error: ApiError): string {
       return vscode.l10n.t('Apiframe sent more than {0} MB, more than Flux Studio accepts, so it was not read. The job is kept: retry later.', Math.round((error.limitBytes ?? 0) / (1024 * 1024)));
     case 'refusedUrl':
       return vscode.l10n.t('Apiframe sent an image link Flux Studio does not open (not https, or too many redirects). The job is kept: retry later. Details are in the "Flux Studio" output.');
-    case 'storage':
-      return vscode.l10n.t('Could not save the image on this computer (disk full or folder not writable). Free some space, then retry: the job is kept.');
     case 'server':
       return vscode.l10n.t('Apiframe had a problem. Retry later.');
     case 'network':

@@ -6,6 +6,7 @@ import { Account, ApiframeApi, ApiframeClient } from '../api/client';
 import { ApiError, ValidationError, isApiError } from '../api/errors';
 import { GalleryStore } from '../gallery/store';
 import { EngineEvent, JobEngine } from '../jobs/engine';
+import type { StorageError } from '../jobs/download';
 import { DurationModel } from '../jobs/schedule';
 import { GalleryEntry, PromptSource, isTerminal } from '../shared/entry';
 import { GenerationOptions, MODEL_ID, isAspectRatio, isOutputFormat } from '../shared/options';
@@ -237,7 +238,7 @@ export class FluxStudio implements vscode.Disposable {
   }
 
   /** A job stopped because the user must do something: offer exactly that. */
-  private async askForAttention(entry: GalleryEntry, error: ApiError): Promise<void> {
+  private async askForAttention(entry: GalleryEntry, error: ApiError | StorageError): Promise<void> {
     const setKey = vscode.l10n.t('Set API Key');
     const retry = vscode.l10n.t('Retry');
     const openSettings = vscode.l10n.t('Open Settings');
