@@ -2,19 +2,16 @@
 // hook for the log. The key is read from a provider on every call and only ever goes into the
 // X-API-Key header of requests to the configured API host.
 import type { Response } from 'node-fetch';
-import { PassThrough, Readable, pipeline } from 'stream';
 import { GenerationOptions, MODEL_ID } from '../shared/options';
-import { ApiError, parseRetryAfter } from './errors';
+import { BodyTooLargeError, JSON_BODY_CAP_BYTES, declaredLength, readCapped } from './bodyCaps';
+import { ApiError, errorForStatus } from './errors';
+import { RequestRecord, isRedirect, send, transportError } from './http';
 import { Job, normalizeJob } from './job';
+import { ImageResponse, openResultImage } from './resultImage';
 import { buildGenerateBody } from './validation';
 
-export interface RequestRecord {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  status: number | 'error';
-  durationMs: number;
-}
+export type { RequestRecord } from './http';
+export type { ImageResponse } from './resultImage';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -23,6 +20,8 @@ export interface ClientOptions {
   /** Per-request timeout for API calls (default 30 s). */
   timeoutMs?: number;
   onRequest?: (record: RequestRecord) => void;
+  /** Called with one log line when a result image link or redirect is refused (never its query string). */
+  onRefusedUrl?: (explanation: string) => void;
 }
 
 export interface CallOptions {
@@ -52,12 +51,6 @@ export interface UploadedFile {
   expiresAt?: number;
 }
 
-export interface ImageResponse {
-  body: NodeJS.ReadableStream;
-  contentLength?: number;
-  contentType?: string;
-}
-
 /** What the job engine needs from the API; the benchmarks and tests can substitute a recorder. */
 export interface ApiframeApi {
   submit(options: GenerationOptions, call: SubmitOptions): Promise<string>;
@@ -66,8 +59,6 @@ export interface ApiframeApi {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** A whole result image (about 4 MP) must arrive within this. */
-const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 export class ApiframeClient implements ApiframeApi {
   private readonly baseUrl: string;
@@ -150,44 +141,17 @@ export class ApiframeClient implements ApiframeApi {
   }
 
   /**
-   * Opens a result image as a stream. Result URLs live on a CDN, so the key is not sent with them.
-   * The caller owns the stream (and must consume or destroy it).
+   * Opens a result image as a capped stream (see resultImage.ts). Result URLs live on a CDN, so the key is not
+   * sent with them. The caller owns the stream (and must consume or destroy it).
    */
-  async fetchImage(url: string, call: CallOptions = {}): Promise<ImageResponse> {
-    // The headers get the usual timeout; then the whole download is bounded, and so is each silence
-    // inside it: node-fetch 2 neither ends nor fails a body whose connection dropped before
-    // Content-Length, so a stall must be caught here.
-    const { response, release } = await this.send(url, 'GET', { signal: call.signal, withKey: false });
-    release();
-    const source = response.body as Readable;
-    const stop = (reason: string) => () => source.destroy(new Error(reason));
-    const idle = setTimeout(stop('download stalled'), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const total = setTimeout(stop('download too slow'), DOWNLOAD_TIMEOUT_MS);
-    // A pass-through that notices every chunk (listening to 'data' on the body itself would start
-    // the flow before the caller is ready to consume it).
-    const watched = new PassThrough({
-      transform(chunk, _encoding, callback) {
-        idle.refresh();
-        callback(null, chunk);
-      },
+  fetchImage(url: string, call: CallOptions = {}): Promise<ImageResponse> {
+    return openResultImage(url, {
+      apiBaseUrl: this.baseUrl,
+      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: call.signal,
+      onRequest: this.options.onRequest,
+      onRefusedUrl: this.options.onRefusedUrl,
     });
-    pipeline(source, watched, () => {
-      clearTimeout(idle);
-      clearTimeout(total);
-    });
-    if (!response.ok) {
-      watched.resume();
-      if (response.status === 404 || response.status === 403 || response.status === 410) {
-        throw new ApiError('notFound', 'The image link has expired.', { status: response.status });
-      }
-      throw this.errorFor(response.status, undefined, response.headers.get('retry-after'));
-    }
-    const length = Number(response.headers.get('content-length'));
-    return {
-      body: watched,
-      contentLength: Number.isFinite(length) && length > 0 ? length : undefined,
-      contentType: response.headers.get('content-type') ?? undefined,
-    };
   }
 
   private async requestJson(
@@ -195,151 +159,66 @@ export class ApiframeClient implements ApiframeApi {
     path: string,
     init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<unknown> {
-    const { response, release, key } = await this.send(`${this.baseUrl}${path}`, method, { ...init, withKey: true });
-    if (response.status >= 300 && response.status < 400) {
-      // Following a redirect would carry the key to wherever it points: refuse instead.
-      release();
-      throw new ApiError('server', 'Apiframe answered with a redirect, which Flux Studio does not follow with your key. Check fluxStudio.apiBaseUrl.', {
-        status: response.status,
-      });
-    }
-    let text: string;
+    const key = await this.options.getApiKey();
+    if (!key) throw new ApiError('invalidKey', 'No Apiframe API key is set.');
+    const exchange = await send(`${this.baseUrl}${path}`, {
+      method,
+      headers: { Accept: 'application/json', ...init.headers, 'X-API-Key': key },
+      body: init.body,
+      signal: init.signal,
+      timeoutMs: init.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      onRequest: this.options.onRequest,
+    });
+    const { response } = exchange;
+    let bytes: Buffer;
     try {
-      // The timeout covers the body too: a stalled or cut-off body must not hang the caller.
-      text = await response.text();
-      if (response.ok && !bodyComplete(response, text)) throw new Error('truncated body');
+      // Following a redirect would carry the key to wherever it points: refuse instead.
+      if (isRedirect(response.status)) {
+        throw new ApiError('server', 'Apiframe answered with a redirect, which Flux Studio does not follow with your key. Check fluxStudio.apiBaseUrl.', {
+          status: response.status,
+        });
+      }
+      bytes = await this.readJsonBody(response, init.signal);
     } catch (error) {
-      throw this.transportError(error, init.signal);
+      exchange.abort();
+      throw error;
     } finally {
-      release();
+      exchange.release();
     }
     let json: unknown;
     try {
       // Whatever the server echoes back, the key never travels further than this line.
-      json = text.length > 0 ? redactKey(JSON.parse(text), key) : undefined;
+      json = bytes.length > 0 ? redactKey(JSON.parse(bytes.toString('utf8')), key) : undefined;
     } catch {
       json = undefined;
     }
-    if (!response.ok) throw this.errorFor(response.status, json, response.headers.get('retry-after'));
+    if (!response.ok) throw errorForStatus(response.status, json, response.headers.get('retry-after'));
     if (json === undefined || json === null || typeof json !== 'object') {
       throw new ApiError('server', 'Apiframe sent a response we could not read. Try again in a moment.', { status: response.status });
     }
     return json;
   }
 
-  /**
-   * Sends a request under a timeout that lasts until `release` is called (after the body is read),
-   * so neither a slow server nor a stalled body can hang the caller.
-   */
-  private async send(
-    url: string,
-    method: string,
-    init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number; withKey: boolean },
-  ): Promise<{ response: Response; release: () => void; key?: string }> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
-    let key: string | undefined;
-    if (init.withKey) {
-      key = await this.options.getApiKey();
-      if (!key) throw new ApiError('invalidKey', 'No Apiframe API key is set.');
-      headers['X-API-Key'] = key;
-    }
-    const timeoutMs = init.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    init.signal?.addEventListener('abort', onAbort);
-    if (init.signal?.aborted) controller.abort();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const release = () => {
-      clearTimeout(timer);
-      init.signal?.removeEventListener('abort', onAbort);
-    };
-    const started = Date.now();
-    const logPath = new URL(url).pathname;
-    try {
-      // Loaded on the first request, not at activation: it pulls in http, https and zlib.
-      const { default: fetch } = await import('node-fetch');
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: init.body,
-        signal: controller.signal as any,
-        redirect: init.withKey ? 'manual' : 'follow',
+  /** The body, read under the request's timeout and cut off at JSON_BODY_CAP_BYTES. */
+  private async readJsonBody(response: Response, signal?: AbortSignal): Promise<Buffer> {
+    const tooLarge = () =>
+      new ApiError('tooLarge', `Apiframe sent an answer larger than ${JSON_BODY_CAP_BYTES / (1024 * 1024)} MB, which Flux Studio does not read. Try again later; if it keeps happening, check fluxStudio.apiBaseUrl.`, {
+        status: response.status,
+        limitBytes: JSON_BODY_CAP_BYTES,
       });
-      this.options.onRequest?.({ method, path: logPath, status: response.status, durationMs: Date.now() - started });
-      return { response, release, key };
+    const declared = declaredLength(response.headers);
+    if (declared !== undefined && declared > JSON_BODY_CAP_BYTES) throw tooLarge();
+    try {
+      const bytes = await readCapped(response.body, JSON_BODY_CAP_BYTES);
+      // node-fetch 2 does not fail a body cut short before its Content-Length; check it ourselves.
+      const encoded = response.headers.get('content-encoding') !== null;
+      if (response.ok && !encoded && declared !== undefined && bytes.length < declared) throw new Error('truncated body');
+      return bytes;
     } catch (error) {
-      release();
-      this.options.onRequest?.({ method, path: logPath, status: 'error', durationMs: Date.now() - started });
-      if (timedOut) throw new ApiError('timeout', 'Apiframe did not answer in time. Check your connection and try again.');
-      throw this.transportError(error, init.signal);
+      if (error instanceof BodyTooLargeError) throw tooLarge();
+      throw transportError(error, signal);
     }
   }
-
-  private transportError(error: unknown, signal?: AbortSignal): ApiError {
-    if (signal?.aborted) return new ApiError('cancelled', 'Cancelled.');
-    if ((error as { name?: string }).name === 'AbortError') {
-      return new ApiError('timeout', 'Apiframe did not answer in time. Check your connection and try again.');
-    }
-    return new ApiError('network', 'Could not reach Apiframe. Check your connection (or the fluxStudio.apiBaseUrl setting) and try again.');
-  }
-
-  private errorFor(status: number, json: unknown, retryAfter: string | null): ApiError {
-    const body = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
-    switch (status) {
-      case 401:
-        return new ApiError('invalidKey', 'Apiframe refused the API key. Set a valid key with "Flux: Set API Key".', { status });
-      case 403:
-        return new ApiError('inactiveKey', 'Apiframe says this API key is inactive. Activate it in your Apiframe dashboard or set another key.', { status });
-      case 402: {
-        const creditsRequired = typeof body.creditsRequired === 'number' ? body.creditsRequired : undefined;
-        const creditsAvailable = typeof body.creditsAvailable === 'number' ? body.creditsAvailable : undefined;
-        const amounts = creditsRequired !== undefined && creditsAvailable !== undefined
-          ? ` This image needs ${creditsRequired} credits; you have ${creditsAvailable}.`
-          : '';
-        return new ApiError('insufficientCredits', `Not enough Apiframe credits.${amounts} Top up your account and try again.`, {
-          status,
-          creditsRequired,
-          creditsAvailable,
-        });
-      }
-      case 400: {
-        const { field, problem } = firstValidationDetail(body.details);
-        const message = field
-          ? `Apiframe refused the parameter "${field}": ${problem ?? 'invalid value'}.`
-          : 'Apiframe refused the request parameters. Check the Flux Studio settings.';
-        return new ApiError('invalidParameters', message, { status, field });
-      }
-      case 404:
-        return new ApiError('notFound', 'Apiframe does not know this job (it may belong to another key).', { status });
-      case 429: {
-        const retryAfterMs = parseRetryAfter(retryAfter);
-        const wait = retryAfterMs !== undefined ? ` Retrying in ${Math.ceil(retryAfterMs / 1000)} s.` : '';
-        return new ApiError('rateLimited', `Apiframe is rate limiting requests.${wait}`, { status, retryAfterMs });
-      }
-      default:
-        return new ApiError('server', `Apiframe had a problem (HTTP ${status}). Try again later.`, {
-          status,
-          retryAfterMs: parseRetryAfter(retryAfter),
-        });
-    }
-  }
-}
-
-/** The first field the server refused. Server text is untrusted: kept short and printable. */
-function firstValidationDetail(details: unknown): { field?: string; problem?: string } {
-  if (!details || typeof details !== 'object') return {};
-  for (const [field, problems] of Object.entries(details as Record<string, unknown>)) {
-    const problem = Array.isArray(problems) && typeof problems[0] === 'string' ? problems[0] : undefined;
-    return {
-      field: field.replace(/[^\w.\[\]-]/g, '').slice(0, 80),
-      problem: problem === undefined ? undefined : problem.replace(/[\u0000-\u001f]/g, ' ').slice(0, 200),
-    };
-  }
-  return {};
 }
 
 /** "." and ".." can never be one path segment of a URL: every URL parser resolves them (even as %2E). */
@@ -356,10 +235,4 @@ export function redactKey(value: unknown, key: string | undefined): unknown {
     return Object.fromEntries(Object.entries(value).map(([name, item]) => [redactKey(name, key) as string, redactKey(item, key)]));
   }
   return value;
-}
-
-/** node-fetch 2 does not fail a body cut short before its Content-Length; check it ourselves. */
-function bodyComplete(response: Response, text: string): boolean {
-  const declared = Number(response.headers.get('content-length'));
-  return !Number.isFinite(declared) || declared <= 0 || Buffer.byteLength(text) >= declared || response.headers.get('content-encoding') !== null;
 }

@@ -22,8 +22,10 @@ export type ApiErrorKind =
   | 'timeout'
   /** The caller aborted. */
   | 'cancelled'
-  /** Not the API: saving a result on this computer failed (disk full, folder not writable…). */
-  | 'storage';
+  /** The answer was larger than its cap (`limitBytes`): it was not read to the end, and is not retried. */
+  | 'tooLarge'
+  /** A result image link (or a redirect on the way to it) points somewhere Flux Studio does not go. Not retried. */
+  | 'refusedUrl';
 
 export interface ApiErrorDetails {
   status?: number;
@@ -31,6 +33,7 @@ export interface ApiErrorDetails {
   retryAfterMs?: number;
   creditsRequired?: number;
   creditsAvailable?: number;
+  limitBytes?: number;
 }
 
 export class ApiError extends Error {
@@ -39,6 +42,7 @@ export class ApiError extends Error {
   readonly retryAfterMs?: number;
   readonly creditsRequired?: number;
   readonly creditsAvailable?: number;
+  readonly limitBytes?: number;
 
   constructor(readonly kind: ApiErrorKind, message: string, details: ApiErrorDetails = {}) {
     super(message);
@@ -81,4 +85,59 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
+}
+
+/** The typed error for an HTTP error status; `json` is the parsed body, if any (its text is never shown as is). */
+export function errorForStatus(status: number, json: unknown, retryAfter: string | null): ApiError {
+  const body = (json && typeof json === 'object' ? json : {}) as Record<string, unknown>;
+  switch (status) {
+    case 401:
+      return new ApiError('invalidKey', 'Apiframe refused the API key. Set a valid key with "Flux: Set API Key".', { status });
+    case 403:
+      return new ApiError('inactiveKey', 'Apiframe says this API key is inactive. Activate it in your Apiframe dashboard or set another key.', { status });
+    case 402: {
+      const creditsRequired = typeof body.creditsRequired === 'number' ? body.creditsRequired : undefined;
+      const creditsAvailable = typeof body.creditsAvailable === 'number' ? body.creditsAvailable : undefined;
+      const amounts = creditsRequired !== undefined && creditsAvailable !== undefined
+        ? ` This image needs ${creditsRequired} credits; you have ${creditsAvailable}.`
+        : '';
+      return new ApiError('insufficientCredits', `Not enough Apiframe credits.${amounts} Top up your account and try again.`, {
+        status,
+        creditsRequired,
+        creditsAvailable,
+      });
+    }
+    case 400: {
+      const { field, problem } = firstValidationDetail(body.details);
+      const message = field
+        ? `Apiframe refused the parameter "${field}": ${problem ?? 'invalid value'}.`
+        : 'Apiframe refused the request parameters. Check the Flux Studio settings.';
+      return new ApiError('invalidParameters', message, { status, field });
+    }
+    case 404:
+      return new ApiError('notFound', 'Apiframe does not know this job (it may belong to another key).', { status });
+    case 429: {
+      const retryAfterMs = parseRetryAfter(retryAfter);
+      const wait = retryAfterMs !== undefined ? ` Retrying in ${Math.ceil(retryAfterMs / 1000)} s.` : '';
+      return new ApiError('rateLimited', `Apiframe is rate limiting requests.${wait}`, { status, retryAfterMs });
+    }
+    default:
+      return new ApiError('server', `Apiframe had a problem (HTTP ${status}). Try again later.`, {
+        status,
+        retryAfterMs: parseRetryAfter(retryAfter),
+      });
+  }
+}
+
+/** The first field the server refused. Server text is untrusted: kept short and printable. */
+function firstValidationDetail(details: unknown): { field?: string; problem?: string } {
+  if (!details || typeof details !== 'object') return {};
+  for (const [field, problems] of Object.entries(details as Record<string, unknown>)) {
+    const problem = Array.isArray(problems) && typeof problems[0] === 'string' ? problems[0] : undefined;
+    return {
+      field: field.replace(/[^\w.\[\]-]/g, '').slice(0, 80),
+      problem: problem === undefined ? undefined : problem.replace(/[\u0000-\u001f]/g, ' ').slice(0, 200),
+    };
+  }
+  return {};
 }

@@ -1,11 +1,12 @@
-// Streams a result image to disk (never holding the whole file in memory), then proves it is a
-// complete image before it takes its final name. A bad download leaves nothing behind.
+// Streams a result image to disk (never holding the whole file in memory, never more than the client's
+// size cap), then proves it is a complete image before it takes its final name. A bad download leaves
+// nothing behind. Failures to write on this computer are StorageErrors, not API errors.
 import { createWriteStream, promises as fs } from 'fs';
 import * as path from 'path';
 import { Transform } from 'stream';
 import { pipeline } from 'stream/promises';
 import type { ApiframeApi } from '../api/client';
-import { ApiError } from '../api/errors';
+import { ApiError, isApiError } from '../api/errors';
 import { ImageInfo, hasImageTrailer, sniffImage } from './imageInfo';
 
 export interface StoredImage extends ImageInfo {
@@ -44,12 +45,24 @@ class Sampler extends Transform {
 /** File-system error codes that mean "this computer cannot store the file", not "the network failed". */
 const STORAGE_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOENT', 'EISDIR', 'EMFILE']);
 
-/** A typed storage error for a file-system failure, or undefined for anything else. */
-export function storageError(error: unknown): ApiError | undefined {
+/**
+ * Saving on this computer failed (disk full, folder not writable…): not a problem of the API, and the paid
+ * job is kept. `code` is the system error code (ENOSPC, EACCES…); `kind` lets a UI tell it from an ApiError.
+ */
+export class StorageError extends Error {
+  readonly kind = 'storage';
+
+  constructor(readonly code: string) {
+    const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : 'the storage folder is not writable';
+    super(`Could not save the image on this computer: ${what} (${code}). Free some space or check the folder, then retry: the job is kept.`);
+    this.name = 'StorageError';
+  }
+}
+
+/** A StorageError for a file-system failure, or undefined for anything else. */
+export function storageError(error: unknown): StorageError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (!code || !STORAGE_CODES.has(code)) return undefined;
-  const what = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : 'the storage folder is not writable';
-  return new ApiError('storage', `Could not save the image on this computer: ${what} (${code}). Free some space or check the folder, then retry: the job is kept.`);
+  return code && STORAGE_CODES.has(code) ? new StorageError(code) : undefined;
 }
 
 export async function downloadImage(
@@ -67,6 +80,8 @@ export async function downloadImage(
       await pipeline(response.body, sampler, createWriteStream(temp), { signal });
     } catch (error) {
       if (signal?.aborted) throw new ApiError('cancelled', 'Cancelled.');
+      // Typed by the client: over the size cap.
+      if (isApiError(error)) throw error;
       throw storageError(error) ?? new ApiError('network', 'The image download was interrupted. Retrying.');
     }
     if (response.contentLength !== undefined && sampler.length !== response.contentLength) {
@@ -86,6 +101,7 @@ export async function downloadImage(
     }
     return { ...info, fileName, byteSize: sampler.length };
   } finally {
-    await fs.rm(temp, { force: true });
+    // When the folder itself is unusable (ENOTDIR…) there is nothing to remove, and the first error is the one to report.
+    await fs.rm(temp, { force: true }).catch(() => undefined);
   }
 }

@@ -10,7 +10,7 @@ import { GalleryEntry, PromptSource, isTerminal } from '../shared/entry';
 import type { GenerationOptions } from '../shared/options';
 import { validateOptions } from '../api/validation';
 import { Clock, systemClock } from './clock';
-import { downloadImage, storageError } from './download';
+import { StorageError, downloadImage, storageError } from './download';
 import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay, isRetryable, withRetries } from './retry';
 import { DEFAULT_SCHEDULE, DurationModel, Observation, PollSchedule, ScheduleConfig } from './schedule';
 
@@ -35,7 +35,7 @@ export type EngineEvent =
   | { kind: 'completed'; entry: GalleryEntry }
   | { kind: 'failed'; entry: GalleryEntry }
   /** The engine stopped working on the entry and needs the user (key refused, no credits, bad option, offline). */
-  | { kind: 'needsAttention'; entry: GalleryEntry; error: ApiError };
+  | { kind: 'needsAttention'; entry: GalleryEntry; error: ApiError | StorageError };
 
 interface ActiveJob {
   controller: AbortController;

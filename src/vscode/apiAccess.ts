@@ -21,6 +21,7 @@ export class ApiAccess {
       baseUrl: base.url,
       getApiKey: () => this.keys.get(),
       onRequest: (record) => logRequest(this.log, record),
+      onRefusedUrl: (line) => this.log.warn(line),
     });
   }
 

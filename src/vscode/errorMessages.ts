@@ -1,11 +1,15 @@
 // Turns a failure into a localized sentence that says what happened and what to do.
 import { isApiError, type ApiError } from '../api/errors';
+import { StorageError } from '../jobs/download';
 import { OPTION_LIMITS } from '../shared/optionsSchema';
 import { ASPECT_RATIOS, OUTPUT_FORMATS } from '../shared/options';
 import { readApiBaseUrl } from './settings';
 import { l10n, type SafeText } from './ui/text';
 
 export function describeError(error: unknown): SafeText {
+  if (error instanceof StorageError) {
+    return l10n.t('Could not save the image on this computer (disk full or folder not writable). Free some space, then retry: the job is kept.');
+  }
   if (!isApiError(error)) return l10n.t('Something unexpected went wrong. Details are in the "Flux Studio" output.');
   return describeApiError(error);
 }
@@ -32,8 +36,13 @@ function describeApiError(error: ApiError): SafeText {
       return l10n.t('Apiframe is busy (rate limited). Retry in a little while.');
     case 'notFound':
       return l10n.t('Apiframe does not know this job under the current API key. If you changed keys, set the previous one to collect it.');
-    case 'storage':
-      return l10n.t('Could not save the image on this computer (disk full or folder not writable). Free some space, then retry: the job is kept.');
+    case 'tooLarge':
+      return l10n.t(
+        'Apiframe sent more than {0} MB, more than Flux Studio accepts, so it was not read. The job is kept: retry later.',
+        Math.round((error.limitBytes ?? 0) / (1024 * 1024)),
+      );
+    case 'refusedUrl':
+      return l10n.t('Apiframe sent an image link Flux Studio does not open (not https, or too many redirects). The job is kept: retry later. Details are in the "Flux Studio" output.');
     case 'server':
       return l10n.t('Apiframe had a problem. Retry later.');
     case 'network':

@@ -3,6 +3,7 @@
 // (set the key, top up, check a setting, retry later).
 import * as vscode from 'vscode';
 import type { ApiError } from '../api/errors';
+import type { StorageError } from '../jobs/download';
 import type { EngineEvent } from '../jobs/engine';
 import type { GalleryEntry } from '../shared/entry';
 import { askPrompt } from './commands/prompts';
@@ -39,7 +40,7 @@ export class JobNotifier {
   }
 
   /** A job stopped because the user must do something: offer exactly that. */
-  private async askForAttention(entry: GalleryEntry, error: ApiError): Promise<void> {
+  private async askForAttention(entry: GalleryEntry, error: ApiError | StorageError): Promise<void> {
     const setKey = l10n.t('Set API Key');
     const retry = l10n.t('Retry');
     const openSettings = l10n.t('Open Settings');

@@ -112,7 +112,7 @@ export class PromptBar {
     this.updateCounter();
   }
 
-  /** Fills the bar from an entry or the extension ("Edit prompt and retry", "Use as reference"). */
+  /** Fills the bar from an entry ("Edit prompt and retry" on a failed card). */
   fill(options: Partial<PromptOptions>, focus = true): void {
     if (typeof options.prompt === 'string') this.prompt.value = options.prompt;
     if (options.aspectRatio) this.aspectRatio.value = options.aspectRatio;

@@ -1,6 +1,7 @@
 // Command-line entry point: `npm run simulator` (or `node out/test/simulator/cli.js --port 4455 --time-scale 0.2`).
 
-import { DEFAULT_API_KEY, startSimulator, type SimulatorOptions } from './server';
+import { HOSTILE_FAULT_KINDS } from './hostile';
+import { DEFAULT_API_KEY, FAULT_KINDS, startSimulator, type SimulatorOptions } from './server';
 
 function usage(): string {
   return [
@@ -13,6 +14,10 @@ function usage(): string {
     '  --result-shape SHAPE  string | images | array | rotate',
     '  --credits N           credits of the default key (default 1000)',
     '  --verbose             log one line per request',
+    '',
+    'Faults are injected while it runs: POST /__sim/faults with {"route":"image","kind":"hugeBody","bytes":1073741824}',
+    '(routes: generate, job, jobs, me, upload, image, any). Transient kinds: ' + FAULT_KINDS.join(', ') + '.',
+    'Hostile kinds (see test/simulator/hostile.ts): ' + HOSTILE_FAULT_KINDS.join(', ') + '.',
   ].join('\n');
 }
 

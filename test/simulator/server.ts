@@ -11,6 +11,16 @@ import { mulberry32, normal } from './prng';
 import { renderImage, renderKey, type RenderSpec } from './render';
 import { boundaryOf, parseMultipart, sniffImage } from './multipart';
 import { validateGenerate, type Details } from './validate';
+import {
+  HOSTILE_FAULT_KINDS,
+  HostileResponder,
+  FOREIGN_HTTP_ORIGIN,
+  REDIRECT_LOOP_PREFIX,
+  withForeignHttpResultUrls,
+  type HostileFaultKind,
+  type HostileFaultOptions,
+  type HugeBodyStats,
+} from './hostile';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -46,7 +56,13 @@ export interface SimulatorOptions {
   verbose?: boolean; // one line per request on stdout (never the key)
 }
 
+/**
+ * Transient faults (FAULT_KINDS) a client must get through on its own by retrying; the hostile kinds
+ * (HOSTILE_FAULT_KINDS, documented in ./hostile.ts: huge and endless bodies, lying Content-Length,
+ * compression bombs, plain-http result URLs, redirects to http and https, a redirect loop) it must refuse.
+ */
 export type FaultKind =
+  | HostileFaultKind
   | 'http500'
   | 'http502'
   | 'http503'
@@ -63,7 +79,7 @@ export type FaultKind =
 
 export type FaultRoute = 'generate' | 'job' | 'jobs' | 'me' | 'upload' | 'image' | 'any';
 
-export interface FaultRule {
+export interface FaultRule extends HostileFaultOptions {
   route: FaultRoute;
   kind: FaultKind;
   times?: number; // how many matching requests it affects (default 1)
@@ -104,6 +120,8 @@ export interface SimulatorStats {
   imagesServed: number;
   imagesEncoded: number;
   webhookDeliveries: number;
+  /** The hugeBody fault's streams: how many are still open, how many bytes went out. */
+  hugeBodies: HugeBodyStats;
   pendingFaults: number;
   credits: Record<string, number>; // by key prefix (first 8 chars)
   jobs: SimulatorJobInfo[];
@@ -139,6 +157,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'failJob',
   'timeout',
 ];
+const ALL_FAULT_KINDS: readonly FaultKind[] = [...FAULT_KINDS, ...HOSTILE_FAULT_KINDS];
 const FAULT_ROUTES: readonly FaultRoute[] = ['generate', 'job', 'jobs', 'me', 'upload', 'image', 'any'];
 const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -414,6 +433,7 @@ class SimulatorImpl implements Simulator {
   private htmlToggle = 0;
   private counters = this.freshCounters();
   private images: ImageStore;
+  private readonly hostile = new HostileResponder();
   private closed = false;
 
   constructor(options: SimulatorOptions) {
@@ -497,6 +517,7 @@ class SimulatorImpl implements Simulator {
     return {
       ...structuredClone(this.counters),
       imagesEncoded: this.images.encoded,
+      hugeBodies: this.hostile.stats(),
       pendingFaults: this.faults.reduce((n, f) => n + f.remaining, 0),
       credits,
       jobs: this.jobOrder.map((job) => {
@@ -517,7 +538,7 @@ class SimulatorImpl implements Simulator {
   }
 
   injectFault(rule: FaultRule): void {
-    if (!FAULT_KINDS.includes(rule.kind)) throw new Error(`Unknown fault kind: ${String(rule.kind)}`);
+    if (!ALL_FAULT_KINDS.includes(rule.kind)) throw new Error(`Unknown fault kind: ${String(rule.kind)}`);
     if (!FAULT_ROUTES.includes(rule.route)) throw new Error(`Unknown fault route: ${String(rule.route)}`);
     this.faults.push({ ...rule, remaining: Math.max(1, Math.floor(rule.times ?? 1)) });
   }
@@ -528,7 +549,7 @@ class SimulatorImpl implements Simulator {
       return;
     }
     for (const kind of mix.kinds) {
-      if (!FAULT_KINDS.includes(kind)) throw new Error(`Unknown fault kind: ${String(kind)}`);
+      if (!ALL_FAULT_KINDS.includes(kind)) throw new Error(`Unknown fault kind: ${String(kind)}`);
     }
     this.mix = { probability: mix.probability, kinds: [...mix.kinds], rand: mulberry32(mix.seed) };
   }
@@ -597,6 +618,8 @@ class SimulatorImpl implements Simulator {
   private applicable(kind: FaultKind, route: ApiRoute): boolean {
     if (kind === 'expiredUrl') return route === 'image';
     if (kind === 'failJob') return route === 'generate';
+    if (kind === 'redirectToHttp' || kind === 'redirectToHttps' || kind === 'redirectLoop') return route === 'image';
+    if (kind === 'httpResultUrl') return route === 'job' || route === 'jobs';
     return true;
   }
 
@@ -641,6 +664,7 @@ class SimulatorImpl implements Simulator {
       this.send(req, res, await this.control(req, method, path));
       return;
     }
+    if (path.startsWith(REDIRECT_LOOP_PREFIX)) return this.hostile.redirectLoop(res, path);
 
     const route = this.classify(method, path);
     this.counters.requests[route] = (this.counters.requests[route] ?? 0) + 1;
@@ -690,6 +714,14 @@ class SimulatorImpl implements Simulator {
         return this.send(req, res, json(404, { error: 'File not found or expired' }));
       case 'timeout':
         return; // accept and never answer; the socket is destroyed when the client gives up or on close()
+      case 'hugeBody':
+        return this.hostile.hugeBody(req, route === 'image', fault);
+      case 'redirectToHttp':
+        return this.hostile.redirectTo(res, fault.location ?? `${FOREIGN_HTTP_ORIGIN}${path}`);
+      case 'redirectToHttps':
+        return this.hostile.redirectTo(res, fault.location ?? `https://${req.headers.host ?? '127.0.0.1'}${path}`);
+      case 'redirectLoop':
+        return this.hostile.redirectTo(res, `${REDIRECT_LOOP_PREFIX}0`);
       case 'slow':
         await new Promise((r) => setTimeout(r, fault!.delayMs ?? 1000));
         if (this.closed || res.destroyed) return;
@@ -718,6 +750,8 @@ class SimulatorImpl implements Simulator {
           body: Buffer.from('{"jobId": "8c1f3a52-9b4e-4c7d-a1e2-f3b4c5d6e7f8", "status": "QUE'),
           contentType: 'application/json; charset=utf-8',
         });
+      case 'httpResultUrl':
+        return this.send(req, res, { ...reply, body: withForeignHttpResultUrls(reply.body, this.url) });
       case 'truncate': {
         const headers: Record<string, string | number> = {
           ...(reply.headers ?? {}),

@@ -1,7 +1,9 @@
 // checkApiBaseUrl: the API host receives the key, so only https — or plain http to this machine — is accepted,
 // and nothing that could smuggle credentials, a query or a fragment into the requests.
+// checkResultUrl: result images come from links the API hands out: https, or plain http to this machine while
+// the API is on this machine too. urlForLog: what of a URL may be written to the log.
 import * as assert from 'assert';
-import { checkApiBaseUrl } from '../../src/api/baseUrl';
+import { checkApiBaseUrl, checkResultUrl, urlForLog } from '../../src/api/baseUrl';
 
 describe('checkApiBaseUrl', () => {
   it('accepts https hosts, normalised without a trailing slash', () => {
@@ -106,5 +108,84 @@ describe('checkApiBaseUrl', () => {
       assert.ok(request.pathname.endsWith('/v2/me'));
       assert.strictEqual(request.username + request.password + request.search + request.hash, '');
     }
+  });
+});
+
+describe('checkResultUrl', () => {
+  const REAL_API = 'https://api.apiframe.ai';
+  const LOCAL_API = 'http://127.0.0.1:4455';
+
+  it('accepts https links from any API base, as the parser normalises them', () => {
+    for (const base of [REAL_API, LOCAL_API, 'https://localhost:8443']) {
+      for (const [input, url] of [
+        ['https://cdn.apiframe.ai/files/a.png?token=x', 'https://cdn.apiframe.ai/files/a.png?token=x'],
+        ['HTTPS://CDN.Example/a.jpg', 'https://cdn.example/a.jpg'],
+        ['https://127.0.0.1:9/x.webp', 'https://127.0.0.1:9/x.webp'],
+        ['https://[2001:db8::1]/x.png', 'https://[2001:db8::1]/x.png'],
+      ]) {
+        assert.deepStrictEqual(checkResultUrl(input, base), { ok: true, url }, `${input} from ${base}`);
+      }
+    }
+  });
+
+  it('accepts plain http only to this machine, and only while the API base is on this machine', () => {
+    for (const base of [LOCAL_API, 'http://localhost:8080', 'http://[::1]:9000', 'https://localhost:8443', 'http://127.9.9.9']) {
+      for (const input of ['http://127.0.0.1:4455/files/a.png', 'http://localhost/x.jpg', 'http://[::1]:1/x', 'http://127.1.2.3/x', 'http://0x7f.1/x']) {
+        assert.strictEqual(checkResultUrl(input, base).ok, true, `${input} from ${base}`);
+      }
+    }
+    for (const base of [REAL_API, 'https://10.0.0.5', 'http://evil.example', 'not a url', '']) {
+      for (const input of ['http://127.0.0.1:4455/files/a.png', 'http://localhost/x.jpg', 'http://[::1]:1/x']) {
+        assert.deepStrictEqual(checkResultUrl(input, base), { ok: false, reason: 'insecure' }, `${input} from ${base}`);
+      }
+    }
+  });
+
+  it('refuses plain http to any other host, even with a local API', () => {
+    for (const base of [REAL_API, LOCAL_API]) {
+      for (const input of [
+        'http://cdn.apiframe.ai/files/a.png',
+        'http://images.example.invalid/files/a.png',
+        'http://10.0.0.1/a.png',
+        'http://192.168.1.10:8080/a.png',
+        'http://0.0.0.0/a.png',
+        'http://localhost.evil.example/a.png',
+        'http://127.0.0.1.nip.io/a.png',
+        'http://[::ffff:7f00:1]/a.png',
+        'HTTP://CDN.EXAMPLE/a.png',
+      ]) {
+        assert.deepStrictEqual(checkResultUrl(input, base), { ok: false, reason: 'insecure' }, `${input} from ${base}`);
+      }
+    }
+  });
+
+  it('refuses other schemes, links with credentials, relative links and non-URLs', () => {
+    for (const input of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:image/png;base64,AAAA',
+      'ftp://cdn.example/a.png',
+      'ws://localhost/a.png',
+      'vscode://file/x',
+      'https://user:pw@cdn.example/a.png',
+      'https://user@cdn.example/a.png',
+      'http://user:pw@127.0.0.1/a.png',
+      '//cdn.example/a.png',
+      '/files/a.png',
+      'a.png',
+      'https://',
+      '',
+    ]) {
+      for (const base of [REAL_API, LOCAL_API]) assert.deepStrictEqual(checkResultUrl(input, base), { ok: false, reason: 'invalid' }, `${input} from ${base}`);
+    }
+  });
+});
+
+describe('urlForLog', () => {
+  it('keeps scheme, host and path; drops credentials, query and fragment (tokens live there)', () => {
+    assert.strictEqual(urlForLog('https://user:pw@cdn.example:8443/files/a.png?token=SECRET&sig=abc#frag'), 'https://cdn.example:8443/files/a.png');
+    assert.strictEqual(urlForLog('http://images.example.invalid/files/x.png?X-Amz-Signature=SECRET'), 'http://images.example.invalid/files/x.png');
+    assert.strictEqual(urlForLog('not a url ?token=SECRET'), '(not a URL)');
+    assert.ok(urlForLog(`https://cdn.example/${'a'.repeat(1000)}`).length <= 200);
   });
 });

@@ -1,14 +1,19 @@
 // ApiframeClient against the local Apiframe simulator: every endpoint, every error mapping, the
 // key never leaking, and local validation (nothing sent when an option is wrong).
 import * as assert from 'assert';
+import { promises as fs } from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
 import { randomUUID } from 'crypto';
 import sharp from 'sharp';
+import * as zlib from 'zlib';
 import { ApiframeClient, ClientOptions, RequestRecord } from '../../src/api/client';
 import { ApiError, ApiErrorKind, ValidationError } from '../../src/api/errors';
 import { Job } from '../../src/api/job';
 import { buildGenerateBody, validateOptions } from '../../src/api/validation';
+import { downloadImage } from '../../src/jobs/download';
 import { GenerationOptions } from '../../src/shared/options';
 import { startSimulator, type Simulator } from '../simulator/server';
 
@@ -307,6 +312,33 @@ describe('ApiframeClient (simulator)', function () {
         assert.strictEqual((await client.me()).credits, 3);
         assert.strictEqual(seen[1]['x-api-key'], CANARY, 'API calls carry the key');
       } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    // Content-Length counts the encoded bytes: compared with the decoded image it looked "incomplete" every time,
+    // so a CDN that gzips images made every download fail and retry.
+    it('a gzip- or deflate-encoded image is decoded and stored (its Content-Length counts the encoded bytes)', async () => {
+      const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 9, g: 99, b: 199 } } }).png().toBuffer();
+      const encoded = { gzip: zlib.gzipSync(png), deflate: zlib.deflateSync(png) };
+      const server = http.createServer((req, res) => {
+        const encoding = (req.url ?? '').slice(1) as keyof typeof encoded;
+        res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Encoding': encoding, 'Content-Length': encoded[encoding].length });
+        res.end(encoded[encoding]);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flux-encoded-'));
+      try {
+        const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const client = makeClient(CANARY, { baseUrl: base });
+        for (const encoding of Object.keys(encoded)) {
+          const stored = await downloadImage(client, `${base}/${encoding}`, dir, encoding);
+          assert.strictEqual(stored.byteSize, png.length, encoding);
+          assert.deepStrictEqual(await fs.readFile(path.join(dir, stored.fileName)), png, encoding);
+        }
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true });
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }

@@ -1,6 +1,8 @@
 // Hostile input at the unit level: prompts (through the real client into the simulator's request body),
 // file-name slugs (a fuzz on top of test/unit/naming.test.ts), and a hostile server at the engine level (job ids
-// that are not UUIDs, unexpected statuses, `result` of the wrong type, non-image bytes served as an image).
+// that are not UUIDs, unexpected statuses, `result` of the wrong type, non-image bytes served as an image), and a
+// server that sends too much or links elsewhere (bodies over their caps, compression bombs, a Content-Length that
+// lies, plain-http result links, redirects to http and https, a redirect loop) through the simulator's hostile faults.
 // Every input tried is counted: "hostile inputs tried: N" and test-output/hostile-inputs.json.
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
@@ -10,17 +12,23 @@ import * as os from 'os';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 import sharp from 'sharp';
-import { ApiframeClient } from '../../src/api/client';
-import { ValidationError } from '../../src/api/errors';
+import { IMAGE_BODY_CAP_BYTES, JSON_BODY_CAP_BYTES } from '../../src/api/bodyCaps';
+import { ApiframeClient, RequestRecord } from '../../src/api/client';
+import { ApiError, ValidationError } from '../../src/api/errors';
+import { MAX_IMAGE_REDIRECTS } from '../../src/api/resultImage';
 import { buildGenerateBody } from '../../src/api/validation';
 import { GalleryStore } from '../../src/gallery/store';
 import { imageFileName, slugify } from '../../src/insert/naming';
+import { downloadImage } from '../../src/jobs/download';
 import { EngineEvent, JobEngine } from '../../src/jobs/engine';
 import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
+import type { GalleryEntry } from '../../src/shared/entry';
 import { GenerationOptions, PROMPT_MAX_LENGTH } from '../../src/shared/options';
 import { mulberry32 } from '../simulator/prng';
-import { startSimulator, type Simulator } from '../simulator/server';
+import { startSimulator, type FaultRoute, type FaultRule, type Simulator } from '../simulator/server';
 import { recordHostileCounts } from '../support/hostileCounts';
+import { measurePeakRss, megabytes } from '../support/peakRss';
+import { startTestCdn, trustTestCdn } from '../support/testCdn';
 
 const counts: Record<string, number> = {};
 function tried(category: string, n = 1): void {
@@ -369,5 +377,312 @@ describe('hostile input (unit)', function () {
       assert.ok((await fs.readFile(store.imagePath(entry.imageFile!))).equals(png));
     });
 
+  });
+
+  describe('a server that sends too much, or links elsewhere (real client, engine and store against the simulator)', () => {
+    const MB = 1024 * 1024;
+    const GB = 1024 * MB;
+    const JOB_ID = '8c1f3a52-9b4e-4c7d-a1e2-f3b4c5d6e7f8';
+    let sim: Simulator;
+    let dir: string;
+    let png: Buffer;
+    let refusals: string[];
+    let records: RequestRecord[];
+    let client: ApiframeClient;
+
+    before(async () => {
+      sim = await startSimulator({ timeScale: 0.005, seed: 21 });
+      png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0a0' } }).png().toBuffer();
+    });
+    after(async () => {
+      await sim?.close();
+    });
+    beforeEach(async () => {
+      sim.reset();
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flux-caps-'));
+      refusals = [];
+      records = [];
+      client = clientFor(sim.url);
+    });
+    afterEach(async () => {
+      await fs.rm(dir, { recursive: true, force: true });
+    });
+
+    function clientFor(baseUrl: string): ApiframeClient {
+      return new ApiframeClient({
+        baseUrl,
+        getApiKey: async () => 'afk_test_key',
+        timeoutMs: 3_000,
+        onRequest: (record) => records.push(record),
+        onRefusedUrl: (line) => refusals.push(line),
+      });
+    }
+
+    async function caught(promise: Promise<unknown>): Promise<ApiError> {
+      const error = await promise.then(
+        () => assert.fail('expected an error'),
+        (reason: unknown) => reason,
+      );
+      assert.ok(error instanceof ApiError, `an ApiError, not ${String(error)}`);
+      assert.ok(error.message.length < 300 && !/\n\s+at /.test(error.message), error.message);
+      return error;
+    }
+
+    /** Every hugeBody stream is over: the client hung up (or read to the end). */
+    async function connectionsClosed(): Promise<void> {
+      for (let i = 0; i < 200 && sim.stats().hugeBodies.open > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.strictEqual(sim.stats().hugeBodies.open, 0, 'the client closed the connection');
+    }
+
+    async function completedJobUrl(): Promise<string> {
+      const id = await client.submit({ prompt: 'caps', ...BASE }, { idempotencyKey: randomUUID() });
+      for (;;) {
+        const job = await client.getJob(id);
+        if (job.status === 'COMPLETED') return job.imageUrls[0];
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+
+    const JSON_CALLS: Array<[FaultRoute, (c: ApiframeClient) => Promise<unknown>]> = [
+      ['generate', (c) => c.submit({ prompt: 'caps', ...BASE }, { idempotencyKey: randomUUID() })],
+      ['job', (c) => c.getJob(JOB_ID)],
+      ['jobs', (c) => c.listJobs()],
+      ['me', (c) => c.me()],
+      ['upload', (c) => c.upload(png, 'ref.png', 'image/png')],
+    ];
+    const OVERSIZED_JSON: Array<[string, Partial<FaultRule>]> = [
+      ['endless, chunked', {}],
+      ['endless, declaring 10 GB', { declaredLength: 10 * GB }],
+      ['8 MB, honest Content-Length', { bytes: 8 * MB, declaredLength: 8 * MB }],
+      ['8 MB, chunked', { bytes: 8 * MB }],
+      ['2 GB declared, 1 KB sent', { bytes: 1000, declaredLength: 2 * GB }],
+      ['gzip bomb', { encoding: 'gzip' }],
+      ['deflate bomb', { encoding: 'deflate' }],
+      ['brotli bomb', { encoding: 'br' }],
+    ];
+
+    it(`JSON answers over ${JSON_BODY_CAP_BYTES / MB} MB on every endpoint (${JSON_CALLS.length} × ${OVERSIZED_JSON.length}): refused while streaming, the connection closed`, async () => {
+      const problems: string[] = [];
+      for (const [route, call] of JSON_CALLS) {
+        for (const [name, body] of OVERSIZED_JSON) {
+          tried('server: oversized JSON');
+          sim.injectFault({ route, kind: 'hugeBody', ...body });
+          const sentBefore = sim.stats().hugeBodies.bytesSent;
+          const started = Date.now();
+          const error = await caught(call(client));
+          if (error.kind !== 'tooLarge' || error.limitBytes !== JSON_BODY_CAP_BYTES) problems.push(`${route}, ${name}: ${error.kind} (${error.message})`);
+          await connectionsClosed();
+          const sent = sim.stats().hugeBodies.bytesSent - sentBefore;
+          // What the socket buffers hold on top of the cap, never the body itself.
+          if (!body.encoding && sent > JSON_BODY_CAP_BYTES + 16 * MB) problems.push(`${route}, ${name}: ${sent} bytes were sent before the client hung up`);
+          if (Date.now() - started > 2_000) problems.push(`${route}, ${name}: took ${Date.now() - started} ms`);
+        }
+      }
+      assert.deepStrictEqual(problems, []);
+    });
+
+    const OVERSIZED_IMAGES: Array<[string, Partial<FaultRule>]> = [
+      ['1 GB, honest Content-Length (refused at the headers)', { bytes: GB, declaredLength: GB }],
+      ['1 GB, chunked', { bytes: GB }],
+      ['endless, chunked', {}],
+      ['2 GB declared, 1 KB sent', { bytes: 1000, declaredLength: 2 * GB }],
+      ['gzip bomb', { encoding: 'gzip' }],
+      ['deflate bomb', { encoding: 'deflate' }],
+      ['brotli bomb', { encoding: 'br' }],
+    ];
+
+    it(`image bodies over ${IMAGE_BODY_CAP_BYTES / MB} MB (${OVERSIZED_IMAGES.length} kinds): cut off at the cap, not retryable, nothing left on disk`, async () => {
+      const url = await completedJobUrl();
+      const problems: string[] = [];
+      for (const [name, body] of OVERSIZED_IMAGES) {
+        tried('server: oversized image');
+        sim.injectFault({ route: 'image', kind: 'hugeBody', ...body });
+        const sentBefore = sim.stats().hugeBodies.bytesSent;
+        const error = await caught(downloadImage(client, url, dir, 'big'));
+        if (error.kind !== 'tooLarge' || error.retryable || error.limitBytes !== IMAGE_BODY_CAP_BYTES) problems.push(`${name}: ${error.kind} (${error.message})`);
+        if (!/64 MB/.test(error.message)) problems.push(`${name}: the message does not say the limit: ${error.message}`);
+        await connectionsClosed();
+        const sent = sim.stats().hugeBodies.bytesSent - sentBefore;
+        if (!body.encoding && sent > IMAGE_BODY_CAP_BYTES + 16 * MB) problems.push(`${name}: ${sent} bytes were sent before the client hung up`);
+        // A declared length over the cap is refused before the body is read: only what the socket buffers took.
+        const declaredOver = body.declaredLength !== undefined && body.declaredLength > IMAGE_BODY_CAP_BYTES;
+        if (declaredOver && sent > 16 * MB) problems.push(`${name}: ${sent} bytes were read although Content-Length was over the cap`);
+        const files = await fs.readdir(dir);
+        if (files.length) problems.push(`${name}: left ${files.join(', ')}`);
+      }
+      assert.deepStrictEqual(problems, []);
+      // The control: the same link without a fault is stored.
+      const stored = await downloadImage(client, url, dir, 'fine');
+      assert.strictEqual(stored.format, 'jpg');
+    });
+
+    // Any HTTP parser ends a body at its declared length, so this is a broken answer, not an oversized one: it
+    // must stay retryable (a refusal would pause the job for nothing), and nothing more may be read or stored.
+    it('a Content-Length that lies small ends the body there, on every endpoint and for an image: retryable, nothing stored', async () => {
+      const url = await completedJobUrl();
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ...JSON_CALLS.map(([route, call]): [string, () => Promise<unknown>] => [route, () => call(client)]),
+        ['image', () => downloadImage(client, url, dir, 'lie')],
+      ];
+      for (const [route, call] of calls) {
+        tried('server: lying Content-Length');
+        sim.injectFault({ route: route as FaultRoute, kind: 'hugeBody', bytes: GB, declaredLength: route === 'image' ? 1000 : 100 });
+        const error = await caught(call());
+        assert.ok(error.retryable, `${route}: ${error.kind}`);
+        await connectionsClosed();
+      }
+      assert.deepStrictEqual(await fs.readdir(dir), []);
+    });
+
+    function engineFor(api: ApiframeClient, store: GalleryStore): { engine: JobEngine; events: EngineEvent[] } {
+      const engine = new JobEngine({
+        api,
+        store,
+        durations: new DurationModel([50]),
+        schedule: scaleSchedule(DEFAULT_SCHEDULE, 0.005),
+        backoff: { baseMs: 2, capMs: 20, maxAttempts: 8 },
+      });
+      const events: EngineEvent[] = [];
+      engine.onEvent((event) => events.push(event));
+      return { engine, events };
+    }
+
+    /** One generation through the real engine; the fault is injected once the job exists. */
+    async function generateWith(fault: FaultRule): Promise<{ entry: GalleryEntry; events: EngineEvent[]; store: GalleryStore; engine: JobEngine }> {
+      const store = new GalleryStore(dir);
+      await store.load();
+      const { engine, events } = engineFor(client, store);
+      sim.injectFault(fault);
+      const started = await engine.start({ prompt: 'caps', ...BASE });
+      const entry = await engine.whenSettled(started.id);
+      return { entry: entry!, events, store, engine };
+    }
+
+    function assertPaused(entry: GalleryEntry, events: EngineEvent[], kind: string, message: RegExp): void {
+      assert.ok(entry.jobId, 'the paid job id is kept');
+      assert.notStrictEqual(entry.state, 'failed', `the paid job was failed: ${entry.error}`);
+      assert.notStrictEqual(entry.state, 'completed');
+      assert.match(entry.error ?? '', message);
+      const event = events.find((e) => e.kind === 'needsAttention');
+      assert.ok(event && event.kind === 'needsAttention', `the user is told (${events.map((e) => e.kind)})`);
+      assert.strictEqual(event.error.kind, kind);
+    }
+
+    it('a paid job whose image body is 1 GB is paused with the reason after one download, and completes on Retry', async () => {
+      tried('server: oversized image');
+      const measured = await measurePeakRss(() => generateWith({ route: 'image', kind: 'hugeBody', bytes: GB }));
+      assert.ok('value' in measured.outcome, String((measured.outcome as { error: unknown }).error));
+      const { entry, events, engine, store } = measured.outcome.value;
+      try {
+        assertPaused(entry, events, 'tooLarge', /larger than 64 MB/);
+        assert.strictEqual(sim.stats().requests.image, 1, 'downloaded once, not retried');
+        assert.deepStrictEqual(await fs.readdir(store.imagesDir), [], 'no .part file');
+        console.log(`      peak RSS growth while a 1 GB image body was cut at ${IMAGE_BODY_CAP_BYTES / MB} MB: ${megabytes(measured.peakGrowthBytes)} (peak ${megabytes(measured.peakBytes)})`);
+        assert.ok(measured.peakGrowthBytes < 150 * MB, megabytes(measured.peakGrowthBytes));
+        engine.collect(entry.id);
+        const done = await engine.whenSettled(entry.id);
+        assert.strictEqual(done?.state, 'completed', done?.error);
+        assert.strictEqual(sim.stats().jobsCreated, 1);
+      } finally {
+        engine.dispose();
+      }
+    });
+
+    it('a poll answered with an endless JSON body pauses the paid job; Retry collects it', async () => {
+      tried('server: oversized JSON');
+      const measured = await measurePeakRss(() => generateWith({ route: 'job', kind: 'hugeBody' }));
+      assert.ok('value' in measured.outcome, String((measured.outcome as { error: unknown }).error));
+      const { entry, events, engine } = measured.outcome.value;
+      try {
+        assertPaused(entry, events, 'tooLarge', /larger than 1 MB/);
+        await connectionsClosed();
+        console.log(`      peak RSS growth while an endless JSON body was cut at ${JSON_BODY_CAP_BYTES / MB} MB: ${megabytes(measured.peakGrowthBytes)} (peak ${megabytes(measured.peakBytes)})`);
+        assert.ok(measured.peakGrowthBytes < 100 * MB, megabytes(measured.peakGrowthBytes));
+        engine.collect(entry.id);
+        const done = await engine.whenSettled(entry.id);
+        assert.strictEqual(done?.state, 'completed', done?.error);
+      } finally {
+        engine.dispose();
+      }
+    });
+
+    it('a plain-http result link on another host pauses the paid job, is never requested, and is explained in the log without its query', async () => {
+      tried('server: result URL');
+      const { entry, events, engine } = await generateWith({ route: 'job', kind: 'httpResultUrl', times: 100 });
+      try {
+        assertPaused(entry, events, 'refusedUrl', /plain http/);
+        assert.strictEqual(sim.stats().requests.image ?? 0, 0, 'nothing was fetched');
+        assert.strictEqual(refusals.length, 1, refusals.join('\n'));
+        assert.match(refusals[0], /^refused the image link http:\/\/images\.example\.invalid\/files\/[\w-]+\.jpg: it is plain http, not https$/);
+      } finally {
+        engine.dispose();
+      }
+    });
+
+    it('with the API on https, plain http result links are refused even to this machine; the log line carries no query', async () => {
+      tried('server: result URL');
+      const url = await completedJobUrl();
+      const remote = clientFor('https://api.apiframe.ai');
+      const imagesBefore = sim.stats().requests.image ?? 0;
+      const error = await caught(remote.fetchImage(`${url}?token=SECRET_TOKEN`));
+      assert.strictEqual(error.kind, 'refusedUrl');
+      assert.ok(!error.retryable);
+      assert.strictEqual(sim.stats().requests.image ?? 0, imagesBefore, 'never requested');
+      assert.strictEqual(refusals.length, 1);
+      assert.ok(!refusals[0].includes('SECRET_TOKEN') && !error.message.includes('SECRET_TOKEN'), refusals[0]);
+    });
+
+    it('redirects: to plain http elsewhere refused; to http on this machine (local API) and to https followed without the key; a loop stops', async () => {
+      const url = await completedJobUrl();
+      // To plain http on another host: refused before any request goes there.
+      tried('server: redirect');
+      sim.injectFault({ route: 'image', kind: 'redirectToHttp' });
+      let error = await caught(downloadImage(client, url, dir, 'a'));
+      assert.strictEqual(error.kind, 'refusedUrl');
+      assert.match(refusals.pop() ?? '', /^refused a redirect from the image link http:\/\/images\.example\.invalid\/files\/.*: it is plain http, not https$/);
+      // To plain http on this machine while the API is here too (the simulator): followed.
+      tried('server: redirect');
+      sim.injectFault({ route: 'image', kind: 'redirectToHttp', location: `${url}?hop=1` });
+      assert.strictEqual((await downloadImage(client, url, dir, 'b')).format, 'jpg');
+      // To https: followed, to a real TLS server, without the key.
+      tried('server: redirect');
+      trustTestCdn();
+      const cdn = await startTestCdn(png, 'image/png');
+      try {
+        sim.injectFault({ route: 'image', kind: 'redirectToHttps', location: `${cdn.url}/cdn/c.png?sig=1` });
+        const stored = await downloadImage(client, url, dir, 'c');
+        assert.strictEqual(stored.format, 'png');
+        assert.deepStrictEqual(cdn.seen.map((s) => s.url), ['/cdn/c.png?sig=1']);
+        assert.strictEqual(cdn.seen[0].headers['x-api-key'], undefined, 'the key never goes with an image request');
+      } finally {
+        await cdn.close();
+      }
+      // To https where no TLS server listens (the simulator's own port): attempted, so a network error, not a refusal.
+      tried('server: redirect');
+      sim.injectFault({ route: 'image', kind: 'redirectToHttps' });
+      error = await caught(downloadImage(client, url, dir, 'd'));
+      assert.ok(error.retryable && error.kind !== 'refusedUrl', error.kind);
+      // A loop: MAX_IMAGE_REDIRECTS hops are followed, then the link is refused.
+      tried('server: redirect');
+      sim.injectFault({ route: 'image', kind: 'redirectLoop' });
+      records.length = 0;
+      error = await caught(downloadImage(client, url, dir, 'e'));
+      assert.strictEqual(error.kind, 'refusedUrl');
+      assert.match(error.message, /redirected more than 5 times/);
+      assert.strictEqual(records.length, MAX_IMAGE_REDIRECTS + 1, records.map((r) => r.path).join(' → '));
+      assert.ok(!records.some((r) => r.path.includes('?')));
+      assert.deepStrictEqual((await fs.readdir(dir)).sort(), ['b.jpg', 'c.png']);
+    });
+
+    it('a redirect loop on a paid job pauses it after one try (never marked failed)', async () => {
+      tried('server: redirect');
+      const { entry, events, engine } = await generateWith({ route: 'image', kind: 'redirectLoop' });
+      try {
+        assertPaused(entry, events, 'refusedUrl', /redirected more than/);
+        assert.strictEqual(sim.stats().requests.image, 1);
+      } finally {
+        engine.dispose();
+      }
+    });
   });
 });

@@ -2,9 +2,12 @@ import * as assert from 'assert';
 import * as http from 'http';
 import * as os from 'os';
 import sharp from 'sharp';
+import * as zlib from 'zlib';
 import { ULTRA_SIZES } from '../../src/shared/options';
+import { HOSTILE_FAULT_KINDS } from '../simulator/hostile';
 import {
   CONTENT_POLICY_ERROR,
+  FAULT_KINDS,
   startSimulator,
   webhookSignature,
   type Simulator,
@@ -587,6 +590,116 @@ describe('Apiframe simulator', function () {
       assert.deepStrictEqual(statuses, [200, 200, 200, 429, 429]);
       const r = await call(sim, '/v2/me');
       assert.ok(Number(r.headers.get('retry-after')) >= 1);
+    });
+  });
+
+  describe('hostile faults (a client must refuse them)', () => {
+    /** A raw GET (no decoding, no redirects) that reads at most `maxBytes` of the body, then hangs up. */
+    function rawGet(url: string, maxBytes: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+      return new Promise((resolve, reject) => {
+        let done: (() => void) | undefined;
+        const req = http.get(url, { headers: { 'X-API-Key': KEY } }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          done = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, maxBytes) });
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= maxBytes) {
+              req.destroy();
+              done!();
+            }
+          });
+          // 'close' also comes when the connection drops before a promised Content-Length.
+          res.on('close', done);
+          res.on('error', () => undefined);
+        });
+        // Bytes after a (lying) Content-Length are a parse error on the connection: the body is what came before.
+        req.on('error', (error) => (done ? done() : reject(error)));
+      });
+    }
+
+    async function untilClosed(): Promise<void> {
+      for (let i = 0; i < 100 && sim.stats().hugeBodies.open > 0; i++) await sleep(10);
+      assert.strictEqual(sim.stats().hugeBodies.open, 0, 'the simulator stops sending when the client hangs up');
+    }
+
+    it('hugeBody streams an endless chunked JSON body until the client hangs up', async () => {
+      sim.injectFault({ route: 'job', kind: 'hugeBody' });
+      const before = sim.stats().hugeBodies.bytesSent;
+      const r = await rawGet(`${sim.url}/v2/jobs/8c1f3a52-9b4e-4c7d-a1e2-f3b4c5d6e7f8`, 4 * 1024 * 1024);
+      assert.strictEqual(r.status, 200);
+      assert.strictEqual(r.headers['transfer-encoding'], 'chunked');
+      assert.strictEqual(r.headers['content-length'], undefined);
+      assert.strictEqual(r.body.length, 4 * 1024 * 1024);
+      assert.ok(r.body.toString('latin1', 0, 60).startsWith('{"id":"'), r.body.toString('latin1', 0, 60));
+      await untilClosed();
+      assert.ok(sim.stats().hugeBodies.bytesSent - before >= 4 * 1024 * 1024);
+    });
+
+    it('hugeBody sends exactly `bytes` with an honest length, and stops at a lying small one', async () => {
+      const job = await waitDone(sim, await submit(sim));
+      sim.injectFault({ route: 'image', kind: 'hugeBody', bytes: 3_000_000, declaredLength: 3_000_000 });
+      const honest = await rawGet(job.result.images[0], 10_000_000);
+      assert.strictEqual(honest.headers['content-length'], '3000000');
+      assert.strictEqual(honest.body.length, 3_000_000);
+      assert.strictEqual(honest.body.readUInt32BE(0), 0x89504e47, 'a PNG signature');
+      // A Content-Length of 100 ends the body there (Node's parser reports what follows as an error on the
+      // connection, sometimes before the 100 bytes were handed out): never more than declared.
+      sim.injectFault({ route: 'image', kind: 'hugeBody', bytes: 10_000_000, declaredLength: 100 });
+      const lying = await rawGet(job.result.images[0], 10_000_000);
+      assert.ok(lying.body.length <= 100, `${lying.body.length} bytes`);
+      // …and a big declaration promises more than is sent.
+      sim.injectFault({ route: 'me', kind: 'hugeBody', bytes: 1000, declaredLength: 2 ** 31 });
+      const promised = await rawGet(`${sim.url}/v2/me`, 10_000);
+      assert.strictEqual(promised.headers['content-length'], String(2 ** 31));
+      assert.strictEqual(promised.body.length, 1000);
+      await untilClosed();
+    });
+
+    for (const encoding of ['gzip', 'deflate', 'br'] as const) {
+      it(`hugeBody with encoding ${encoding} is a compression bomb`, async () => {
+        sim.injectFault({ route: 'me', kind: 'hugeBody', encoding, bytes: 20 * 1024 * 1024 });
+        const r = await rawGet(`${sim.url}/v2/me`, 64 * 1024 * 1024);
+        assert.strictEqual(r.headers['content-encoding'], encoding);
+        const decode = { gzip: zlib.gunzipSync, deflate: zlib.inflateSync, br: zlib.brotliDecompressSync }[encoding];
+        const decoded = decode(r.body);
+        assert.strictEqual(decoded.length, 20 * 1024 * 1024);
+        assert.ok(r.body.length * 100 < decoded.length, `${r.body.length} bytes on the wire`);
+        assert.ok(decoded.toString('latin1', 0, 10).startsWith('{"id":"'));
+      });
+    }
+
+    it('httpResultUrl moves result links to plain http on a foreign host, once', async () => {
+      const id = await submit(sim);
+      await waitDone(sim, id);
+      sim.injectFault({ route: 'job', kind: 'httpResultUrl' });
+      const moved = (await call(sim, `/v2/jobs/${id}`)).body.result.images[0] as string;
+      assert.match(moved, /^http:\/\/images\.example\.invalid\/files\/[\w-]+\.jpg$/);
+      assert.ok(((await call(sim, `/v2/jobs/${id}`)).body.result.images[0] as string).startsWith(sim.url));
+    });
+
+    it('redirectToHttp, redirectToHttps (default and `location`) and redirectLoop answer the image route with 302s', async () => {
+      const job = await waitDone(sim, await submit(sim));
+      const url = job.result.images[0] as string;
+      const path = new URL(url).pathname;
+      const location = async () => (await rawGet(url, 0)).headers.location;
+      sim.injectFault({ route: 'image', kind: 'redirectToHttp' });
+      assert.strictEqual(await location(), `http://images.example.invalid${path}`);
+      sim.injectFault({ route: 'image', kind: 'redirectToHttps' });
+      assert.strictEqual(await location(), `https://${new URL(sim.url).host}${path}`);
+      sim.injectFault({ route: 'image', kind: 'redirectToHttps', location: 'https://cdn.example/x.png' });
+      assert.strictEqual(await location(), 'https://cdn.example/x.png');
+      sim.injectFault({ route: 'image', kind: 'redirectLoop' });
+      assert.strictEqual(await location(), '/redirect-loop/0');
+      assert.strictEqual((await rawGet(`${sim.url}/redirect-loop/0`, 0)).headers.location, '/redirect-loop/1');
+      assert.strictEqual((await rawGet(`${sim.url}/redirect-loop/1`, 0)).headers.location, '/redirect-loop/0');
+      assert.strictEqual((await rawGet(url, 0)).status, 200, 'each fault is used up');
+    });
+
+    it('hostile kinds are not in FAULT_KINDS (the transient faults a fault mix draws from)', () => {
+      for (const kind of HOSTILE_FAULT_KINDS) assert.ok(!FAULT_KINDS.includes(kind), kind);
+      assert.throws(() => sim.injectFault({ route: 'image', kind: 'nope' as never }), /Unknown fault kind/);
     });
   });
 

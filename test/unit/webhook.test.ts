@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { createHash, createHmac } from 'crypto';
 import * as http from 'http';
 import { ApiframeClient } from '../../src/api/client';
-import { verifyWebhookSignature, webhookSignatureFor } from '../../src/api/webhook';
+import { verifyWebhookSignature, webhookSignatureFor } from '../support/webhookSignature';
 import { startSimulator, webhookSignature, type Simulator } from '../simulator/server';
 
 const KEY = 'afk_test_key';

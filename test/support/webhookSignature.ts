@@ -1,6 +1,7 @@
 // Verifies Apiframe webhook deliveries: `X-Webhook-Signature: sha256=<hex>` is the HMAC-SHA256 of the raw
 // request body, keyed with the raw 32-byte SHA-256 digest of the API key (not its hex string).
-// Pure Node crypto, free of `vscode`; compares in constant time and never throws on hostile input.
+// What a webhook receiver (a test, a user's own server) runs; the extension itself receives no webhooks.
+// Compares in constant time and never throws on hostile input.
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
 const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
