@@ -117,7 +117,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
       await openDoc();
       const result = await insertIntoWorkspace(entry, { store, log });
       assert.ok(result, messages.join('\n'));
-      assert.strictEqual(path.basename(result.file.fsPath), name.replace(/\.png$/, '-2.png'));
+      assert.strictEqual(path.basename(result.file.fsPath), name.replace(/\.png$/, '-1.png'));
       assert.strictEqual(await fs.readFile(path.join(dir, name), 'utf8'), 'somebody else\'s file', 'never overwritten');
       assert.ok((await fs.readFile(result.file.fsPath)).equals(PNG));
       const leftovers = (await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'));
