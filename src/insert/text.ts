@@ -106,8 +106,11 @@ export function isolateBlock(lines: Lines, start: number, end: number, block: st
   const endLine = lines.lineOf(end);
   let head = '';
   let tail = '';
-  if (!blankTest(lines.before(start))) head = gap;
-  else {
+  const before = lines.before(start);
+  if (!blankTest(before)) {
+    head = gap;
+    start -= before.length - before.trimEnd().length;
+  } else {
     start = lines.start(startLine);
     if (separate && startLine > 0 && !blankTest(lines.line(startLine - 1))) head = `${options.blankLine}${eol}`;
   }

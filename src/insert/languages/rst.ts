@@ -24,8 +24,10 @@ export const rst: LanguageFamily = {
       const indent = at.replacing ? contentIndent(lines.line(line)) : lines.before(at.start);
       return isolateBlock(lines, at.start, at.end, indentBlock(snippet, indent), { blankLine: '', indentAfter: indent });
     }
-    const indent = contentIndent(lines.line(line));
-    const end = lines.end(blockEnd(lines, line, indent.length));
+    // In a literal block, a code directive or a comment, the image goes after it, at its indentation.
+    const block = verbatimParent(lines, line) ?? line;
+    const indent = contentIndent(lines.line(block));
+    const end = lines.end(blockEnd(lines, block, indent.length));
     return isolateBlock(lines, end, end, indentBlock(snippet, indent), { blankLine: '' });
   },
   findImages(text) {
@@ -63,6 +65,25 @@ export const rst: LanguageFamily = {
     );
   },
 };
+
+/** Directives whose content is not reStructuredText. */
+const VERBATIM_DIRECTIVES = new Set(['code', 'code-block', 'sourcecode', 'highlight', 'raw', 'math', 'parsed-literal', 'csv-table']);
+
+/**
+ * The line introducing the verbatim block `line` is in — a paragraph ending in `::`, a code-like
+ * directive, or a comment — found as the nearest less-indented line above.
+ */
+function verbatimParent(lines: Lines, line: number): number | undefined {
+  const indent = leadingWhitespace(lines.line(line)).length;
+  for (let above = line - 1; above >= 0; above--) {
+    const text = lines.line(above);
+    if (isBlank(text) || leadingWhitespace(text).length >= indent) continue;
+    const directive = /^\s*\.\.\s+([\w:-]+)::/.exec(text)?.[1];
+    if (directive !== undefined) return VERBATIM_DIRECTIVES.has(directive) ? above : undefined;
+    return /::\s*$/.test(text) || /^\s*\.\.(?:\s|$)/.test(text) ? above : undefined;
+  }
+  return undefined;
+}
 
 /** Indentation of a line's text: its own, plus a list marker's width. */
 function contentIndent(line: string): string {

@@ -69,6 +69,7 @@ export const TEMPLATES: Record<string, readonly Template[]> = {
     { name: 'fenced code', document: lines('Text.', '', '```js', 'const a = 1; ‸', '', 'const b = 2;', '```', '', 'After.') },
     { name: 'table row', document: lines('| a | b |', '|---|---|', '| 1 ‸| 2 |', '', 'After.') },
     { name: 'setext heading', document: lines('Title‸', '=====', '', 'Text.') },
+    { name: 'indented code', document: lines('Para.', '', '    code ‸line', '', 'After.') },
   ],
   /** HTML bodies; wrapHtml puts them in each language's file layout. */
   html: [
@@ -121,6 +122,8 @@ export const TEMPLATES: Record<string, readonly Template[]> = {
     { name: 'list item', document: lines('Intro.', '', '- first ‸item', '- second item', '', '#. auto one', '#. auto two') },
     { name: 'nested list item', document: lines('- a', '', '  - nested ‸b', '  - nested c', '', '- d') },
     { name: 'before a literal block', document: lines('Example ‸here::', '', '    literal text', '', 'After.') },
+    { name: 'inside a literal block', document: lines('Example::', '', '    literal ‸text', '', 'After.') },
+    { name: 'inside a code directive', document: lines('.. code::', '', '   x = 1 ‸', '', 'After.') },
     { name: 'definition list', document: lines('term', '   Definition ‸text.', '', 'After.') },
     { name: 'blank line between paragraphs', document: lines('Para one.', '', '‸', '', 'Para two.') },
   ],
