@@ -1,4 +1,5 @@
 // Comment syntax of code files, so that a selected comment becomes the words in it.
+import { escapeRegExp } from './escape';
 
 interface CommentSyntax {
   /** Line comment leaders, longest first where one starts another. */
@@ -47,9 +48,10 @@ export function stripComments(text: string, syntax: CommentSyntax): string {
   let out = text;
   if (syntax.block) out = out.replace(/\/\*+!?|\*+\//g, ' ').replace(/^[ \t]*\*(?![*/])[ \t]?/gm, '');
   for (const leader of syntax.line) {
-    const escaped = leader.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    // Leaders at a line's start (repeated, as in `///` or `##`), or after code on the line.
-    out = out.replace(new RegExp(`(^|[ \\t])(?:${escaped})+[ \\t]?`, 'gim'), '$1');
+    // `//` also takes `///`, `#` also `##`; other leaders (`rem `) are matched as written.
+    const pattern = [...leader].every((c) => c === leader[0]) ? `${escapeRegExp(leader[0])}{${leader.length},}` : escapeRegExp(leader);
+    // Leaders at a line's start, or after code on the line.
+    out = out.replace(new RegExp(`(^|[ \\t])${pattern}[ \\t]?`, 'gim'), '$1');
   }
   return out.replace(/<!--|-->/g, ' ');
 }

@@ -70,6 +70,11 @@ export function unescapeBackslashes(text: string): string {
   return text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
 }
 
+/** `text` as a RegExp source that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 /** A reference to a file rather than a URL with a scheme (`https:`, `data:`…) or a fragment. */
 export function isLocalReference(target: string): boolean {
   const trimmed = target.trim();

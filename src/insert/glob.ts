@@ -1,5 +1,6 @@
 // Glob patterns as VS Code's Markdown extension matches `markdown.copyFiles.destination` keys
 // (picomatch with `dot: true`): `**`, `*`, `?`, `[…]`, `[!…]` and `{a,b}` over POSIX paths.
+import { escapeRegExp } from './escape';
 
 /** The keys of `markdown.copyFiles.destination` as VS Code reads them (its copyFiles.ts `parseGlob`). */
 export function anchoredGlobs(rawGlob: string, workspaceFolders: readonly string[]): string[] {
@@ -40,11 +41,7 @@ function globToRegExp(glob: string): RegExp {
       braces--;
       source += ')';
     } else if (c === ',' && braces > 0) source += '|';
-    else source += literal(c === '\\' && i + 1 < glob.length ? glob[++i] : c);
+    else source += escapeRegExp(c === '\\' && i + 1 < glob.length ? glob[++i] : c);
   }
   return new RegExp(`^${source}${')'.repeat(braces)}$`);
-}
-
-function literal(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

@@ -4,7 +4,7 @@
 // a selection it replaces keeps its place (the image is an inline box).
 import { commentSyntax, stripComments } from '../comments';
 import { withEscapesHidden } from '../escape';
-import { isBlank, isolateBlock, leadingWhitespace, mask } from '../text';
+import { collapseWhitespace, isBlank, isolateBlock, leadingWhitespace, mask } from '../text';
 import { dimension, type ImageReference, type LanguageFamily } from './family';
 
 /**
@@ -56,7 +56,7 @@ export const latex: LanguageFamily = {
         end: m.index! + m[0].length,
         written: { text: written, start, end: start + written.length },
         path,
-        alt: alt ? cleanLatex(alt) : undefined,
+        alt: alt ? collapseWhitespace(cleanLatex(alt)) : undefined,
         width: dimension(option('width')),
         height: dimension(option('height')),
       });

@@ -4,7 +4,7 @@
 // it, inside the same blockquote — except inside a list item, where a blank line would turn a tight
 // list into a loose one: there it continues the item's paragraph on a line of its own. A cursor in a
 // fenced code block puts it after the fence.
-import { backslashEscape, decodeEntities, percentDecode, percentEncode, unescapeBackslashes, withEscapesHidden } from '../escape';
+import { backslashEscape, decodeEntities, isLocalReference, percentDecode, percentEncode, unescapeBackslashes, withEscapesHidden } from '../escape';
 import { stripTags } from '../markup';
 import { collapseWhitespace, isBlank, isolateBlock, lastLineOf, leadingWhitespace, Lines, mask } from '../text';
 import type { ImageReference, LanguageFamily, Placement } from './family';
@@ -159,7 +159,7 @@ function markdownImages(text: string, masked: string): ImageReference[] {
   for (const m of masked.matchAll(/!\[/g)) {
     const close = closingBracket(masked, m.index! + 1);
     if (close === -1) continue;
-    const alt = collapseWhitespace(cleanMarkdown(text.slice(m.index! + 2, close)));
+    const alt = cleanAlt(text.slice(m.index! + 2, close));
     const inline = /^\(\s*(<[^>\n]*>|(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))+)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(masked.slice(close + 1));
     if (inline) {
       images.push(reference(m.index!, close + 1 + inline[0].length, inline[1], close + 1 + inline[0].indexOf(inline[1]), alt));
@@ -172,7 +172,7 @@ function markdownImages(text: string, masked: string): ImageReference[] {
       images.push(reference(m.index!, end, definition.dest, definition.start, alt));
     }
   }
-  return images.filter((image) => image.path !== '');
+  return images.filter((image) => isLocalReference(image.written.text));
 }
 
 function reference(start: number, end: number, dest: string, destStart: number, alt: string): ImageReference {
@@ -205,17 +205,26 @@ function normalizeLabel(label: string): string {
 const ESCAPED = /\\([!-/:-@[-`{-~])/g;
 
 function cleanMarkdown(text: string): string {
-  return decodeEntities(withEscapesHidden(text, ESCAPED, removeMarkdownSyntax));
+  return withEscapesHidden(text, ESCAPED, (hidden) => decodeEntities(removeInlineSyntax(removeBlockSyntax(hidden))));
 }
 
-function removeMarkdownSyntax(text: string): string {
-  let out = text
+/** Alt text is inline content: only inline syntax goes (a `#` there is not a heading). */
+function cleanAlt(label: string): string {
+  return collapseWhitespace(withEscapesHidden(label, ESCAPED, (hidden) => decodeEntities(removeInlineSyntax(hidden))));
+}
+
+function removeBlockSyntax(text: string): string {
+  return text
     .replace(/^ {0,3}(?:`{3,}|~{3,}).*$/gm, '')
     .replace(/^ {0,3}\[[^\]]+\]:.*$/gm, '')
     .replace(/^(?: {0,3}> ?)+/gm, '')
     .replace(/^\s*(?:[-+*]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/gm, '')
     .replace(/^\s*#{1,6}\s+(.*?)(?:\s+#+)?\s*$/gm, '$1')
-    .replace(/^\s*(?:(?:[-*_=]\s*){3,}|=+|-+)\s*$/gm, '')
+    .replace(/^\s*(?:(?:[-*_=]\s*){3,}|=+|-+)\s*$/gm, '');
+}
+
+function removeInlineSyntax(text: string): string {
+  let out = text
     .replace(/!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])?/g, '$1')
     .replace(/<((?:https?|mailto):[^>\s]*)>/g, '$1')
     .replace(/(?<!`)(`+)(?!`)([\s\S]*?)(?<!`)\1(?!`)/g, '$2');
