@@ -105,7 +105,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
     });
   }
 
-  it('a file with the target name already exists: it is kept, the copy gets -2', async () => {
+  it('a file with the target name already exists: it is kept, the copy gets -1', async () => {
     const folderName = `disk-${randomUUID().slice(0, 8)}`;
     await settings().update('saveFolder', folderName, vscode.ConfigurationTarget.Global);
     const entry = await seed('disk test: an existing file');

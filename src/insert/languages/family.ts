@@ -49,13 +49,16 @@ export interface LanguageFamily {
   embeddedAt?(text: string, offset: number): LanguageFamily | undefined;
 }
 
-/** Width and height from attribute text: positive whole numbers below 100 000, else undefined. */
+/**
+ * A width or height in pixels: a positive whole number below 100 000, given as a number or as
+ * attribute text (`512`, `512px`); anything else (`50%`, `5cm`) is undefined.
+ */
 export function dimension(value: string | number | undefined): number | undefined {
   const n = typeof value === 'number' ? value : /^\s*\d{1,5}\s*(?:px)?\s*$/.test(value ?? '') ? parseInt(value!, 10) : NaN;
   return Number.isInteger(n) && n > 0 && n < 100_000 ? n : undefined;
 }
 
-/** The same with `isDimension`'s test, for snippets. */
+/** Whether a snippet may write `value` as a width or height. */
 export function isDimension(value: number | undefined): value is number {
   return dimension(value) !== undefined;
 }

@@ -123,7 +123,7 @@ describe('parser table: snippets read back by each language’s own parser', fun
         befores.forEach((document, i) => originals.set(document, parsed[i]));
         cases.forEach((c, i) => results.set(c, parsed[befores.length + i]));
         caseCount += cases.length;
-        timings.push(`${language.label.split(' (')[0]} ${Date.now() - started} ms`);
+        timings.push(`${language.label} ${Date.now() - started} ms`);
       });
 
       for (const template of language.templates) {
