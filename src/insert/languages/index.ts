@@ -2,7 +2,7 @@
 // relative path.
 import { asciidoc } from './asciidoc';
 import { cssLike } from './cssLike';
-import type { LanguageFamily } from './family';
+import type { ImageReference, LanguageFamily } from './family';
 import { htmlLike } from './htmlLike';
 import { jsxLike } from './jsxLike';
 import { latex } from './latex';
@@ -36,10 +36,13 @@ export function familyFor(languageId: string): LanguageFamily {
   return FAMILIES.get(languageId) ?? plain;
 }
 
-/** The languages that have an image syntax of their own (the others get the plain path). */
+/**
+ * The languages that have an image syntax of their own (the others get the plain path): the
+ * document selector for the drop and paste providers and the missing-image code action.
+ */
 export const IMAGE_LANGUAGES: readonly string[] = [...FAMILIES.keys()];
 
 /** Image references to local files in a document of that language, in document order. */
-export function findImageReferences(text: string, languageId: string) {
+export function findImageReferences(text: string, languageId: string): ImageReference[] {
   return familyFor(languageId).findImages(text, languageId);
 }

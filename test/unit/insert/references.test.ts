@@ -1,7 +1,7 @@
 // findImageReferences: the image references of a document, for "Generate Missing Image with Flux".
 import * as assert from 'assert';
 import { planInsertion } from '../../../src/insert/insertion';
-import { findImageReferences } from '../../../src/insert/languages';
+import { findImageReferences, IMAGE_LANGUAGES } from '../../../src/insert/languages';
 import type { ImageReference } from '../../../src/insert/languages/family';
 import { altText } from '../../../src/insert/snippets';
 import { HOSTILE_PATHS, HOSTILE_PROMPTS } from './corpus';
@@ -85,10 +85,10 @@ describe('findImageReferences', () => {
     ]);
   });
 
-  it('reads back every inserted snippet: the path, and the alt text the parsers saw', () => {
-    const languages = ['markdown', 'mdx', 'html', 'vue', 'svelte', 'astro', 'php', 'javascriptreact', 'typescriptreact', 'css', 'latex', 'restructuredtext', 'asciidoc'];
-    const withoutAlt = new Set(['css', 'latex']);
-    for (const languageId of languages) {
+  it('reads back every inserted snippet in every image language: the path, and the alt text the parsers saw', () => {
+    const withoutAlt = new Set(['css', 'scss', 'sass', 'less', 'stylus', 'latex', 'tex']);
+    assert.strictEqual(IMAGE_LANGUAGES.length, 19);
+    for (const languageId of IMAGE_LANGUAGES) {
       for (const [prompt, path] of [...HOSTILE_PROMPTS.map((p) => [p, 'images/a.png']), ...HOSTILE_PATHS.map((p) => ['A fox', p])]) {
         const text = 'Some text.\n';
         const { edit } = planInsertion({ text, languageId, cursor: 4, replaceSelection: false, image: { path, prompt } });
