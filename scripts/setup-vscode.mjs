@@ -22,7 +22,9 @@ const RIPGREP_PKG = '@vscode/ripgrep-linux-x64@1.18.0';
 const VSCODE_RIPGREP_VERSION = '1.15.11';
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 // fonts-nanum: Hangul glyphs, so the Korean screenshots are legible.
-export const APT_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'chromium', 'fonts-nanum', 'libimage-exiftool-perl'];
+// libimage-exiftool-perl: the metadata tests read images with exiftool; texlive-latex-base and python3-docutils:
+// the snippet parser table compiles LaTeX and reads reStructuredText with their real tools.
+export const APT_PACKAGES = ['libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config', 'chromium', 'fonts-nanum', 'libimage-exiftool-perl', 'texlive-latex-base', 'python3-docutils'];
 const STAMP = path.join(CACHE_DIR, '.flux-studio-setup.json');
 
 const log = (msg) => console.log(`[setup-vscode] ${msg}`);

@@ -56,23 +56,24 @@ export function shortId(id: string): string {
   return id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 8) || 'img';
 }
 
-/** `name.png` → `name-2.png`, `name-3.png`, … */
+/** The n-th candidate name, VS Code's pattern: `name.png` (n = 0), then `name-1.png`, `name-2.png`, … */
 export function withSuffix(fileName: string, n: number): string {
-  if (n <= 1) return fileName;
+  if (n <= 0) return fileName;
   const dot = fileName.lastIndexOf('.');
   return dot > 0 ? `${fileName.slice(0, dot)}-${n}${fileName.slice(dot)}` : `${fileName}-${n}`;
 }
 
 /**
- * The first of `name`, `name-2`, `name-3`… for which `exists` answers false. Never overwrites: gives
- * up with an error after `limit` tries rather than reuse a name.
+ * The first of `name`, `name-1`, `name-2`… for which `exists` answers false (the pattern VS Code's own
+ * Markdown paste uses). Never overwrites: gives up with an error after `limit` tries rather than
+ * reuse a name.
  */
 export async function chooseFreeName(
   fileName: string,
   exists: (name: string) => Promise<boolean>,
   limit = 1000,
 ): Promise<string> {
-  for (let n = 1; n <= limit; n++) {
+  for (let n = 0; n < limit; n++) {
     const candidate = withSuffix(fileName, n);
     if (!(await exists(candidate))) return candidate;
   }

@@ -109,7 +109,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
     });
   }
 
-  it('a file with the target name already exists: it is kept, the copy gets -2', async () => {
+  it('a file with the target name already exists: it is kept, the copy gets -1', async () => {
     const folderName = `disk-${randomUUID().slice(0, 8)}`;
     await settings().update('saveFolder', folderName, vscode.ConfigurationTarget.Global);
     const entry = await seed('disk test: an existing file');
@@ -121,7 +121,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
       await openDoc();
       const result = await insertIntoWorkspace(entry, { store, log, editors });
       assert.ok(result, messages.join('\n'));
-      assert.strictEqual(path.basename(result.file.fsPath), name.replace(/\.png$/, '-2.png'));
+      assert.strictEqual(path.basename(result.file.fsPath), name.replace(/\.png$/, '-1.png'));
       assert.strictEqual(await fs.readFile(path.join(dir, name), 'utf8'), 'somebody else\'s file', 'never overwritten');
       assert.ok((await fs.readFile(result.file.fsPath)).equals(PNG));
       const leftovers = (await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'));

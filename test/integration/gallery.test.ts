@@ -150,7 +150,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     // The same image again: never overwrites, takes the next free name.
     const again = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(again);
-    assert.strictEqual(path.posix.basename(again.file.path), name.replace(/\.png$/, '-2.png'));
+    assert.strictEqual(path.posix.basename(again.file.path), name.replace(/\.png$/, '-1.png'));
     const saved = (store.get(entry.id) as GalleryEntry & { savedPaths?: string[] }).savedPaths;
     assert.deepStrictEqual(saved, [result.file.toString(), again.file.toString()]);
   });

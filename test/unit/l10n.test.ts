@@ -81,7 +81,9 @@ describe('l10n extractor', () => {
 
 describe('l10n bundles', () => {
   let extraction: L10nExtraction;
-  before(() => {
+  before(function () {
+    // Parses every file in src/ with TypeScript: seconds on a loaded 2-core machine.
+    this.timeout(30_000);
     extraction = extractAll(ROOT);
   });
 

@@ -79,13 +79,23 @@ describe('naming', () => {
     }
   });
 
-  it('adds -2, -3… until the name is free', async () => {
-    assert.strictEqual(withSuffix('a.png', 1), 'a.png');
+  it('adds -1, -2… until the name is free, as VS Code does', async () => {
+    assert.strictEqual(withSuffix('a.png', 0), 'a.png');
+    assert.strictEqual(withSuffix('a.png', 1), 'a-1.png');
     assert.strictEqual(withSuffix('a.png', 2), 'a-2.png');
     assert.strictEqual(withSuffix('noext', 3), 'noext-3');
-    const taken = new Set(['fox-1.png', 'fox-1-2.png']);
-    assert.strictEqual(await chooseFreeName('fox-1.png', async (n) => taken.has(n)), 'fox-1-3.png');
+    assert.strictEqual(withSuffix('a.b.png', 1), 'a.b-1.png');
+    const taken = new Set(['fox-42.png', 'fox-42-1.png']);
+    assert.strictEqual(await chooseFreeName('fox-42.png', async (n) => taken.has(n)), 'fox-42-2.png');
     assert.strictEqual(await chooseFreeName('new.png', async () => false), 'new.png');
-    await assert.rejects(chooseFreeName('x.png', async () => true, 5));
+  });
+
+  it('never reuses a name: gives up after the limit', async () => {
+    const asked: string[] = [];
+    await assert.rejects(
+      chooseFreeName('x.png', async (n) => (asked.push(n), true), 5),
+      /No free file name/,
+    );
+    assert.deepStrictEqual(asked, ['x.png', 'x-1.png', 'x-2.png', 'x-3.png', 'x-4.png']);
   });
 });
