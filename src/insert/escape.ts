@@ -1,5 +1,6 @@
 // Escaping and unescaping shared by the language modules: HTML character references, percent
 // encoding and backslash escapes. Each language module says which characters it needs escaped.
+import { escapeHtmlAttribute } from '../shared/escapeHtml';
 
 /** The named character references people actually type; numeric ones (`&#123;`, `&#x7B;`) all decode. */
 const NAMED_REFERENCES: Record<string, string> = {
@@ -11,7 +12,7 @@ const NAMED_REFERENCES: Record<string, string> = {
 
 /** `&`, `"`, `<` and `>` as character references; `{` and `}` too where the language evaluates them. */
 export function escapeAttribute(value: string, braces = false): string {
-  const escaped = value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escaped = escapeHtmlAttribute(value);
   return braces ? escaped.replace(/\{/g, '&#123;').replace(/\}/g, '&#125;') : escaped;
 }
 

@@ -3,8 +3,6 @@
 // paths are POSIX (URI paths), relative to the document's folder.
 import { familyFor } from './languages';
 
-export { relativePosixPath } from './paths';
-
 /**
  * Alt text is cut to this many characters: screen readers read alt text in one go and guidance
  * (WebAIM, W3C) asks for it to be short; the whole prompt stays in the gallery.
@@ -24,25 +22,6 @@ export interface SnippetInput {
 export function snippetFor(input: SnippetInput): string {
   const { languageId, path, width, height } = input;
   return familyFor(languageId).snippet({ path, alt: altText(input.alt), width, height }, languageId);
-}
-
-/** Languages whose image syntax is a block that belongs on a line of its own. */
-export function isBlockLanguage(languageId: string): boolean {
-  return familyFor(languageId).block;
-}
-
-/**
- * Puts a block snippet on its own line: a line break before it when the cursor is after text, and one
- * after it when text follows (reStructuredText and AsciiDoc blocks need blank lines around them).
- * `planInsertion` supersedes this (it also finds the end of the paragraph, list item or quote);
- * remove this once src/vscode uses it.
- */
-export function placeSnippet(snippet: string, languageId: string, textBefore: string, textAfter: string): string {
-  if (!isBlockLanguage(languageId)) return snippet;
-  const gap = languageId === 'restructuredtext' || languageId === 'asciidoc' ? '\n\n' : '\n';
-  const before = textBefore.trim() ? gap : '';
-  const after = textAfter.trim() ? gap : '';
-  return `${before}${snippet}${after}`;
 }
 
 /**

@@ -155,7 +155,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     assert.deepStrictEqual(saved, [result.file.toString(), again.file.toString()]);
   });
 
-  it('Markdown: a cursor in the middle of a paragraph puts the image after that line, never splitting it', async () => {
+  it('Markdown: a cursor in the middle of a paragraph puts the image after the paragraph, as a paragraph of its own', async () => {
     const editor = await openFile('doc.md');
     const line = editor.document.getText().split('\n').findIndex((l) => l.startsWith('A lighthouse stands'));
     const paragraph = editor.document.lineAt(line).text;
@@ -165,7 +165,8 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     const result = await insertIntoWorkspace(entry, { store, log, editors });
     assert.ok(result, `insert failed: ${warnings.join('\n')}`);
     assert.strictEqual(editor.document.lineAt(line).text, paragraph, 'the paragraph line is intact');
-    assert.match(editor.document.lineAt(line + 1).text, /^!\[mid-paragraph insert\]\(images\/.+\)$/);
+    assert.strictEqual(editor.document.lineAt(line + 1).text, '', 'a blank line ends the paragraph');
+    assert.match(editor.document.lineAt(line + 2).text, /^!\[mid-paragraph insert\]\(images\/.+\)$/);
     await vscode.commands.executeCommand('undo');
   });
 

@@ -2,7 +2,8 @@
 // these render as one image with the right source and alt text in each language's real parser; this
 // file pins the readable form (nothing escaped that needs no escaping).
 import * as assert from 'assert';
-import { altText, isBlockLanguage, placeSnippet, relativePosixPath, snippetFor } from '../../src/insert/snippets';
+import { relativePosixPath } from '../../src/insert/paths';
+import { altText, snippetFor } from '../../src/insert/snippets';
 
 const base = { path: 'images/a-fox-42.png', alt: 'A fox', width: 2752, height: 1536 };
 
@@ -121,17 +122,5 @@ describe('snippets', () => {
     assert.strictEqual(relativePosixPath('/a/b/c', '/x/y.png'), '../../../x/y.png');
     assert.strictEqual(relativePosixPath('/ws/images', '/ws/images/images/a.png'), 'images/a.png');
     assert.strictEqual(relativePosixPath('/a/b/c', '/a/b'), '../../b', 'a file is never a folder on the way');
-  });
-
-  it('block languages; placeSnippet (until src/vscode uses planInsertion) separates blocks', () => {
-    assert.deepStrictEqual(
-      ['markdown', 'mdx', 'latex', 'tex', 'restructuredtext', 'asciidoc', 'html', 'css', 'plaintext'].map(isBlockLanguage),
-      [true, true, true, true, true, true, false, false, false],
-    );
-    assert.strictEqual(placeSnippet('![a](b)', 'markdown', 'text ', ''), '\n![a](b)');
-    assert.strictEqual(placeSnippet('![a](b)', 'markdown', '', ' more'), '![a](b)\n');
-    assert.strictEqual(placeSnippet('.. image:: b', 'restructuredtext', 'x', 'y'), '\n\n.. image:: b\n\n');
-    assert.strictEqual(placeSnippet('image::b[]', 'asciidoc', 'x', ''), '\n\nimage::b[]', 'a blank line, or Asciidoctor reads it as paragraph text');
-    assert.strictEqual(placeSnippet('<img>', 'html', 'x', 'y'), '<img>');
   });
 });

@@ -24,7 +24,6 @@ const INLINE_IMAGE = /(?<![\\\w:])image:(?!:)([^:\s[](?:[^\n[]*[^\s[])?)\[((?:\\
 
 export const asciidoc: LanguageFamily = {
   name: 'asciidoc',
-  block: true,
   snippet(image) {
     // The target is a URL in the HTML Asciidoctor writes: `%`, `[` (ends the target) and `{` encoded.
     return `image::${percentEncode(image.path, /[%[{]/)}[${altAttribute(image.alt)}]`;

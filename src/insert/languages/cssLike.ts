@@ -10,7 +10,6 @@ const URL = /url\(\s*(?:"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)'|([^)\s'"]*))
 
 export const cssLike: LanguageFamily = {
   name: 'css',
-  block: false,
   snippet(image) {
     return `url("${urlPath(image.path).replace(/[\\"]/g, (c) => `\\${c}`)}")`;
   },

@@ -36,8 +36,6 @@ export interface ImageReference {
 
 export interface LanguageFamily {
   readonly name: string;
-  /** True when the image syntax belongs on a line of its own (a block). */
-  readonly block: boolean;
   snippet(image: ImageInput, languageId: string): string;
   /** The edit that puts `snippet` at the placement, moved and separated as the language needs. */
   place(snippet: string, at: Placement): TextEdit;

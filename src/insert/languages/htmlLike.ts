@@ -12,7 +12,6 @@ const BRACE_LANGUAGES = new Set(['svelte']);
 
 export const htmlLike: LanguageFamily = {
   name: 'html',
-  block: false,
   snippet(image, languageId) {
     const braces = BRACE_LANGUAGES.has(languageId);
     const size = isDimension(image.width) && isDimension(image.height) ? ` width="${image.width}" height="${image.height}"` : '';

@@ -12,7 +12,6 @@ const JS_COMMENTS = /\/\*[\s\S]*?\*\/|(?<![:"'\\])\/\/.*$/gm;
 
 export const jsxLike: LanguageFamily = {
   name: 'jsx',
-  block: false,
   snippet(image) {
     return `<img src="${escapeAttribute(urlPath(image.path))}" alt="${escapeAttribute(image.alt)}" />`;
   },

@@ -30,7 +30,6 @@ const INCLUDE = /\\includegraphics\*?\s*((?:\[[^\]]*\]\s*)*)\{((?:[^{}]|\{[^{}]*
 
 export const latex: LanguageFamily = {
   name: 'latex',
-  block: true,
   snippet(image) {
     return `\\includegraphics[width=\\linewidth]{${image.path.replace(SPECIAL, (c) => `\\csname ${PATH_SPECIALS[c]}\\endcsname `)}}`;
   },

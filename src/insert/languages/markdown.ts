@@ -21,7 +21,6 @@ const BLOCK_START = /^(?:[-+*] |\d{1,9}[.)] |#{1,6}(?:\s|$)|>|`{3,}|~{3,}|<|(?:[
 
 export const markdown: LanguageFamily = {
   name: 'markdown',
-  block: true,
   snippet(image, languageId) {
     const alt = backslashEscape(image.alt, languageId === 'mdx' ? MDX_ALT_SPECIALS : ALT_SPECIALS);
     return `![${alt}](${destination(image.path)})`;

@@ -5,7 +5,6 @@ import type { LanguageFamily } from './family';
 
 export const plain: LanguageFamily = {
   name: 'plain',
-  block: false,
   snippet(image) {
     return image.path;
   },

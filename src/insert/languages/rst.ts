@@ -11,7 +11,6 @@ const DIRECTIVE = /^([ \t]*)\.\.[ \t]+(?:\|[^|\n]+\|[ \t]+)?(?:image|figure)::[ 
 
 export const rst: LanguageFamily = {
   name: 'restructuredtext',
-  block: true,
   snippet(image) {
     // docutils drops unescaped whitespace from the URI, and a backslash escapes the next character.
     const target = image.path.replace(/[\\\s]/g, (c) => `\\${c}`);

@@ -1,5 +1,6 @@
 // Asking for a prompt and options, and reading the prompt from the editor's selection.
 import * as vscode from 'vscode';
+import { promptFromSelection } from '../../insert/prompt';
 import type { PromptSource } from '../../shared/entry';
 import { ASPECT_RATIOS, AspectRatio, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../../shared/options';
 import { readGenerationDefaults, type GenerationDefaults } from '../settings';
@@ -13,11 +14,15 @@ export function generationDefaults(): GenerationDefaults {
   return reading.value;
 }
 
-/** The selected text (several selections joined) and where it came from. */
+/** The prompt the selected text means (markup and comment syntax removed; several selections joined), and where it came from. */
 export function selectionPrompt(editor: vscode.TextEditor): { prompt: string; source: PromptSource } | undefined {
   const selections = editor.selections.filter((selection) => !selection.isEmpty);
   if (selections.length === 0) return undefined;
-  const prompt = selections.map((selection) => editor.document.getText(selection).trim()).filter(Boolean).join('\n');
+  const { document } = editor;
+  const prompt = selections
+    .map((selection) => promptFromSelection(document.getText(selection), document.languageId))
+    .filter(Boolean)
+    .join(' ');
   if (!prompt) return undefined;
   const first = selections[0];
   return {

@@ -2,7 +2,8 @@
 // editor's folder when it is in the same workspace), else the stored file's URI.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { relativePosixPath, snippetFor } from '../../insert/snippets';
+import { relativePosixPath } from '../../insert/paths';
+import { snippetFor } from '../../insert/snippets';
 import type { GalleryEntry } from '../../shared/entry';
 import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';

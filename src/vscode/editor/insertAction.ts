@@ -6,7 +6,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import { imageFileName } from '../../insert/naming';
-import { isBlockLanguage, placeSnippet, relativePosixPath, snippetFor } from '../../insert/snippets';
+import { planInsertion } from '../../insert/insertion';
+import { relativePosixPath } from '../../insert/paths';
+import { promptFromSelection } from '../../insert/prompt';
 import type { GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
 import { ULTRA_SIZES } from '../../shared/options';
@@ -15,7 +17,7 @@ import { l10n } from '../ui/text';
 import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
 import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
-import { prepareFolderInside, reportError, saveFolderUri, writeNewFile } from './workspaceFiles';
+import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
 export interface EntryActionDeps {
   store: GalleryStore;
@@ -49,11 +51,11 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
       return undefined;
     }
 
-    const targetDir = saveFolderUri(folder, deps.log);
-    const bytes = await readStoredImage(image);
-    await prepareFolderInside(folder, targetDir);
     const name = imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
-    const file = await writeNewFile(targetDir, name, bytes);
+    const destination = imageDestination(folder, document, name, deps.log);
+    const bytes = await readStoredImage(image);
+    await prepareFolderInside(folder, destination.folder);
+    const file = await writeNewFile(destination.folder, destination.fileName, bytes);
     await rememberSavedPath(entry, file, deps.store);
     deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
 
@@ -121,46 +123,37 @@ async function editorFor(document: vscode.TextDocument, editors: EditorTracker):
   return vscode.window.showTextDocument(document, { viewColumn: viewColumn ?? editors.viewColumn(), preserveFocus: false, preview: false });
 }
 
-/** Inserts (or replaces the original selection with) the snippet as one edit; undefined if the edit failed. */
+/**
+ * Inserts the snippet as one undoable edit where the language's rules put it (src/insert/insertion.ts),
+ * replacing the original selection when fluxStudio.replaceSelection is on and that selection still holds
+ * the prompt. Returns the snippet, or undefined if the edit failed.
+ */
 async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: vscode.Uri, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
   const document = editor.document;
   const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.options.aspectRatio];
-  const snippet = snippetFor({
-    languageId: document.languageId,
-    path: snippetPath(document, file, folder),
-    alt: entry.options.prompt,
-    width: size?.width,
-    height: size?.height,
-  });
-
-  let range: vscode.Range = new vscode.Range(editor.selection.active, editor.selection.active);
+  const text = document.getText();
+  const selection = entry.source?.documentUri === document.uri.toString() ? entry.source.selection : undefined;
   const replace = vscode.workspace.getConfiguration('fluxStudio', document.uri).get<boolean>('replaceSelection', false);
-  const selection = entry.source?.selection;
-  if (replace && selection && entry.source?.documentUri === document.uri.toString()) {
-    const length = document.getText().length;
-    if (selection.start >= 0 && selection.start < selection.end && selection.end <= length) {
-      const original = new vscode.Range(document.positionAt(selection.start), document.positionAt(selection.end));
-      if (document.getText(original).includes(entry.options.prompt.trim())) range = original;
-    }
-  }
-  // A block image at a cursor in the middle of a line would split that line (a paragraph, in
-  // Markdown): it goes after the line instead.
-  if (range.isEmpty && isBlockLanguage(document.languageId)) {
-    const line = document.lineAt(range.start.line);
-    if (line.text.slice(range.start.character).trim()) range = new vscode.Range(line.range.end, line.range.end);
-  }
-  const before = document.lineAt(range.start.line).text.slice(0, range.start.character);
-  const after = document.lineAt(range.end.line).text.slice(range.end.character);
-  // At the cursor a block syntax gets its own line; a replaced selection keeps its place in the text
-  // (only a reStructuredText directive must stand on its own).
-  const replacing = !range.isEmpty;
-  const text = replacing && document.languageId !== 'restructuredtext' ? snippet : placeSnippet(snippet, document.languageId, before, after);
-  const ok = await editor.edit((edit) => edit.replace(range, text));
-  if (!ok) return undefined;
-  const end = document.positionAt(document.offsetAt(range.start) + text.length);
+  const plan = planInsertion({
+    text,
+    languageId: document.languageId,
+    cursor: document.offsetAt(editor.selection.active),
+    selection,
+    replaceSelection: replace && !!selection && stillHoldsPrompt(text, selection, document.languageId, entry.options.prompt),
+    image: { path: snippetPath(document, file, folder), prompt: entry.options.prompt, width: size.width, height: size.height },
+  });
+  const range = new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end));
+  if (!(await editor.edit((edit) => edit.replace(range, plan.edit.newText)))) return undefined;
+  const end = document.positionAt(plan.snippetEnd);
   editor.selection = new vscode.Selection(end, end);
   editor.revealRange(new vscode.Range(range.start, end));
-  return snippet;
+  return plan.snippet;
+}
+
+/** The text at the recorded selection still reads as the prompt (the document was not changed there). */
+function stillHoldsPrompt(text: string, selection: { start: number; end: number }, languageId: string, prompt: string): boolean {
+  if (!(selection.start >= 0 && selection.start < selection.end && selection.end <= text.length)) return false;
+  return promptFromSelection(text.slice(selection.start, selection.end), languageId) === prompt.trim();
 }
 
 /** Relative POSIX path from the document's folder; from the workspace folder for untitled documents. */

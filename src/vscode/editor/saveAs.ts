@@ -8,7 +8,7 @@ import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EntryActionDeps } from './insertAction';
 import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
-import { UserFacingError, reportError, saveFailedMessage, saveFolderUri, writeThenRename } from './workspaceFiles';
+import { UserFacingError, imageDestination, reportError, saveFailedMessage, writeThenRename } from './workspaceFiles';
 
 export async function saveImageAs(entry: GalleryEntry, deps: EntryActionDeps): Promise<vscode.Uri | undefined> {
   try {
@@ -16,10 +16,10 @@ export async function saveImageAs(entry: GalleryEntry, deps: EntryActionDeps): P
     const name = imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
     const editorDocument = deps.editors.current()?.document;
     const folder = (editorDocument && vscode.workspace.getWorkspaceFolder(editorDocument.uri)) ?? vscode.workspace.workspaceFolders?.[0];
-    const baseDir = folder ? saveFolderUri(folder) : vscode.Uri.file(os.homedir());
+    const destination = folder ? imageDestination(folder, editorDocument, name, deps.log) : { folder: vscode.Uri.file(os.homedir()), fileName: name };
     const ext = path.posix.extname(name).slice(1);
     const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(baseDir, name),
+      defaultUri: vscode.Uri.joinPath(destination.folder, destination.fileName),
       filters: { [l10n.t('Images')]: [ext] },
       title: l10n.t('Save Image As'),
     });

@@ -5,9 +5,10 @@
 import { promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { resolveDestination, type DestinationRefusal } from '../../insert/destination';
 import { chooseFreeName } from '../../insert/naming';
 import type { Log } from '../../shared/log';
-import { showError } from '../ui/show';
+import { showError, showWarning } from '../ui/show';
 import { l10n, type SafeText } from '../ui/text';
 
 /** A failure whose message was written for the user. */
@@ -17,27 +18,51 @@ export class UserFacingError extends Error {
   }
 }
 
-const DEFAULT_SAVE_FOLDER = 'images';
+const FALLBACK_FOLDER = 'images';
 
-/** `fluxStudio.saveFolder` inside `folder`; a value that is absolute or climbs out falls back to `images`. */
-export function saveFolderUri(folder: vscode.WorkspaceFolder, log?: Log): vscode.Uri {
-  const setting = vscode.workspace.getConfiguration('fluxStudio', folder.uri).get<string>('saveFolder', DEFAULT_SAVE_FOLDER);
-  const segments = safeRelativeSegments(setting);
-  if (!segments) {
-    log?.warn(`fluxStudio.saveFolder ${JSON.stringify(String(setting)).slice(0, 200)} is not a relative folder; using "${DEFAULT_SAVE_FOLDER}"`);
-    return vscode.Uri.joinPath(folder.uri, DEFAULT_SAVE_FOLDER);
-  }
-  return segments.length ? vscode.Uri.joinPath(folder.uri, ...segments) : folder.uri;
+export interface ImageDestination {
+  folder: vscode.Uri;
+  fileName: string;
 }
 
-/** Path segments of a relative folder setting, or undefined when it is absolute or uses `..`. */
-export function safeRelativeSegments(value: unknown): string[] | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  if (/^([a-zA-Z]:)?[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || trimmed.startsWith('~')) return undefined;
-  const segments = trimmed.split(/[\\/]+/).filter((s) => s && s !== '.');
-  if (segments.some((s) => s === '..' || /[\u0000-\u001f]/.test(s))) return undefined;
-  return segments;
+/**
+ * Where a new image goes: `fluxStudio.saveFolder` (or, for Markdown, VS Code's own
+ * `markdown.copyFiles.destination` when one of its globs matches), with their variables. A setting that
+ * cannot be used (absolute, leading outside the workspace folder…) is explained and `images/` is used.
+ */
+export function imageDestination(folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined, fileName: string, log: Log): ImageDestination {
+  const documentUri = document && document.uri.scheme === folder.uri.scheme && !document.isUntitled ? document.uri : undefined;
+  const destination = resolveDestination({
+    documentPath: documentUri?.path,
+    languageId: document?.languageId,
+    workspaceFolder: folder.uri.path,
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.path),
+    fileName,
+    saveFolder: vscode.workspace.getConfiguration('fluxStudio', folder.uri).get<unknown>('saveFolder', FALLBACK_FOLDER),
+    markdownDestination: documentUri && vscode.workspace.getConfiguration('markdown', documentUri).get<unknown>('copyFiles.destination'),
+  });
+  if (!destination.ok) {
+    log.warn(`${destination.setting} refused (${destination.reason}); saving in ${FALLBACK_FOLDER}/`);
+    void showWarning(refusalMessage(destination.setting, destination.reason));
+    return { folder: vscode.Uri.joinPath(folder.uri, FALLBACK_FOLDER), fileName };
+  }
+  const parts = destination.path.split('/');
+  return { folder: vscode.Uri.joinPath(folder.uri, ...parts.slice(0, -1)), fileName: parts[parts.length - 1] };
+}
+
+function refusalMessage(setting: string, reason: DestinationRefusal): SafeText {
+  switch (reason) {
+    case 'not-a-string':
+      return l10n.t('The setting {0} is not text, so the image is saved in the images folder instead.', setting);
+    case 'absolute':
+      return l10n.t('The setting {0} is an absolute path, so the image is saved in the images folder instead.', setting);
+    case 'outside-workspace':
+      return l10n.t('The setting {0} leads outside the workspace folder, so the image is saved in the images folder instead.', setting);
+    case 'control-characters':
+      return l10n.t('The setting {0} contains control characters, so the image is saved in the images folder instead.', setting);
+    case 'unsafe-pattern':
+      return l10n.t('The setting {0} uses a pattern that could take too long to apply, so the image is saved in the images folder instead.', setting);
+  }
 }
 
 /**
