@@ -208,7 +208,7 @@ export async function showJobs(studio: FluxStudio): Promise<void> {
   const openGallery = { label: `$(file-media) ${vscode.l10n.t('Open Gallery')}`, entry: undefined as GalleryEntry | undefined };
   const items = unfinished.map((entry) => ({
     label: shorten(entry.options.prompt, 70),
-    description: studio.engine.isActive(entry.id) ? stateLabel(entry) : entry.error ?? vscode.l10n.t('Not waiting'),
+    description: studio.engine.isActive(entry.id) ? stateLabel(entry) : vscode.l10n.t('Not waiting'),
     entry,
   }));
   const picked = await vscode.window.showQuickPick([openGallery, ...items], {
@@ -220,6 +220,6 @@ export async function showJobs(studio: FluxStudio): Promise<void> {
   const stop = vscode.l10n.t('Stop waiting');
   const resume = vscode.l10n.t('Resume waiting');
   const action = await vscode.window.showQuickPick(studio.engine.isActive(entry.id) ? [stop] : [resume], { title: shorten(entry.options.prompt, 70) });
-  if (action === stop) await studio.engine.cancel(entry.id);
+  if (action === stop) await studio.engine.stopWaiting(entry.id);
   if (action === resume) studio.retry(entry.id);
 }

@@ -3,7 +3,8 @@
 // Everything the webview sends is validated by `parseWebviewMessage`, and ids must exist in the gallery.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { writeFileAtomic, type GalleryChange, type GalleryStore } from '../gallery/store';
+import { writeFileAtomic } from '../gallery/files';
+import type { GalleryChange, GalleryStore } from '../gallery/store';
 import {
   DidCompleteNotification,
   EntriesChangedNotification,
@@ -230,7 +231,8 @@ export class GalleryPanel {
     if (o.seed !== undefined) view.seed = o.seed;
     if (o.imagePrompt) view.imagePrompt = o.imagePrompt;
     if (o.imagePrompt && o.imagePromptStrength !== undefined) view.imagePromptStrength = o.imagePromptStrength;
-    if (entry.error) view.error = entry.error;
+    const serverText = entry.reason?.params?.message;
+    if (typeof serverText === 'string') view.error = serverText;
     if (entry.completedAt) view.durationMs = Math.max(0, entry.completedAt - (entry.acceptedAt ?? entry.createdAt));
     if (entry.creditCost !== undefined) view.creditCost = entry.creditCost;
     if (entry.width) view.width = entry.width;

@@ -1,14 +1,14 @@
 // Wires the vscode-free core (client, engine, gallery store) to VS Code: the key, the settings,
 // the log, and what the user sees while a job runs (progress, status bar, messages with actions).
-import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { Account, ApiframeApi, ApiframeClient } from '../api/client';
-import { ApiError, ValidationError, isApiError } from '../api/errors';
+import { ApiError, ApiErrorKind, ValidationError, isApiError } from '../api/errors';
 import { GalleryStore } from '../gallery/store';
 import { EngineEvent, JobEngine } from '../jobs/engine';
+import { importFromAccount } from '../jobs/import';
 import { DurationModel } from '../jobs/schedule';
-import { GalleryEntry, PromptSource, isTerminal } from '../shared/entry';
-import { GenerationOptions, MODEL_ID, isAspectRatio, isOutputFormat } from '../shared/options';
+import { GalleryEntry, PromptSource, REASON_KINDS, isRunning, isTerminal } from '../shared/entry';
+import type { GenerationOptions } from '../shared/options';
 import { ApiKeyStore } from './apiKey';
 import { describeError, describeValidation } from './errorMessages';
 import { Log, createLog, logRequest } from './log';
@@ -46,7 +46,7 @@ export class FluxStudio implements vscode.Disposable {
     this.statusBar.command = 'fluxStudio.showJobs';
     this.disposables.push(channel, this.keys, this.statusBar, this.engine.onEvent((event) => this.onEngineEvent(event)));
     this.disposables.push(this.store.onDidChange(() => this.updateStatusBar()));
-    this.disposables.push({ dispose: () => this.engine.dispose() });
+    this.disposables.push({ dispose: () => void this.engine.dispose() }, { dispose: () => this.store.dispose() });
   }
 
   /** Loads the gallery and resumes every job that was running when the window last closed. */
@@ -133,7 +133,8 @@ export class FluxStudio implements vscode.Disposable {
   /** Jobs waiting for a key continue once one is set. */
   private resumePaused(): void {
     for (const entry of this.store.list()) {
-      if (!isTerminal(entry.state) && !this.engine.isActive(entry.id)) this.engine.collect(entry.id);
+      const pausedByProblem = entry.state === 'paused' && entry.reason?.kind !== REASON_KINDS.stoppedWaiting;
+      if ((isRunning(entry.state) || pausedByProblem) && !this.engine.isActive(entry.id)) void this.engine.resume(entry.id);
     }
   }
 
@@ -195,7 +196,7 @@ export class FluxStudio implements vscode.Disposable {
         const ticker = setInterval(report, 1000);
         const subscription = this.store.onDidChange((change) => change.kind === 'upsert' && change.entry.id === id && report());
         token.onCancellationRequested(() => {
-          void this.engine.cancel(id).then(() =>
+          void this.engine.stopWaiting(id).then(() =>
             vscode.window.showInformationMessage(
               vscode.l10n.t('Stopped waiting for “{0}”. The job goes on at Apiframe; collect it from Flux: Show Jobs or the gallery.', prompt),
             ),
@@ -227,13 +228,15 @@ export class FluxStudio implements vscode.Disposable {
     if (event.kind === 'failed') {
       const retry = vscode.l10n.t('Edit prompt and retry');
       const choice = await vscode.window.showErrorMessage(
-        vscode.l10n.t('Flux could not generate “{0}”: {1}', prompt, event.entry.error ?? ''),
+        vscode.l10n.t('Flux could not generate “{0}”: {1}', prompt, String(event.entry.reason?.params?.message ?? '')),
         retry,
       );
       if (choice === retry) await this.editAndRetry(event.entry);
       return;
     }
-    await this.askForAttention(event.entry, event.error);
+    // Interim until the notifier renders stored reasons: the reason as the ApiError it came from.
+    const reason = event.entry.reason;
+    await this.askForAttention(event.entry, Object.assign(new ApiError((reason?.kind ?? 'server') as ApiErrorKind, ''), reason?.params));
   }
 
   /** A job stopped because the user must do something: offer exactly that. */
@@ -260,7 +263,7 @@ export class FluxStudio implements vscode.Disposable {
 
   /** Continues the same user action (same idempotency key), so nothing can be charged twice. */
   retry(id: string): void {
-    this.engine.collect(id);
+    void this.engine.resume(id);
     this.showProgress(id);
   }
 
@@ -294,31 +297,14 @@ export class FluxStudio implements vscode.Disposable {
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        let cursor: string | undefined;
         let imported = 0;
         try {
-          do {
-            const page = await this.client().listJobs({ cursor, limit: 50, status: 'COMPLETED' }, { signal: controller.signal });
-            for (const job of page.jobs) {
-              if (job.status !== 'COMPLETED' || job.expired || (job.model && job.model !== MODEL_ID)) continue;
-              if (this.store.findByJobId(job.id)) continue;
-              const entry = await this.store.put({
-                id: randomUUID(),
-                jobId: job.id,
-                options: optionsFromJobInput(job.input),
-                state: 'queued',
-                progress: 100,
-                createdAt: job.createdAt ?? Date.now(),
-                acceptedAt: job.createdAt,
-                creditCost: job.creditCost,
-                imported: true,
-              });
-              this.engine.collect(entry.id);
-              imported++;
-              progress.report({ message: vscode.l10n.t('{0} imported', imported) });
-            }
-            cursor = page.hasMore ? page.nextCursor : undefined;
-          } while (cursor && !token.isCancellationRequested);
+          // Interim wiring of the batch importer (the lead redoes the summary and its strings).
+          const summary = await importFromAccount(
+            { api: this.client(), engine: this.engine, findByJobId: (jobId) => this.store.findByJobId(jobId) },
+            { signal: controller.signal, onProgress: ({ done }) => progress.report({ message: vscode.l10n.t('{0} imported', done) }) },
+          );
+          imported = summary.imported;
         } catch (error) {
           if (!token.isCancellationRequested) void vscode.window.showErrorMessage(describeError(error));
         }
@@ -357,26 +343,12 @@ export function stateLabel(entry: GalleryEntry): string {
       return vscode.l10n.t('Done');
     case 'failed':
       return vscode.l10n.t('Failed');
+    case 'paused':
+      return vscode.l10n.t('Not waiting');
   }
 }
 
 export function shorten(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-/** The options a job was made with, as far as the service reports them (defensively: unsure shape). */
-function optionsFromJobInput(input: unknown): GenerationOptions {
-  const record = (input && typeof input === 'object' ? input : {}) as Record<string, any>;
-  const params = (record.fluxParams && typeof record.fluxParams === 'object' ? record.fluxParams : {}) as Record<string, unknown>;
-  return {
-    prompt: typeof record.prompt === 'string' && record.prompt.trim() ? record.prompt.slice(0, 2000) : vscode.l10n.t('(imported image)'),
-    aspectRatio: isAspectRatio(params.aspect_ratio) ? params.aspect_ratio : '16:9',
-    outputFormat: isOutputFormat(params.output_format) ? params.output_format : 'jpg',
-    outputQuality: Number.isInteger(params.output_quality) ? (params.output_quality as number) : 90,
-    raw: params.raw === true,
-    seed: Number.isSafeInteger(params.seed) ? (params.seed as number) : undefined,
-    imagePrompt: typeof params.image_prompt === 'string' ? params.image_prompt : undefined,
-    imagePromptStrength: typeof params.image_prompt_strength === 'number' ? params.image_prompt_strength : undefined,
-  };
 }
