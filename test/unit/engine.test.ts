@@ -47,12 +47,14 @@ describe('JobEngine (fake clock)', () => {
     return new JobEngine({ api, store: gallery, durations: new DurationModel(), clock, backoff: { baseMs: 500, capMs: 20_000, maxAttempts: 6, random: () => 0.5 } });
   }
 
-  /** Runs the clock until `condition` holds. */
+  /** Runs the clock until `condition` holds (failing once two minutes of job time passed without it). */
   function until(condition: () => unknown): Promise<void> {
-    return clock.runUntil(new Promise<void>((resolve) => {
-      const check = () => (condition() ? resolve() : setTimeout(check, 1));
+    let gaveUp = false;
+    const reached = new Promise<void>((resolve) => {
+      const check = () => (condition() ? resolve() : gaveUp || setTimeout(check, 1));
       check();
-    }));
+    });
+    return clock.runUntil(reached, 120_000).finally(() => (gaveUp = true));
   }
 
   /** Starts a job and runs the clock until the server has accepted it (the job id is known). */
