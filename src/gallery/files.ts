@@ -119,6 +119,7 @@ export interface LockOptions {
 }
 
 const DEFAULT_LOCK: Required<LockOptions> = { staleMs: 10_000, timeoutMs: 15_000 };
+const UNWRITTEN_LOCK_MS = 1_000;
 
 /**
  * Runs `action` while holding a cross-process lock: a file created exclusively (`wx`), holding its
@@ -152,13 +153,15 @@ export async function withFileLock<T>(lockFile: string, action: () => Promise<T>
 async function isStaleLock(lockFile: string, staleMs: number): Promise<boolean> {
   const [text, stat] = await Promise.all([readIfExists(lockFile).catch(() => undefined), fs.stat(lockFile).catch(() => undefined)]);
   if (!stat) return false; // released meanwhile: just try again
-  let owner: Partial<ProcessOwner> | undefined;
+  const age = Date.now() - stat.mtimeMs;
+  let owner: Partial<ProcessOwner>;
   try {
-    owner = text ? (JSON.parse(text) as Partial<ProcessOwner>) : undefined;
+    owner = JSON.parse(text ?? '') as Partial<ProcessOwner>;
   } catch {
-    owner = undefined; // a lock file is written in one call; unreadable means its writer died mid-way
+    // Created but not written yet: a live owner writes it within microseconds, so after a moment its writer died.
+    return age > UNWRITTEN_LOCK_MS;
   }
-  return isDeadOwner(owner) || Date.now() - stat.mtimeMs > staleMs;
+  return isDeadOwner(owner) || age > staleMs;
 }
 
 async function breakLock(lockFile: string, staleMs: number): Promise<void> {

@@ -63,7 +63,8 @@ export class GalleryStore {
   /** Reads every entry, after cleaning what a crash left and migrating a 0.1.0 index; then follows other windows. */
   async load(): Promise<void> {
     for (const dir of [this.imagesDir, this.thumbsDir, this.entriesDir, this.locksDir]) await fs.mkdir(dir, { recursive: true });
-    const removed = await removeStaleTempFiles([this.root, this.entriesDir, this.imagesDir, this.thumbsDir]);
+    const folders = (await fs.readdir(this.root, { withFileTypes: true })).filter((item) => item.isDirectory()).map((item) => path.join(this.root, item.name));
+    const removed = await removeStaleTempFiles([this.root, ...folders]);
     if (removed.length) this.log.info(`Gallery: removed ${removed.length} temporary files left by an earlier crash`);
     const migration = await migrateLegacyIndex(this.root, (id) => this.entryFile(id), path.join(this.locksDir, '.migrate.lock'));
     if (migration.quarantinedAs) this.log.warn(`Gallery: the old index could not be read; it was moved to ${path.basename(migration.quarantinedAs)}`);

@@ -219,7 +219,7 @@ export class GalleryPanel {
     const o = entry.options;
     const view: EntryView = {
       id: entry.id,
-      prompt: o.prompt,
+      prompt: o.prompt || vscode.l10n.t('(imported image)'),
       aspectRatio: o.aspectRatio,
       outputFormat: o.outputFormat,
       outputQuality: o.outputQuality,

@@ -216,8 +216,9 @@ describe('GalleryStore (one file per entry)', () => {
     it('temporary files of a crashed writer are removed at start; those of a live writer are kept unless abandoned', async () => {
       fs.mkdirSync(path.join(dir, 'entries'), { recursive: true });
       fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'leases'), { recursive: true });
       const dead = deadPid();
-      const crashed = [`entries/x.json.${dead}.ab12cd34.tmp`, `images/x.${dead}.1700000000000.part`, `index.json.${dead}.1700000000000.tmp`];
+      const crashed = [`entries/x.json.${dead}.ab12cd34.tmp`, `images/x.${dead}.1700000000000.part`, `index.json.${dead}.1700000000000.tmp`, `leases/x.json.${dead}.ab12cd34.tmp`];
       const live = [`entries/y.json.${process.pid}.ab12cd34.tmp`, `images/y.${process.pid}.1700000000000.part`];
       const abandoned = `images/z.${process.pid}.1600000000000.part`;
       for (const name of [...crashed, ...live, abandoned]) fs.writeFileSync(path.join(dir, name), 'half');
@@ -233,6 +234,11 @@ describe('GalleryStore (one file per entry)', () => {
       fs.writeFileSync(path.join(locks, 'stale.lock'), JSON.stringify({ host: os.hostname(), pid: deadPid() }));
       const started = Date.now();
       assert.strictEqual(await withFileLock(path.join(locks, 'stale.lock'), async () => 'ran'), 'ran');
+      // Killed between creating the lock file and writing its owner into it.
+      fs.writeFileSync(path.join(locks, 'unwritten.lock'), '');
+      const aMomentAgo = new Date(Date.now() - 1_500);
+      fs.utimesSync(path.join(locks, 'unwritten.lock'), aMomentAgo, aMomentAgo);
+      assert.strictEqual(await withFileLock(path.join(locks, 'unwritten.lock'), async () => 'ran'), 'ran');
       assert.ok(Date.now() - started < 1_000, 'not waiting for the stale timeout');
       const order: string[] = [];
       const first = withFileLock(path.join(locks, 'busy.lock'), async () => {
