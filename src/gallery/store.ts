@@ -5,7 +5,7 @@
 // changes arrive through a change feed; list() and get() answer from memory. Free of `vscode`.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { GalleryEntry, normalizeEntry } from '../shared/entry';
+import { GalleryEntry, parseEntry } from '../shared/entry';
 import { ChangeFeed, ENTRY_FILE, FeedOptions } from './feed';
 import { mapWithLimit, quarantine, readIfExists, removeStaleTempFiles, withFileLock, writeFileAtomic } from './files';
 import { migrateLegacyIndex } from './migrate';
@@ -291,14 +291,5 @@ export class GalleryStore {
   private emit(change: GalleryChange): void {
     if (this.loading) return;
     for (const listener of this.listeners) listener(change);
-  }
-}
-
-function parseEntry(raw: string, id: string): GalleryEntry | undefined {
-  try {
-    const entry = normalizeEntry(JSON.parse(raw));
-    return entry?.id === id ? entry : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -5,17 +5,15 @@
 import type { ApiframeApi } from '../api/client';
 import { ApiError, isApiError } from '../api/errors';
 import { Job, isFinished } from '../api/job';
-import type { GalleryStore } from '../gallery/store';
+import type { GalleryStore, StoreLog } from '../gallery/store';
 import { EntryReason, GalleryEntry, REASON_KINDS, REASON_TEXT_MAX_LENGTH, isRunning, reasonFromError } from '../shared/entry';
 import type { Clock } from './clock';
 import { downloadImage } from './download';
 import { BackoffPolicy, backoffDelay, isRetryable, withRetries } from './retry';
 import { DurationModel, Observation, PollSchedule, ScheduleConfig } from './schedule';
 
-export interface EngineLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
+/** The engine logs where the store does (one log interface for the core). */
+export type EngineLog = StoreLog;
 
 export type EngineEvent =
   /** Entries with `imported: true` belong to an import batch: the importer reports them as one summary. */

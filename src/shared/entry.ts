@@ -132,6 +132,16 @@ function parseReason(value: unknown): EntryReason | undefined {
   return { kind: record.kind, params: kept };
 }
 
+/** The entry stored as `raw` under `id`, or undefined when the text is damaged or not that entry. */
+export function parseEntry(raw: string, id: string): GalleryEntry | undefined {
+  try {
+    const entry = normalizeEntry(JSON.parse(raw));
+    return entry?.id === id ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A stored entry as this version understands it, or undefined when the value is not an entry at
  * all. Entries written by 0.1.0 (an English `error`, `detached` for "stopped waiting") are mapped:

@@ -152,7 +152,7 @@ describe('leases: one window per job', () => {
       assert.strictEqual(a.calls.getJob, 0);
       assert.strictEqual(a.store.get(job.id)?.state, 'paused');
       const polls = a.calls.getJob;
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       assert.strictEqual(a.calls.getJob, polls, 'a stopped polling');
       assert.strictEqual(a.store.get(job.id)?.state, 'paused', 'and nobody resumed it');
       assert.strictEqual(await b.engine.resume(job.id), true, 'b may take it up when asked');
@@ -167,7 +167,7 @@ describe('leases: one window per job', () => {
       await waitUntil(() => b.store.get(job.id)?.jobId, 3_000, 'b sees the accepted job');
       await b.engine.remove(job.id);
       await waitUntil(() => !a.engine.isActive(job.id), 3_000, 'a stopped');
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // the 1.5 s job would have been stored by now
       assert.strictEqual(a.store.get(job.id), undefined);
       assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'entries')), []);
       assert.deepStrictEqual(fs.readdirSync(a.store.imagesDir), []);
