@@ -156,10 +156,11 @@ export function normalizeEntry(value: unknown): GalleryEntry | undefined {
   const entry = { ...rest, progress: typeof record.progress === 'number' ? record.progress : 0 } as unknown as GalleryEntry;
   const legacy = typeof error === 'string' && error ? { kind: REASON_KINDS.legacyMessage, params: { message: error.slice(0, REASON_TEXT_MAX_LENGTH) } } : undefined;
   const parsedReason = parseReason(reason) ?? legacy;
-  if (parsedReason) entry.reason = parsedReason;
   if (detached === true && isRunning(entry.state)) {
     entry.state = 'paused';
     entry.reason = parsedReason ?? { kind: REASON_KINDS.stoppedWaiting };
+  } else if (parsedReason && (entry.state === 'paused' || entry.state === 'failed')) {
+    entry.reason = parsedReason; // a reason only means something for these two states
   }
   return entry;
 }

@@ -124,7 +124,7 @@ describe('leases: one window per job', () => {
       b.engine.resumeAll();
       const jobs = await Promise.all([1, 2, 3].map((n) => a.engine.start({ ...OPTIONS, prompt: `job ${n}` })));
       await waitUntil(() => jobs.every((job) => b.store.get(job.id)?.jobId), 3_000, 'b sees the accepted jobs');
-      await new Promise((resolve) => setTimeout(resolve, 700)); // two orphan scans by b
+      await new Promise((resolve) => setTimeout(resolve, 400)); // an orphan scan by b
       assert.strictEqual(b.calls.getJob, 0, 'b never polls a job a is working on');
       assert.ok(jobs.every((job) => !b.engine.isActive(job.id)));
       // Window a closes mid-job.
@@ -167,7 +167,7 @@ describe('leases: one window per job', () => {
       await waitUntil(() => b.store.get(job.id)?.jobId, 3_000, 'b sees the accepted job');
       await b.engine.remove(job.id);
       await waitUntil(() => !a.engine.isActive(job.id), 3_000, 'a stopped');
-      await new Promise((resolve) => setTimeout(resolve, 2_000)); // the 1.5 s job would have been stored by now
+      await new Promise((resolve) => setTimeout(resolve, 1_700)); // the 1.5 s job would have been stored by now
       assert.strictEqual(a.store.get(job.id), undefined);
       assert.deepStrictEqual(fs.readdirSync(path.join(dir, 'entries')), []);
       assert.deepStrictEqual(fs.readdirSync(a.store.imagesDir), []);
@@ -195,22 +195,22 @@ describe('leases: one window per job', () => {
     }
 
     it('a crashed window\'s job is taken over at once; a stalled window\'s after the lease expires, and it learns it lost the job', async () => {
-      const leases = new LeaseManager(path.join(dir, 'leases'), systemClock, { ttlMs: 1_500, renewMs: 300 });
+      const leases = new LeaseManager(path.join(dir, 'leases'), systemClock, { ttlMs: 800, renewMs: 200 });
       try {
-        await holdInChild('crash', 1_500, 300);
-        await new Promise((resolve) => setTimeout(resolve, 2_000)); // past the ttl: the child keeps renewing
+        await holdInChild('crash', 800, 200);
+        await new Promise((resolve) => setTimeout(resolve, 1_000)); // past the ttl: the child keeps renewing
         assert.strictEqual(await leases.tryAcquire('crash'), false, 'held by a live, renewing process');
         child!.kill('SIGKILL');
         await new Promise((resolve) => child!.once('exit', resolve));
         assert.strictEqual(await leases.tryAcquire('crash'), true, 'its owner is gone: free before it expires');
 
-        const { lost } = await holdInChild('stall', 1_500, 300);
+        const { lost } = await holdInChild('stall', 800, 200);
         child!.kill('SIGSTOP'); // a window that hangs (right after acquiring: not in the middle of a renewal)
         const started = Date.now();
         assert.strictEqual(await leases.tryAcquire('stall'), false);
         while (!(await leases.tryAcquire('stall')) && Date.now() - started < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
         const takeoverMs = Date.now() - started;
-        assert.ok(takeoverMs >= 1_000 && takeoverMs <= 2_500, `taken over after ${takeoverMs} ms (lease 1.5 s)`);
+        assert.ok(takeoverMs >= 500 && takeoverMs <= 1_500, `taken over after ${takeoverMs} ms (lease 0.8 s)`);
         child!.kill('SIGCONT');
         assert.strictEqual(await lost, 'stall', 'the stalled window stops working on the job');
       } finally {

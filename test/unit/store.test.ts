@@ -149,6 +149,7 @@ describe('GalleryStore (one file per entry)', () => {
         { ...entry('11111111-0000-4000-8000-000000000002', { state: 'processing', jobId: 'job-2', createdAt: 2 }), detached: true },
         { ...entry('11111111-0000-4000-8000-000000000003', { state: 'processing', jobId: 'job-3', createdAt: 3 }), detached: true, error: 'Apiframe refused the API key.' },
         { ...entry('11111111-0000-4000-8000-000000000004', { state: 'failed', createdAt: 4 }), error: 'Content policy.' },
+        { ...entry('11111111-0000-4000-8000-000000000005', { state: 'processing', jobId: 'job-5', createdAt: 5 }), error: 'Offline (was retrying).' },
         { id: 'not-an-entry' },
       ],
     };
@@ -157,22 +158,24 @@ describe('GalleryStore (one file per entry)', () => {
       fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify(legacy));
       const log = captureLog();
       const store = await open({ log });
-      assert.deepStrictEqual(store.list().map((e) => e.id.slice(-1)), ['4', '3', '2', '1']);
+      assert.deepStrictEqual(store.list().map((e) => e.id.slice(-1)), ['5', '4', '3', '2', '1']);
       assert.deepStrictEqual(store.get('11111111-0000-4000-8000-000000000002')?.state, 'paused');
       assert.deepStrictEqual(store.get('11111111-0000-4000-8000-000000000002')?.reason, { kind: 'stoppedWaiting' });
       assert.deepStrictEqual(store.get('11111111-0000-4000-8000-000000000003')?.reason, { kind: 'legacyMessage', params: { message: 'Apiframe refused the API key.' } });
       assert.deepStrictEqual(store.get('11111111-0000-4000-8000-000000000004')?.reason, { kind: 'legacyMessage', params: { message: 'Content policy.' } });
+      const running = store.get('11111111-0000-4000-8000-000000000005');
+      assert.deepStrictEqual([running?.state, running?.reason], ['processing', undefined], 'a job running at close is resumed, without a stale reason');
       assert.strictEqual(fs.existsSync(path.join(dir, 'index.json')), false);
       assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(dir, 'index.json.migrated'), 'utf8')), legacy);
-      assert.ok(log.lines.some((l) => /moved 4 entries/.test(l)), log.lines.join('\n'));
+      assert.ok(log.lines.some((l) => /moved 5 entries/.test(l)), log.lines.join('\n'));
       assert.ok(log.lines.some((l) => /1 entries of the old index were unreadable/.test(l)), log.lines.join('\n'));
     });
 
     it('two windows starting at once migrate once, and a later change is not overwritten by a second migration', async () => {
       fs.writeFileSync(path.join(dir, 'index.json'), JSON.stringify(legacy));
       const [a, b] = await Promise.all([open(), open()]);
-      assert.strictEqual(a.list().length, 4);
-      assert.strictEqual(b.list().length, 4);
+      assert.strictEqual(a.list().length, 5);
+      assert.strictEqual(b.list().length, 5);
       await a.update('11111111-0000-4000-8000-000000000001', { thumbFile: 'new.webp' });
       // A crash before the index was renamed: the migration runs again and keeps the newer file.
       fs.copyFileSync(path.join(dir, 'index.json.migrated'), path.join(dir, 'index.json'));
