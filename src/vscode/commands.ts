@@ -221,5 +221,5 @@ export async function showJobs(studio: FluxStudio): Promise<void> {
   const resume = vscode.l10n.t('Resume waiting');
   const action = await vscode.window.showQuickPick(studio.engine.isActive(entry.id) ? [stop] : [resume], { title: shorten(entry.options.prompt, 70) });
   if (action === stop) await studio.engine.stopWaiting(entry.id);
-  if (action === resume) studio.retry(entry.id);
+  if (action === resume) await studio.retry(entry.id);
 }

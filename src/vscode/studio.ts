@@ -253,17 +253,17 @@ export class FluxStudio implements vscode.Disposable {
     const message = error.kind === 'invalidParameters' && error.field === 'apiBaseUrl' ? error.message : describeError(error);
     const choice = await vscode.window.showErrorMessage(message, ...actions);
     if (choice === setKey) {
-      if (await this.promptForKey()) this.retry(entry.id);
+      if (await this.promptForKey()) await this.retry(entry.id);
     } else if (choice === retry) {
-      this.retry(entry.id);
+      await this.retry(entry.id);
     } else if (choice === openSettings) {
       void vscode.commands.executeCommand('workbench.action.openSettings', 'fluxStudio');
     }
   }
 
   /** Continues the same user action (same idempotency key), so nothing can be charged twice. */
-  retry(id: string): void {
-    void this.engine.resume(id);
+  async retry(id: string): Promise<void> {
+    await this.engine.resume(id);
     this.showProgress(id);
   }
 

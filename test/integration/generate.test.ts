@@ -127,7 +127,7 @@ describe('generate: in the real extension host against the simulator', function 
     assert.strictEqual(api.studio.store.get(entry.id)?.state, 'paused');
     assert.strictEqual(api.studio.engine.isActive(entry.id), false);
     await sim('/__sim/config', { durations: { fixedMs: 2_000 } });
-    api.studio.retry(entry.id);
+    await api.studio.retry(entry.id);
     const done = await api.studio.engine.whenSettled(entry.id);
     assert.strictEqual(done?.state, 'completed', JSON.stringify(done?.reason));
     const jobs = (await sim('/__sim/stats')).jobs.filter((job: { prompt: string }) => job.prompt === 'cancel test');

@@ -202,7 +202,7 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
     assert.match(fluxLogText, /\/v2\/me/, 'the log has the requests of the flows above (it is the right file)');
 
     const storageFiles = await walk(extensionStorage);
-    assert.ok(storageFiles.some((f) => f.endsWith('index.json')), 'the gallery index is among the searched files');
+    assert.ok(storageFiles.some((f) => f.includes(`${path.sep}entries${path.sep}`) && f.endsWith('.json')), 'the gallery entries are among the searched files');
     const settingsFiles = (await walk(userDir, (name) => name === 'globalStorage' || name === 'workspaceStorage' || name === 'History')).filter((f) =>
       f.endsWith('.json'),
     );
