@@ -1,10 +1,15 @@
 // The composition root: builds the core (store, engine) and the small VS Code services around it,
-// registers the commands and the gallery, and resumes unfinished jobs.
+// registers the commands and the gallery, and collects unfinished jobs.
+//
+// Activation (see README, "Activation"): after start-up in every window, reading one secret. Without an
+// API key nothing else happens (no status bar item, no gallery read) until a command is used. With a key the
+// gallery is loaded and unfinished jobs are collected in whichever window is open, so a paid image is saved
+// before its result links expire even when the window that started it is gone.
 import * as vscode from 'vscode';
 import { GalleryStore } from './gallery/store';
 import { JobEngine } from './jobs/engine';
 import { DurationModel } from './jobs/schedule';
-import { isTerminal, type GalleryEntry } from './shared/entry';
+import type { GalleryEntry } from './shared/entry';
 import { ApiAccess } from './vscode/apiAccess';
 import { generateFromSelection, generateWithOptions } from './vscode/commands/generate';
 import { showJobs } from './vscode/commands/jobs';
@@ -21,6 +26,8 @@ import { readGenerationDefaults } from './vscode/settings';
 import { FluxStatusBar } from './vscode/statusBar';
 
 const DURATIONS_KEY = 'fluxStudio.durations';
+/** Paused for these reasons, a job continues by itself once a (different) key is set. */
+const KEY_REASONS = new Set(['invalidKey', 'inactiveKey', 'notFound']);
 
 /** Handed to the in-host integration tests only (extension mode Test); not a public API. */
 export interface FluxStudioTestApi {
@@ -31,6 +38,9 @@ export interface FluxStudioTestApi {
   importer: AccountImporter;
 }
 
+/** Stops the engine (giving its jobs' leases to the other windows at once) when the extension stops. */
+let shutdown: (() => Promise<void>) | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<FluxStudioTestApi | undefined> {
   const subscriptions = context.subscriptions;
   const channel = vscode.window.createOutputChannel('Flux Studio', { log: true });
@@ -38,18 +48,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   const log = createLog(channel, () => keyStore.peek());
   const api = new ApiAccess(keyStore, log);
   const keys = new KeyService(keyStore, () => api.client().me());
-  const store = new GalleryStore(vscode.Uri.joinPath(context.globalStorageUri, 'gallery').fsPath);
-  const durations = new DurationModel(context.globalState.get<number[]>(DURATIONS_KEY, []));
+  const store = new GalleryStore(vscode.Uri.joinPath(context.globalStorageUri, 'gallery').fsPath, { log });
   const engine = new JobEngine({
     api: api.engineApi,
     store,
-    durations,
+    durations: new DurationModel(context.globalState.get<number[]>(DURATIONS_KEY, [])),
     saveDurations: (samples) => void context.globalState.update(DURATIONS_KEY, samples),
     log,
   });
   const editors = new EditorTracker();
   const statusBar = new FluxStatusBar(store, engine, keyStore, api, log);
-  subscriptions.push(channel, keyStore, keys, editors, statusBar, { dispose: () => engine.dispose() });
+  shutdown = async () => {
+    await engine.dispose();
+    store.dispose();
+  };
+  subscriptions.push(channel, keyStore, keys, editors, statusBar);
+
+  /** Loads the gallery once and starts collecting unfinished jobs; every command waits for it. */
+  let loading: Promise<void> | undefined;
+  const ready = () =>
+    (loading ??= (async () => {
+      await store.load();
+      statusBar.update();
+      if (await keyStore.get()) engine.resumeAll();
+    })());
+  const whenReady =
+    <A extends unknown[]>(run: (...args: A) => unknown) =>
+    async (...args: A) => {
+      await ready();
+      return run(...args);
+    };
 
   const galleryDeps: GalleryDeps = {
     extensionUri: context.extensionUri,
@@ -62,6 +90,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       vary: async (entry) => void (await generation.generate({ ...entry.options, seed: randomSeed() }, entry.source)),
       useAsReference: (entry: GalleryEntry) => generateWithReference(referenceDeps, entry),
       importFromAccount: async () => void (await importer.importFromAccount()),
+      retry: (entry) => generation.retry(entry.id),
+      remove: (entry) => engine.remove(entry.id),
     },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
@@ -71,21 +101,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
   const generation = new GenerationService(engine, store, keys, log, revealGallery);
-  const importer = new AccountImporter(keys, api, store, engine);
+  const importer = new AccountImporter(keys, api, store, engine, () => statusBar.scheduleCreditRefresh());
   const referenceDeps = { generation, keys, api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
 
   subscriptions.push(
-    registerGallerySerializer(galleryDeps),
+    registerGallerySerializer(galleryDeps, ready),
     engine.onEvent((event) => {
-      statusBar.scheduleCreditRefresh();
+      if (!event.entry.imported) statusBar.scheduleCreditRefresh();
       void notifier.notify(event);
     }),
     store.onDidChange(() => statusBar.update()),
     keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
-    keyStore.onDidChange(() => {
-      void statusBar.refreshKeyState();
-      void keyStore.get().then((key) => key && resumeJobsWaitingForKey(store, engine));
+    keyStore.onDidChange(async () => {
+      await statusBar.refreshKeyState();
+      if (!(await keyStore.get())) return;
+      await ready();
+      engine.resumeAll();
+      for (const entry of store.list()) {
+        if (entry.state === 'paused' && KEY_REASONS.has(entry.reason?.kind ?? '')) void generation.retry(entry.id);
+      }
     }),
   );
 
@@ -95,7 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     'fluxStudio.generateWithReference': (uri?: vscode.Uri) => generateWithReference(referenceDeps, uri instanceof vscode.Uri ? uri : undefined),
     'fluxStudio.setApiKey': () => keys.promptForKey(),
     'fluxStudio.clearApiKey': () => keys.clearKey(),
-    'fluxStudio.showJobs': () => showJobs(store, engine, generation),
+    'fluxStudio.showJobs': () => showJobs({ store, engine, generation }),
     'fluxStudio.openGallery': () => revealGallery(false),
     'fluxStudio.importFromAccount': () => importer.importFromAccount(),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
@@ -104,23 +139,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       return entry ? insertIntoWorkspace(entry, galleryDeps) : undefined;
     },
   };
-  for (const [id, handler] of Object.entries(commands)) subscriptions.push(vscode.commands.registerCommand(id, handler));
+  for (const [id, handler] of Object.entries(commands)) subscriptions.push(vscode.commands.registerCommand(id, whenReady(handler)));
 
-  await store.load();
   await statusBar.refreshKeyState();
-  if (store.list().some((entry) => !isTerminal(entry.state)) && (await keyStore.get())) engine.resumeAll();
+  if (context.extensionMode === vscode.ExtensionMode.Test || (await keyStore.get())) await ready();
   return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, engine, generation, importer } : undefined;
-}
-
-/** Jobs that paused for want of a key continue once one is set. */
-function resumeJobsWaitingForKey(store: GalleryStore, engine: JobEngine): void {
-  for (const entry of store.list()) {
-    if (!isTerminal(entry.state) && !engine.isActive(entry.id)) engine.collect(entry.id);
-  }
 }
 
 function randomSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  await shutdown?.();
+  shutdown = undefined;
+}

@@ -1,23 +1,22 @@
-// The job engine: submits a generation once (one idempotency key per user action, reused on every
-// retry), persists the job the moment it is accepted, polls on the adaptive schedule, and stores
-// the image before its URL expires. Unfinished jobs resume after a reload or crash.
+// The job engine of one window: starts generations, works on every job whose lease it holds
+// (jobRun.ts), keeps looking for unfinished jobs nobody works on (a window closed or crashed), and
+// carries out what the user asks: stop waiting, resume/retry, remove. Several windows run one engine
+// each over the same gallery; the leases make sure exactly one of them works on each job.
 import { randomUUID } from 'crypto';
-import type { ApiframeApi } from '../api/client';
-import { ApiError, isApiError } from '../api/errors';
-import { Job, isFinished } from '../api/job';
-import type { GalleryStore } from '../gallery/store';
-import { GalleryEntry, PromptSource, isTerminal } from '../shared/entry';
-import type { GenerationOptions } from '../shared/options';
+import * as path from 'path';
 import { validateOptions } from '../api/validation';
+import type { ApiframeApi } from '../api/client';
+import type { GalleryChange, GalleryStore } from '../gallery/store';
+import { GalleryEntry, PromptSource, REASON_KINDS, isRunning } from '../shared/entry';
+import type { GenerationOptions } from '../shared/options';
 import { Clock, systemClock } from './clock';
-import { StorageError, downloadImage, storageError } from './download';
-import { BackoffPolicy, DEFAULT_BACKOFF, backoffDelay, isRetryable, withRetries } from './retry';
-import { DEFAULT_SCHEDULE, DurationModel, Observation, PollSchedule, ScheduleConfig } from './schedule';
+import { SILENT_LOG, type Log } from '../shared/log';
+import { EngineEvent, RunContext, runJob } from './jobRun';
+import { DEFAULT_LEASE_TIMING, LeaseManager, LeaseTiming } from './lease';
+import { BackoffPolicy, DEFAULT_BACKOFF } from './retry';
+import { DEFAULT_SCHEDULE, DurationModel, ScheduleConfig } from './schedule';
 
-export interface EngineLog {
-  info(message: string): void;
-  warn(message: string): void;
-}
+export type { EngineEvent } from './jobRun';
 
 export interface EngineDeps {
   api: ApiframeApi;
@@ -28,14 +27,11 @@ export interface EngineDeps {
   clock?: Clock;
   schedule?: ScheduleConfig;
   backoff?: BackoffPolicy;
-  log?: EngineLog;
+  log?: Log;
+  lease?: LeaseTiming;
+  /** How often to look for unfinished jobs nobody works on (after resumeAll). */
+  orphanScanMs?: number;
 }
-
-export type EngineEvent =
-  | { kind: 'completed'; entry: GalleryEntry }
-  | { kind: 'failed'; entry: GalleryEntry }
-  /** The engine stopped working on the entry and needs the user (key refused, no credits, bad option, offline). */
-  | { kind: 'needsAttention'; entry: GalleryEntry; error: ApiError | StorageError };
 
 interface ActiveJob {
   controller: AbortController;
@@ -45,16 +41,38 @@ interface ActiveJob {
 export class JobEngine {
   private readonly active = new Map<string, ActiveJob>();
   private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly context: RunContext;
+  private readonly leases: LeaseManager;
   private readonly clock: Clock;
-  private readonly backoff: BackoffPolicy;
-  private readonly schedule: ScheduleConfig;
-  private readonly log: EngineLog;
+  private readonly stopped = new AbortController();
+  private scanning = false;
+  private readonly storeSubscription: { dispose(): void };
 
   constructor(private readonly deps: EngineDeps) {
     this.clock = deps.clock ?? systemClock;
-    this.backoff = deps.backoff ?? DEFAULT_BACKOFF;
-    this.schedule = deps.schedule ?? DEFAULT_SCHEDULE;
-    this.log = deps.log ?? { info: () => undefined, warn: () => undefined };
+    const log = deps.log ?? SILENT_LOG;
+    this.context = {
+      api: deps.api,
+      store: deps.store,
+      durations: deps.durations,
+      saveDurations: deps.saveDurations,
+      clock: this.clock,
+      schedule: deps.schedule ?? DEFAULT_SCHEDULE,
+      backoff: deps.backoff ?? DEFAULT_BACKOFF,
+      log,
+      emit: (event) => this.emit(event),
+    };
+    this.leases = new LeaseManager(
+      path.join(deps.store.root, 'leases'),
+      this.clock,
+      deps.lease ?? DEFAULT_LEASE_TIMING,
+      (id) => {
+        log.warn(`job ${id}: another window took it over`);
+        this.active.get(id)?.controller.abort();
+      },
+      (message) => log.warn(message),
+    );
+    this.storeSubscription = deps.store.onDidChange((change) => this.onStoreChange(change));
   }
 
   onEvent(listener: (event: EngineEvent) => void): { dispose(): void } {
@@ -75,219 +93,149 @@ export class JobEngine {
       createdAt: this.clock.now(),
       source,
     };
-    await this.deps.store.put(entry);
+    // The lease first: no other window may pick the entry up before this one starts on it.
+    await this.leases.tryAcquire(entry.id);
+    const created = await this.deps.store.create(entry).catch(async (error) => {
+      await this.leases.release(entry.id);
+      throw error;
+    });
     this.track(entry.id, false);
-    return entry;
+    return created;
   }
 
-  /** Resumes every unfinished entry: after activation, a reload, or a crash. */
+  /**
+   * Adds a job that already exists at Apiframe (an import) and collects its image. Resolves with the
+   * entry once the engine stops working on it, or undefined when another window added it first.
+   */
+  async collectExisting(entry: GalleryEntry): Promise<GalleryEntry | undefined> {
+    if (!(await this.leases.tryAcquire(entry.id))) return undefined;
+    try {
+      await this.deps.store.create(entry);
+    } catch (error) {
+      await this.leases.release(entry.id);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+      throw error;
+    }
+    this.track(entry.id, true);
+    return this.whenSettled(entry.id);
+  }
+
+  /**
+   * Works on every unfinished job nobody else works on — after activation, and from then on every
+   * few seconds, so jobs of a window that closed or crashed are taken over. Paused jobs wait for the user.
+   */
   resumeAll(): void {
+    void this.resumeOrphans();
+    if (this.scanning) return;
+    this.scanning = true;
+    void (async () => {
+      for (;;) {
+        await this.clock.sleep(this.deps.orphanScanMs ?? 4_000, this.stopped.signal);
+        await this.resumeOrphans();
+      }
+    })().catch(() => undefined);
+  }
+
+  private async resumeOrphans(): Promise<void> {
     for (const entry of this.deps.store.list()) {
-      if (!isTerminal(entry.state) && !this.active.has(entry.id)) this.track(entry.id, true);
+      if (this.stopped.signal.aborted) return;
+      if (!isRunning(entry.state) || this.active.has(entry.id)) continue;
+      try {
+        if (await this.leases.tryAcquire(entry.id)) this.track(entry.id, true);
+      } catch (error) {
+        this.context.log.warn(`job ${entry.id}: could not take it over: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
 
-  /** Stops waiting locally. The server job goes on; `collect` picks it up again. */
-  async cancel(id: string): Promise<void> {
-    const job = this.active.get(id);
-    if (!job) return;
-    job.controller.abort();
-    await job.settled;
-    await this.deps.store.update(id, { detached: true });
+  /**
+   * The user asks to continue (Resume, Retry): the same action with the same idempotency key, so
+   * nothing is charged twice. Works for paused jobs, unfinished jobs nobody works on, and submits
+   * that failed before reaching the server. Resolves whether this window now works on it.
+   */
+  async resume(id: string): Promise<boolean> {
+    if (this.active.has(id)) return true;
+    const resumable = (entry: GalleryEntry) => entry.state === 'paused' || isRunning(entry.state) || (entry.state === 'failed' && !entry.jobId);
+    const entry = this.deps.store.get(id);
+    if (!entry || !resumable(entry) || !(await this.leases.tryAcquire(id))) return false;
+    const updated = await this.deps.store.update(id, (current) =>
+      resumable(current) ? { state: current.jobId ? (isRunning(current.state) ? current.state : 'queued') : 'submitting', reason: undefined } : undefined,
+    );
+    if (!updated || !isRunning(updated.state) || this.active.has(id)) {
+      if (!this.active.has(id)) await this.leases.release(id);
+      return this.active.has(id);
+    }
+    this.track(id, true);
+    return true;
   }
 
-  /** Starts waiting again for an unfinished entry, or retries a submit that never reached the server. */
-  collect(id: string): void {
-    const entry = this.deps.store.get(id);
-    if (!entry || this.active.has(id)) return;
-    const unsent = entry.state === 'failed' && !entry.jobId;
-    if (!isTerminal(entry.state) || unsent) this.track(id, true);
+  /**
+   * Stops waiting for a job. The job goes on at Apiframe and stays paused here (in every window)
+   * until the user resumes it; it is not resumed automatically on the next start.
+   */
+  async stopWaiting(id: string): Promise<void> {
+    await this.abortLocal(id);
+    await this.deps.store.update(id, (current) => (isRunning(current.state) ? { state: 'paused', reason: { kind: REASON_KINDS.stoppedWaiting } } : undefined));
+  }
+
+  /**
+   * Removes the entry in any state (Delete, and Forget for an unfinished job): stops waiting first,
+   * then drops the entry and its files. A job still running at Apiframe goes on there.
+   */
+  async remove(id: string): Promise<boolean> {
+    await this.abortLocal(id);
+    return this.deps.store.remove(id);
   }
 
   isActive(id: string): boolean {
     return this.active.has(id);
   }
 
-  activeCount(): number {
-    return this.active.size;
-  }
-
-  /** Resolves when the engine stops working on the entry (finished, paused or cancelled). */
+  /** Resolves when the engine stops working on the entry (finished, paused, stopped or taken over). */
   async whenSettled(id: string): Promise<GalleryEntry | undefined> {
     await this.active.get(id)?.settled;
     return this.deps.store.get(id);
   }
 
-  dispose(): void {
-    for (const job of this.active.values()) job.controller.abort();
+  /** Stops all work and gives the leases up, so another window takes the unfinished jobs over at once. */
+  async dispose(): Promise<void> {
+    this.stopped.abort();
+    this.storeSubscription.dispose();
     this.listeners.clear();
+    const running = [...this.active.values()];
+    for (const job of running) job.controller.abort();
+    await Promise.all(running.map((job) => job.settled));
+    await this.leases.releaseAll();
   }
 
-  private track(id: string, resumed: boolean): void {
+  private async abortLocal(id: string): Promise<void> {
+    const job = this.active.get(id);
+    if (job) {
+      job.controller.abort();
+      await job.settled;
+    }
+    await this.leases.release(id);
+  }
+
+  private track(id: string, pollNow: boolean): void {
     const controller = new AbortController();
-    const settled = this.run(id, resumed, controller.signal)
-      .catch((error) => this.log.warn(`job ${id}: ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => this.active.delete(id));
+    const settled = runJob(this.context, id, pollNow, controller.signal)
+      .catch((error) => this.context.log.warn(`job ${id}: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(async () => {
+        this.active.delete(id);
+        if (!this.stopped.signal.aborted) await this.leases.release(id);
+      });
     this.active.set(id, { controller, settled });
+  }
+
+  /** Another window paused or removed a job this one works on: stop (it wrote the new state). */
+  private onStoreChange(change: GalleryChange): void {
+    const id = change.kind === 'remove' ? change.id : change.entry.id;
+    const stopped = change.kind === 'remove' || change.entry.state === 'paused';
+    if (stopped) this.active.get(id)?.controller.abort();
   }
 
   private emit(event: EngineEvent): void {
     for (const listener of this.listeners) listener(event);
   }
-
-  private async run(id: string, resumed: boolean, signal: AbortSignal): Promise<void> {
-    let entry = this.deps.store.get(id);
-    if (!entry) return;
-    if (entry.detached || entry.error) entry = await this.deps.store.update(id, { detached: false, error: undefined, state: entry.jobId ? entry.state : 'submitting' });
-    try {
-      if (!entry!.jobId) {
-        entry = await this.submit(entry!, signal);
-        resumed = false;
-      }
-      const job = await this.pollUntilFinished(entry!, resumed, signal);
-      if (job.status === 'COMPLETED') await this.storeResult(id, job, signal);
-      else await this.finishFailed(id, job);
-    } catch (error) {
-      if (signal.aborted) return;
-      await this.handleError(id, error);
-    }
-  }
-
-  private async submit(entry: GalleryEntry, signal: AbortSignal): Promise<GalleryEntry> {
-    const jobId = await withRetries(() => this.deps.api.submit(entry.options, { idempotencyKey: entry.id, signal }), {
-      clock: this.clock,
-      policy: this.backoff,
-      signal,
-      onRetry: (error, delay) => this.log.warn(`submit ${entry.id}: ${describe(error)}; retrying in ${Math.round(delay)} ms`),
-    });
-    // Persist before anything else: from here on the job is paid for and must never be lost.
-    const accepted = await this.deps.store.update(entry.id, { jobId, state: 'queued', acceptedAt: this.clock.now() });
-    this.log.info(`job ${jobId} accepted`);
-    return accepted!;
-  }
-
-  private async pollUntilFinished(entry: GalleryEntry, pollNow: boolean, signal: AbortSignal): Promise<Job> {
-    const schedule = new PollSchedule(this.deps.durations, this.schedule);
-    const acceptedAt = entry.acceptedAt ?? entry.createdAt;
-    const observations: Observation[] = [];
-    let failures = 0;
-    let delay = pollNow ? 0 : schedule.nextDelay(this.clock.now() - acceptedAt, observations);
-    for (;;) {
-      await this.clock.sleep(delay, signal);
-      let job: Job;
-      try {
-        job = await this.deps.api.getJob(entry.jobId!, { signal });
-        failures = 0;
-      } catch (error) {
-        if (!isRetryable(error) || signal.aborted) throw error;
-        // A paid job is never given up on for a transient error; the capped backoff bounds requests.
-        failures++;
-        delay = backoffDelay(Math.min(failures, this.backoff.maxAttempts), this.backoff, error);
-        this.log.warn(`poll ${entry.jobId}: ${describe(error)}; retrying in ${Math.round(delay)} ms`);
-        continue;
-      }
-      if (isFinished(job.status)) return job;
-      if (job.status === 'UNKNOWN') this.log.warn(`poll ${entry.jobId}: unexpected status, still waiting`);
-      const elapsed = this.clock.now() - acceptedAt;
-      if (job.status === 'PROCESSING') observations.push({ elapsedMs: elapsed, progress: job.progress });
-      this.updateProgress(entry.id, job);
-      delay = schedule.nextDelay(elapsed, observations);
-    }
-  }
-
-  private updateProgress(id: string, job: Job): void {
-    const current = this.deps.store.get(id);
-    if (!current) return;
-    const state = job.status === 'PROCESSING' ? 'processing' : current.state;
-    if (state !== current.state) void this.deps.store.update(id, { state, progress: job.progress });
-    else if (job.progress !== current.progress) this.deps.store.updateTransient(id, { progress: job.progress });
-  }
-
-  private async storeResult(id: string, job: Job, signal: AbortSignal): Promise<void> {
-    await this.deps.store.update(id, { state: 'downloading', progress: 100 });
-    let current = job;
-    for (let attempt = 1; ; attempt++) {
-      const url = current.imageUrls[0];
-      if (!url) {
-        // A COMPLETED job without a usable URL is odd; ask again rather than give up on a paid image.
-        if (attempt >= this.backoff.maxAttempts) throw new ApiError('server', 'Apiframe finished the job but sent no image link.');
-        await this.clock.sleep(backoffDelay(attempt, this.backoff), signal);
-        current = await this.deps.api.getJob(job.id, { signal });
-        continue;
-      }
-      try {
-        const image = await downloadImage(this.deps.api, url, this.deps.store.imagesDir, id, signal);
-        const entry = await this.deps.store.update(id, {
-          state: 'completed',
-          imageFile: image.fileName,
-          width: image.width,
-          height: image.height,
-          byteSize: image.byteSize,
-          creditCost: current.creditCost,
-          completedAt: this.clock.now(),
-        });
-        this.learnDuration(entry!, current);
-        this.log.info(`job ${job.id} stored (${image.byteSize} bytes)`);
-        this.emit({ kind: 'completed', entry: entry! });
-        return;
-      } catch (error) {
-        if (signal.aborted || attempt >= this.backoff.maxAttempts) throw error;
-        if (isApiError(error) && error.kind === 'notFound') {
-          // The URL expired: the job itself hands out a fresh one unless the files were purged.
-          current = await withRetries(() => this.deps.api.getJob(job.id, { signal }), { clock: this.clock, policy: this.backoff, signal });
-          if (current.expired) return this.markFailed(id, 'Apiframe had already deleted this image before it could be saved.', current.creditCost);
-        } else if (!isRetryable(error)) {
-          throw error;
-        }
-        this.log.warn(`download ${job.id}: ${describe(error)}; attempt ${attempt + 1}`);
-        await this.clock.sleep(backoffDelay(attempt, this.backoff, error), signal);
-      }
-    }
-  }
-
-  private learnDuration(entry: GalleryEntry, job: Job): void {
-    const serverDuration = job.createdAt !== undefined && job.completedAt !== undefined ? job.completedAt - job.createdAt : undefined;
-    const duration = serverDuration && serverDuration > 0 ? serverDuration : (entry.completedAt ?? 0) - (entry.acceptedAt ?? entry.createdAt);
-    this.deps.durations.add(duration);
-    this.deps.saveDurations?.(this.deps.durations.toJSON());
-  }
-
-  private finishFailed(id: string, job: Job): Promise<void> {
-    const reason = job.status === 'CANCELLED' ? 'The job was cancelled on the server.' : job.error ?? 'Apiframe could not generate this image.';
-    return this.markFailed(id, reason, job.creditCost ?? 0);
-  }
-
-  /** A final answer from the server: the job will never produce an image. */
-  private async markFailed(id: string, reason: string, creditCost?: number): Promise<void> {
-    const entry = await this.deps.store.update(id, { state: 'failed', error: reason, creditCost, completedAt: this.clock.now() });
-    this.emit({ kind: 'failed', entry: entry! });
-  }
-
-  /**
-   * Anything else that stops the engine. A job the server accepted is paid for, so it is never
-   * failed here, only paused with the reason visible until the user retries (after fixing the key,
-   * freeing disk space, coming back online…). A submit that never got a job id fails with its reason.
-   */
-  private async handleError(id: string, error: unknown): Promise<void> {
-    const apiError = isApiError(error)
-      ? error
-      : storageError(error) ?? new ApiError('server', 'Something unexpected went wrong while generating.');
-    const entry = this.deps.store.get(id);
-    if (!entry) return;
-    const patch: Partial<GalleryEntry> = entry.jobId
-      ? { error: apiError.message, detached: true }
-      : { state: 'failed', error: apiError.message, completedAt: this.clock.now() };
-    let updated: GalleryEntry | undefined;
-    try {
-      updated = await this.deps.store.update(id, patch);
-    } catch {
-      // The index cannot be written either (disk full): still tell the user, from memory.
-      updated = this.deps.store.updateTransient(id, patch);
-    }
-    this.emit({ kind: 'needsAttention', entry: updated!, error: apiError });
-  }
-}
-
-function describe(error: unknown): string {
-  return isApiError(error) ? `${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}` : 'unexpected error';
 }

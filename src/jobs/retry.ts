@@ -1,4 +1,5 @@
-// Capped exponential backoff with full jitter, honouring the server's Retry-After.
+// Capped exponential backoff with "equal jitter" (a random delay between half and all of the
+// exponential step: never near zero, yet clients still spread apart), honouring the server's Retry-After.
 import { isApiError } from '../api/errors';
 import type { Clock } from './clock';
 

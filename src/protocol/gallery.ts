@@ -70,6 +70,10 @@ export interface CommandParamsMap {
   'entry/rerun': EntryParams;
   'entry/vary': EntryParams;
   'entry/delete': EntryParams;
+  /** A paused job: continue it (same idempotency key, nothing charged twice). */
+  'entry/retry': EntryParams;
+  /** A paused job: remove it without collecting the image (the job goes on at Apiframe). */
+  'entry/forget': EntryParams;
   /** The webview could not make a thumbnail (e.g. tainted canvas) and shows the full image scaled down. */
   'entry/thumbnailFailed': { entryId: string; reason: string };
 }
@@ -116,6 +120,8 @@ export const UseAsReferenceCommand = command('entry/useAsReference');
 export const RerunCommand = command('entry/rerun');
 export const VaryCommand = command('entry/vary');
 export const DeleteCommand = command('entry/delete');
+export const RetryCommand = command('entry/retry');
+export const ForgetCommand = command('entry/forget');
 export const ThumbnailFailedCommand = command('entry/thumbnailFailed');
 
 // Requests: webview → extension → response

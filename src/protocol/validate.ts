@@ -102,6 +102,8 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   'entry/rerun': entryParams,
   'entry/vary': entryParams,
   'entry/delete': entryParams,
+  'entry/retry': entryParams,
+  'entry/forget': entryParams,
   'entry/thumbnail': (p) => {
     const extra = unknownKey(p, ['entryId', 'dataUrl']);
     if (extra) return fail(extra, 'unexpected field');

@@ -5,3 +5,6 @@ export interface Log {
   warn(message: string): void;
   error(message: string): void;
 }
+
+/** For code run without a log (tests, benchmarks). */
+export const SILENT_LOG: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };

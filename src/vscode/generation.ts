@@ -79,7 +79,7 @@ export class GenerationService {
       const ticker = setInterval(report, 1000);
       const subscription = this.store.onDidChange((change) => change.kind === 'upsert' && change.entry.id === id && report());
       token.onCancellationRequested(() => {
-        void this.engine.cancel(id).then(() =>
+        void this.engine.stopWaiting(id).then(() =>
           showInfo(l10n.t('Stopped waiting for “{0}”. The job goes on at Apiframe; collect it from Flux: Show Jobs or the gallery.', prompt)),
         );
       });
@@ -95,9 +95,8 @@ export class GenerationService {
   }
 
   /** Continues the same user action (same idempotency key), so nothing can be charged twice. */
-  retry(id: string): void {
-    this.engine.collect(id);
-    this.showProgress(id);
+  async retry(id: string): Promise<void> {
+    if (await this.engine.resume(id)) this.showProgress(id);
   }
 
   async editAndRetry(entry: GalleryEntry, askPrompt: (value: string) => Thenable<string | undefined>): Promise<void> {

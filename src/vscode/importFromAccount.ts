@@ -1,13 +1,14 @@
-// "Import from Account": brings Ultra jobs made elsewhere (another machine, a script) into the gallery.
-import { randomUUID } from 'crypto';
+// "Import from Account": Ultra images made elsewhere (another machine, a script) come into the gallery as
+// one batch — one progress notification with a count and Cancel, at most 4 downloads at once (the core's
+// importer), and one summary at the end instead of a notification per image.
 import type { GalleryStore } from '../gallery/store';
 import type { JobEngine } from '../jobs/engine';
-import { MODEL_ID, isAspectRatio, isOutputFormat, type GenerationOptions } from '../shared/options';
+import { importFromAccount, type ImportSummary } from '../jobs/import';
 import type { ApiAccess } from './apiAccess';
 import { describeError } from './errorMessages';
 import type { KeyService } from './keys';
 import { showError, showInfo, withNotificationProgress } from './ui/show';
-import { l10n } from './ui/text';
+import { join, l10n, type SafeText } from './ui/text';
 
 export class AccountImporter {
   constructor(
@@ -15,59 +16,52 @@ export class AccountImporter {
     private readonly api: ApiAccess,
     private readonly store: GalleryStore,
     private readonly engine: JobEngine,
+    /** Called once after the batch (e.g. to read the credit balance once). */
+    private readonly onFinished: () => void,
   ) {}
 
-  async importFromAccount(): Promise<number> {
-    if (!(await this.keys.ensureKey())) return 0;
+  /** Runs the import; resolves with its summary (undefined when it did not start or failed, with the reason shown). */
+  async importFromAccount(): Promise<ImportSummary | undefined> {
+    if (!(await this.keys.ensureKey())) return undefined;
     return withNotificationProgress(l10n.t('Flux: importing from your Apiframe account'), true, async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      let cursor: string | undefined;
-      let imported = 0;
+      progress.report(l10n.t('Listing your images…'));
+      let reported = 0;
       try {
-        do {
-          const page = await this.api.client().listJobs({ cursor, limit: 50, status: 'COMPLETED' }, { signal: controller.signal });
-          for (const job of page.jobs) {
-            if (job.status !== 'COMPLETED' || job.expired || (job.model && job.model !== MODEL_ID)) continue;
-            if (this.store.findByJobId(job.id)) continue;
-            const entry = await this.store.put({
-              id: randomUUID(),
-              jobId: job.id,
-              options: optionsFromJobInput(job.input),
-              state: 'queued',
-              progress: 100,
-              createdAt: job.createdAt ?? Date.now(),
-              acceptedAt: job.createdAt,
-              creditCost: job.creditCost,
-              imported: true,
-            });
-            this.engine.collect(entry.id);
-            imported++;
-            progress.report(l10n.t('{0} imported', imported));
-          }
-          cursor = page.hasMore ? page.nextCursor : undefined;
-        } while (cursor && !token.isCancellationRequested);
+        const summary = await importFromAccount(
+          { api: this.api.client(), engine: this.engine, findByJobId: (jobId) => this.store.findByJobId(jobId) },
+          {
+            signal: controller.signal,
+            onProgress: ({ done, total }) => {
+              const increment = total > 0 ? ((done - reported) / total) * 100 : 0;
+              reported = done;
+              progress.report(l10n.t('{0} of {1} images', done, total), increment);
+            },
+          },
+        );
+        void showInfo(summaryMessage(summary));
+        return summary;
       } catch (error) {
-        if (!token.isCancellationRequested) void showError(describeError(error));
+        if (!controller.signal.aborted) void showError(describeError(error));
+        return undefined;
+      } finally {
+        this.onFinished();
       }
-      void showInfo(imported === 0 ? l10n.t('Nothing new to import.') : l10n.t('Importing {0} images into the gallery.', imported));
-      return imported;
     });
   }
 }
 
-/** The options a job was made with, as far as the service reports them (defensively: unsure shape). */
-function optionsFromJobInput(input: unknown): GenerationOptions {
-  const record = (input && typeof input === 'object' ? input : {}) as Record<string, any>;
-  const params = (record.fluxParams && typeof record.fluxParams === 'object' ? record.fluxParams : {}) as Record<string, unknown>;
-  return {
-    prompt: typeof record.prompt === 'string' && record.prompt.trim() ? record.prompt.slice(0, 2000) : l10n.t('(imported image)'),
-    aspectRatio: isAspectRatio(params.aspect_ratio) ? params.aspect_ratio : '16:9',
-    outputFormat: isOutputFormat(params.output_format) ? params.output_format : 'jpg',
-    outputQuality: Number.isInteger(params.output_quality) ? (params.output_quality as number) : 90,
-    raw: params.raw === true,
-    seed: Number.isSafeInteger(params.seed) ? (params.seed as number) : undefined,
-    imagePrompt: typeof params.image_prompt === 'string' ? params.image_prompt : undefined,
-    imagePromptStrength: typeof params.image_prompt_strength === 'number' ? params.image_prompt_strength : undefined,
-  };
+function summaryMessage(summary: ImportSummary): SafeText {
+  const parts: SafeText[] = [
+    summary.cancelled
+      ? l10n.t('Import cancelled after {0} images.', summary.imported)
+      : summary.imported === 0
+        ? l10n.t('Nothing new to import.')
+        : l10n.t('Imported {0} images.', summary.imported),
+  ];
+  if (summary.expired > 0) parts.push(l10n.t('{0} had expired at Apiframe.', summary.expired));
+  if (summary.failed > 0) parts.push(l10n.t('{0} could not be saved yet: they are paused in the gallery (Retry there).', summary.failed));
+  if (summary.listingCut) parts.push(l10n.t('Apiframe listed more than Flux Studio reads at once; run the import again for older images.'));
+  return join(parts);
 }

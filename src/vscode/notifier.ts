@@ -1,17 +1,15 @@
 // What the user is told when the engine finishes or stops a job, with the one action that helps:
 // an image is ready (Insert / Open Gallery), a job failed (Edit prompt and retry), or a job needs the user
-// (set the key, top up, check a setting, retry later).
+// (set the key, top up, check a setting, retry later). Imported entries are reported by their batch.
 import * as vscode from 'vscode';
-import type { ApiError } from '../api/errors';
-import type { StorageError } from '../jobs/download';
 import type { EngineEvent } from '../jobs/engine';
-import type { GalleryEntry } from '../shared/entry';
+import { REASON_KINDS, type GalleryEntry } from '../shared/entry';
 import { askPrompt } from './commands/prompts';
-import { describeError } from './errorMessages';
+import { describeReason } from './errorMessages';
 import type { GenerationService } from './generation';
 import type { KeyService } from './keys';
 import { showError, showInfo } from './ui/show';
-import { l10n, shortPlain } from './ui/text';
+import { join, l10n, shortPlain } from './ui/text';
 
 export class JobNotifier {
   constructor(
@@ -21,6 +19,7 @@ export class JobNotifier {
   ) {}
 
   async notify(event: EngineEvent): Promise<void> {
+    if (event.entry.imported) return;
     const prompt = shortPlain(event.entry.options.prompt, 60);
     if (event.kind === 'completed') {
       const insert = l10n.t('Insert into workspace');
@@ -30,27 +29,28 @@ export class JobNotifier {
       if (choice === open) this.revealGallery(false);
       return;
     }
+    const reason = describeReason(event.entry.reason ?? { kind: REASON_KINDS.unexpected });
     if (event.kind === 'failed') {
       const retry = l10n.t('Edit prompt and retry');
-      const choice = await showError(l10n.t('Flux could not generate “{0}”: {1}', prompt, event.entry.error ?? ''), retry);
+      const choice = await showError(join([l10n.t('Flux could not generate “{0}”.', prompt), reason]), retry);
       if (choice === retry) await this.generation.editAndRetry(event.entry, askPrompt);
       return;
     }
-    await this.askForAttention(event.entry, event.error);
+    await this.askForAttention(event.entry, reason);
   }
 
-  /** A job stopped because the user must do something: offer exactly that. */
-  private async askForAttention(entry: GalleryEntry, error: ApiError | StorageError): Promise<void> {
+  /** A job paused because the user must do something: offer exactly that. */
+  private async askForAttention(entry: GalleryEntry, reason: ReturnType<typeof describeReason>): Promise<void> {
+    const kind = entry.reason?.kind;
     const setKey = l10n.t('Set API Key');
     const retry = l10n.t('Retry');
     const openSettings = l10n.t('Open Settings');
-    const actions =
-      error.kind === 'invalidKey' || error.kind === 'inactiveKey' ? [setKey] : error.kind === 'invalidParameters' ? [openSettings] : [retry];
-    const choice = await showError(describeError(error), ...actions);
+    const actions = kind === 'invalidKey' || kind === 'inactiveKey' ? [setKey] : kind === 'invalidParameters' ? [openSettings] : [retry];
+    const choice = await showError(reason, ...actions);
     if (choice === setKey) {
-      if (await this.keys.promptForKey()) this.generation.retry(entry.id);
+      if (await this.keys.promptForKey()) await this.generation.retry(entry.id);
     } else if (choice === retry) {
-      this.generation.retry(entry.id);
+      await this.generation.retry(entry.id);
     } else if (choice === openSettings) {
       void vscode.commands.executeCommand('workbench.action.openSettings', 'fluxStudio');
     }

@@ -12,6 +12,8 @@ export function stateLabel(entry: GalleryEntry): SafeText {
       return l10n.t('Generating {0}%', entry.progress);
     case 'downloading':
       return l10n.t('Saving the image');
+    case 'paused':
+      return l10n.t('Paused');
     case 'completed':
       return l10n.t('Done');
     case 'failed':

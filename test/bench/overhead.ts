@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       const entry = await engine.start(benchOptions({ outputFormat: FORMAT }));
       const done = await engine.whenSettled(entry.id);
       const notifiedAt = completedAt.get(entry.id);
-      if (done?.state !== 'completed' || notifiedAt === undefined) throw new Error(`job ${i} did not complete: ${done?.state} ${done?.error ?? ''}`);
+      if (done?.state !== 'completed' || notifiedAt === undefined) throw new Error(`job ${i} did not complete: ${done?.state} ${JSON.stringify(done?.reason)}`);
       if (i < WARMUP) continue;
       // What the download left behind once garbage is collected (a streamed download keeps nothing).
       gc();

@@ -48,7 +48,7 @@ describe('disk: Insert into workspace when the disk says no', function () {
     await fs.writeFile(store.imagePath(`${id}.png`), PNG);
     const now = Date.now();
     created.push(id);
-    return store.put({
+    return store.create({
       id,
       options: { prompt, aspectRatio: '1:1', outputFormat: 'png', outputQuality: 90, raw: false, seed: 7 },
       state: 'completed',

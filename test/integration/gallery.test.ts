@@ -88,7 +88,7 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
       ...(source ? { source } : {}),
     };
     created.push(id);
-    return store.put(entry);
+    return store.create(entry);
   }
 
   const openFile = (file: string) => openAtEnd(vscode.Uri.joinPath(folder().uri, file));

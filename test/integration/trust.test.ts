@@ -113,10 +113,10 @@ describe('trust: outside text stays text, a workspace redirects nothing', functi
     // Show Jobs lists unfinished jobs: leave one unfinished (stop waiting) so its prompt is listed.
     const entry = (await api.generation.generate({ prompt: `Unfinished ${HOSTILE_PROMPT}`, aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 80, raw: false }))!;
     await waitFor('the job id', () => api.store.get(entry.id)?.jobId);
-    await api.engine.cancel(entry.id);
+    await api.engine.stopWaiting(entry.id);
     await vscode.commands.executeCommand('fluxStudio.showJobs');
     assertShownAsText('lighthouse', ['withProgress', 'showInformationMessage', 'showQuickPick']);
-    api.generation.retry(entry.id);
+    await api.generation.retry(entry.id);
     await api.engine.whenSettled(entry.id);
   });
 

@@ -146,7 +146,7 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
     // Open the gallery while the job runs, so progress messages reach the webview too.
     await vscode.commands.executeCommand('fluxStudio.openGallery');
     const done = await api.engine.whenSettled(fromSelection.id);
-    assert.strictEqual(done?.state, 'completed', done?.error);
+    assert.strictEqual(done?.state, 'completed', JSON.stringify(done?.reason));
     // A refused key (unknown to the simulator): not stored, the canary stays set.
     assert.strictEqual(await api.keys.setKey(REFUSED), false);
     assert.strictEqual(await api.keys.store.get(), CANARY);
@@ -157,7 +157,7 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
     // A 402 (a key with no credits).
     assert.strictEqual(await api.keys.setKey(POOR), true);
     const poor = await generateAndSettle('key hygiene: no credits');
-    assert.match(poor.error ?? '', /credits/i);
+    assert.strictEqual(poor.reason?.kind, 'insufficientCredits');
     assert.strictEqual(await api.keys.setKey(CANARY), true);
     // Insert into the workspace (the command the "Image ready" notification runs).
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
@@ -202,7 +202,7 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
     assert.match(fluxLogText, /\/v2\/me/, 'the log has the requests of the flows above (it is the right file)');
 
     const storageFiles = await walk(extensionStorage);
-    assert.ok(storageFiles.some((f) => f.endsWith('index.json')), 'the gallery index is among the searched files');
+    assert.ok(storageFiles.some((f) => f.includes(`${path.sep}entries${path.sep}`) && f.endsWith('.json')), 'the gallery entries are among the searched files');
     const settingsFiles = (await walk(userDir, (name) => name === 'globalStorage' || name === 'workspaceStorage' || name === 'History')).filter((f) =>
       f.endsWith('.json'),
     );

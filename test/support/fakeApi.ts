@@ -15,6 +15,8 @@ interface FakeJob {
   durationMs: number;
   failReason?: string;
   urlVersion: number;
+  /** Apiframe deleted the result files: the job says `expired` and its URLs 404. */
+  purged?: boolean;
 }
 
 export class FakeApi implements ApiframeApi {
@@ -79,14 +81,19 @@ export class FakeApi implements ApiframeApi {
       creditCost: 6,
       createdAt: job.createdAt,
       completedAt: job.createdAt + job.durationMs,
-      expired: false,
+      expired: job.purged === true,
     };
   }
 
-  async fetchImage(_url: string, _call?: CallOptions): Promise<ImageResponse> {
+  /** A job made elsewhere (another machine), finished long ago: what "Import from account" lists. */
+  addFinishedJob(id: string, purged = false): void {
+    this.jobs.set(id, { id, createdAt: this.clock.now() - 60_000, durationMs: 15_000, urlVersion: 0, purged });
+  }
+
+  async fetchImage(url: string, _call?: CallOptions): Promise<ImageResponse> {
     const fault = this.record('fetchImage');
     if (fault instanceof ApiError) throw fault;
-    if (fault === 'expired') throw new ApiError('notFound', 'The image link has expired.');
+    if (fault === 'expired' || this.jobs.get(url.split('/')[3])?.purged) throw new ApiError('notFound', 'The image link has expired.');
     if (fault === 'notImage') {
       const html = Buffer.from('<html>gateway error</html>');
       return { body: Readable.from([html]), contentLength: html.length };

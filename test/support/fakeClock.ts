@@ -18,16 +18,19 @@ export class FakeClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(abortError());
-      const timer: Timer = { at: this.time + Math.max(0, ms), resolve };
-      this.timers.push(timer);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.timers = this.timers.filter((t) => t !== timer);
-          reject(abortError());
+      const onAbort = () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(abortError());
+      };
+      const timer: Timer = {
+        at: this.time + Math.max(0, ms),
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -49,8 +52,9 @@ export class FakeClock implements Clock {
     return result;
   }
 
-  pendingTimers(): number {
-    return this.timers.length;
+  /** Moves time on without firing timers: a window whose event loop stalled (or that was suspended). */
+  skip(ms: number): void {
+    this.time += ms;
   }
 }
 

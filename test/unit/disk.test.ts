@@ -1,15 +1,17 @@
 // Disk problems at the store and engine level (plain Node). Tests run as root in CI, where chmod does not block
 // writes, so an unwritable folder is made with a FILE where the folder should be (ENOTDIR), and a full disk is
 // simulated by a write stream / writeFile that stores part of the data and then fails with ENOSPC.
-// Expected every time: a clear error, the paid job kept (resumable, never "failed"), the previous index intact,
-// and nothing half-written left behind (no *.tmp / *.part files).
+// Expected every time: a clear error, the paid job kept (paused with the reason, never "failed"), the previous
+// entry file intact, and nothing half-written left behind (no *.tmp / *.part files).
+import { SILENT_LOG } from '../../src/shared/log';
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Writable } from 'stream';
 import sharp from 'sharp';
-import { GalleryStore, writeFileAtomic } from '../../src/gallery/store';
+import { writeFileAtomic } from '../../src/gallery/files';
+import { GalleryStore } from '../../src/gallery/store';
 import { EngineEvent, JobEngine } from '../../src/jobs/engine';
 import { DurationModel } from '../../src/jobs/schedule';
 import type { GenerationOptions } from '../../src/shared/options';
@@ -130,27 +132,25 @@ describe('disk problems', () => {
   });
 
   describe('GalleryStore', () => {
-    it('a failed index write rejects put(); the index on disk still holds the last good state', async () => {
-      const store = new GalleryStore(dir);
+    it('a failed entry write rejects; the file on disk keeps the last good state, the other entries are untouched', async () => {
+      const store = new GalleryStore(dir, { watch: false });
       await store.load();
-      await store.put({ id: 'a', options: OPTIONS, state: 'completed', progress: 100, createdAt: 1 });
-      restore.push(fullDiskForWriteFile(/index\.json\.\d+\.\d+\.tmp$/));
-      await assert.rejects(store.put({ id: 'b', options: OPTIONS, state: 'queued', progress: 0, createdAt: 2, jobId: 'job-b' }), { code: 'ENOSPC' });
+      await store.create({ id: 'a', options: OPTIONS, state: 'completed', progress: 100, createdAt: 1 });
+      await store.create({ id: 'b', options: OPTIONS, state: 'queued', progress: 0, createdAt: 2, jobId: 'job-b' });
+      restore.push(fullDiskForWriteFile(/[bc]\.json\.\d+\.[0-9a-f]+\.tmp$/));
+      await assert.rejects(store.update('b', { state: 'processing', progress: 40 }), { code: 'ENOSPC' });
+      await assert.rejects(store.create({ id: 'c', options: OPTIONS, state: 'queued', progress: 0, createdAt: 3 }), { code: 'ENOSPC' });
+      assert.strictEqual(store.get('b')?.state, 'queued', 'memory follows the disk, not the failed write');
       restore.pop()!();
-      const reloaded = new GalleryStore(dir);
+      const reloaded = new GalleryStore(dir, { watch: false });
       await reloaded.load();
-      assert.deepStrictEqual(reloaded.list().map((e) => e.id), ['a']);
-      // The next write (space freed) carries everything, including what failed before.
-      await store.update('a', { progress: 100 });
-      const again = new GalleryStore(dir);
-      await again.load();
-      assert.deepStrictEqual(again.list().map((e) => e.id).sort(), ['a', 'b']);
+      assert.deepStrictEqual(reloaded.list().map((e) => [e.id, e.state]), [['b', 'queued'], ['a', 'completed']]);
+      // Space freed: the next write goes through.
+      await store.update('b', { state: 'processing', progress: 40 });
+      assert.strictEqual(store.get('b')?.state, 'processing');
       assert.deepStrictEqual(leftovers(dir), []);
-    });
-
-    it('load() on a corrupt (half-written by another tool) index fails loudly instead of starting empty', async () => {
-      fs.writeFileSync(path.join(dir, 'index.json'), '{"version":1,"entries":[{"id":"a"');
-      await assert.rejects(new GalleryStore(dir).load());
+      store.dispose();
+      reloaded.dispose();
     });
   });
 
@@ -165,14 +165,17 @@ describe('disk problems', () => {
       const image = await sharp({ create: { width: 64, height: 36, channels: 3, background: '#336699' } }).png().toBuffer();
       clock = new FakeClock();
       api = new FakeApi(clock, image);
-      store = new GalleryStore(dir);
+      store = new GalleryStore(dir, { watch: false });
       await store.load();
-      engine = new JobEngine({ api, store, durations: new DurationModel(), clock, backoff: { baseMs: 500, capMs: 5_000, maxAttempts: 3, random: () => 0.5 } });
+      engine = new JobEngine({ api, store, durations: new DurationModel(), clock, log: { ...SILENT_LOG, warn: (m) => void (process.env.DEBUG_ENGINE && console.log(m)) }, backoff: { baseMs: 500, capMs: 5_000, maxAttempts: 3, random: () => 0.5 } });
       events = [];
       engine.onEvent((event) => events.push(event));
     });
 
-    afterEach(() => engine.dispose());
+    afterEach(async () => {
+      await clock.runUntil(engine.dispose());
+      store.dispose();
+    });
 
     async function generate() {
       const entry = await engine.start(OPTIONS);
@@ -181,18 +184,18 @@ describe('disk problems', () => {
 
     /** After the disk is fixed, "Retry" collects the same job: completed, charged once, nothing left over. */
     async function recoversAfterFix(id: string): Promise<void> {
-      engine.collect(id);
+      assert.strictEqual(await engine.resume(id), true);
       const done = await clock.runUntil(engine.whenSettled(id));
-      assert.strictEqual(done?.state, 'completed', done?.error);
+      assert.strictEqual(done?.state, 'completed', JSON.stringify(done?.reason));
       assert.ok(fs.existsSync(store.imagePath(done!.imageFile!)));
       assert.strictEqual(api.jobs.size, 1, 'the same job, never submitted again');
       assert.deepStrictEqual(leftovers(dir), []);
     }
 
-    function assertPausedWithClearError(entry: Awaited<ReturnType<typeof generate>>, pattern: RegExp): void {
+    function assertPausedWithClearError(entry: Awaited<ReturnType<typeof generate>>): void {
       assert.ok(entry?.jobId, 'the paid job id is kept');
-      assert.notStrictEqual(entry?.state, 'failed', `a paid job must not be failed for a local disk problem (${entry?.error})`);
-      assert.match(entry?.error ?? '', pattern, `the message names the disk problem: "${entry?.error}"`);
+      assert.strictEqual(entry?.state, 'paused', `a paid job must not be failed for a local disk problem (${JSON.stringify(entry?.reason)})`);
+      assert.strictEqual(entry?.reason?.kind, 'storage', 'the reason names the disk problem');
       const event = events.find((e) => e.entry.id === entry!.id);
       assert.strictEqual(event?.kind, 'needsAttention', 'the user is told');
       assert.deepStrictEqual(leftovers(dir), [], 'no *.part or *.tmp files');
@@ -202,7 +205,7 @@ describe('disk problems', () => {
       fs.rmSync(store.imagesDir, { recursive: true });
       fs.writeFileSync(store.imagesDir, 'not a folder');
       const entry = await generate();
-      assertPausedWithClearError(entry, /folder|disk|writ|save|stor/i);
+      assertPausedWithClearError(entry);
       fs.rmSync(store.imagesDir);
       fs.mkdirSync(store.imagesDir);
       await recoversAfterFix(entry!.id);
@@ -211,17 +214,17 @@ describe('disk problems', () => {
     it('disk full while writing the image (ENOSPC): paused with a clear error, the partial file removed', async () => {
       restore.push(fullDiskForStreams(/\.part$/));
       const entry = await generate();
-      assertPausedWithClearError(entry, /disk|space|full/i);
+      assertPausedWithClearError(entry);
       restore.pop()!();
       await recoversAfterFix(entry!.id);
     });
 
     it('disk full while recording the accepted job: the user is told, and the job is collected once space is back', async () => {
-      // The first index write (the entry itself) succeeds; the one recording the job id fails.
+      // The first entry write (the entry itself) succeeds; the one recording the job id fails.
       let writes = 0;
       const real = fs.promises.writeFile;
       (fs.promises as { writeFile: unknown }).writeFile = (async (file: fs.PathLike, data: never, options?: never) => {
-        if (/index\.json\.\d+\.\d+\.tmp$/.test(String(file)) && ++writes >= 2) {
+        if (/entries[\\/][^\\/]+\.json\.\d+\.[0-9a-f]+\.tmp$/.test(String(file)) && ++writes >= 2) {
           await real(file, Buffer.from(data).subarray(0, 10));
           throw enospc();
         }
@@ -231,7 +234,8 @@ describe('disk problems', () => {
       const entry = await generate();
       const event = events.find((e) => e.entry.id === entry!.id);
       assert.ok(event, 'an event tells the user something went wrong (not a silent stop)');
-      assert.match(event.kind === 'needsAttention' ? event.error.message : event.entry.error ?? '', /disk|space|full|save|stor/i);
+      assert.strictEqual(event.kind, 'needsAttention');
+      assert.deepStrictEqual(event.entry.reason, { kind: 'storage', params: { code: 'ENOSPC' } });
       restore.pop()!();
       await recoversAfterFix(entry!.id);
     });

@@ -38,7 +38,8 @@ describe('JobEngine (fake clock)', () => {
   });
 
   afterEach(async () => {
-    engine.dispose();
+    await clock.runUntil(engine.dispose());
+    store.dispose();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
@@ -46,13 +47,20 @@ describe('JobEngine (fake clock)', () => {
     return new JobEngine({ api, store: gallery, durations: new DurationModel(), clock, backoff: { baseMs: 500, capMs: 20_000, maxAttempts: 6, random: () => 0.5 } });
   }
 
+  /** Runs the clock until `condition` holds (failing once two minutes of job time passed without it). */
+  function until(condition: () => unknown): Promise<void> {
+    let gaveUp = false;
+    const reached = new Promise<void>((resolve) => {
+      const check = () => (condition() ? resolve() : gaveUp || setTimeout(check, 1));
+      check();
+    });
+    return clock.runUntil(reached, 120_000).finally(() => (gaveUp = true));
+  }
+
   /** Starts a job and runs the clock until the server has accepted it (the job id is known). */
   async function startAndWaitForAcceptance() {
     const entry = await engine.start(OPTIONS);
-    await clock.runUntil(new Promise<void>((resolve) => {
-      const check = () => (store.get(entry.id)?.jobId ? resolve() : setTimeout(check, 1));
-      check();
-    }));
+    await until(() => store.get(entry.id)?.jobId);
     return entry;
   }
 
@@ -82,8 +90,9 @@ describe('JobEngine (fake clock)', () => {
   it('persists the job id the moment the submit is accepted', async () => {
     const entry = await engine.start(OPTIONS);
     const onDisk = async () => {
-      const reloaded = new GalleryStore(dir);
+      const reloaded = new GalleryStore(dir, { watch: false });
       await reloaded.load();
+      reloaded.dispose();
       return reloaded.get(entry.id)?.jobId;
     };
     // The clock does not move: the job id reaches the disk before the first poll is even due.
@@ -111,31 +120,39 @@ describe('JobEngine (fake clock)', () => {
     assert.ok(second.at - first.at >= 7_000, `waited ${second.at - first.at} ms`);
   });
 
-  for (const [kind, status] of [['invalidKey', 401], ['insufficientCredits', 402], ['invalidParameters', 400]] as const) {
-    it(`does not retry ${status} on submit and asks the user`, async () => {
+  for (const [kind, status, state] of [['invalidKey', 401, 'paused'], ['insufficientCredits', 402, 'paused'], ['invalidParameters', 400, 'failed']] as const) {
+    it(`does not retry ${status} on submit, asks the user, and keeps the reason as data (${state})`, async () => {
       api.fail('submit', new ApiError(kind, 'no', { status }));
       const entry = await generate();
       assert.strictEqual(api.calls.submit, 1);
-      assert.strictEqual(entry?.state, 'failed');
+      assert.strictEqual(entry?.state, state);
+      assert.deepStrictEqual(entry?.reason, { kind, params: { status } });
       assert.strictEqual(entry?.options.prompt, OPTIONS.prompt, 'the prompt is kept');
       assert.strictEqual(events[0].kind, 'needsAttention');
     });
   }
 
+  it('keeps the details of an error as parameters, never its English message', async () => {
+    api.fail('submit', new ApiError('insufficientCredits', 'Not enough credits, you poor thing', { status: 402, creditsRequired: 6, creditsAvailable: 2 }));
+    const entry = await generate();
+    assert.deepStrictEqual(entry?.reason, { kind: 'insufficientCredits', params: { status: 402, creditsRequired: 6, creditsAvailable: 2 } });
+    assert.ok(!JSON.stringify(await fs.readFile(path.join(dir, 'entries', `${entry!.id}.json`), 'utf8')).includes('poor thing'));
+  });
+
   it('retries a submit that never reached the server with the same key', async () => {
     api.fail('submit', new ApiError('invalidKey', 'no', { status: 401 }));
     const first = await generate();
-    engine.collect(first!.id);
+    assert.strictEqual(await engine.resume(first!.id), true);
     const entry = await clock.runUntil(engine.whenSettled(first!.id));
     assert.strictEqual(entry?.state, 'completed');
     assert.deepStrictEqual([...api.byIdempotencyKey.keys()], [first!.id]);
   });
 
-  it('reports a FAILED job with the server reason', async () => {
+  it('reports a FAILED job with the server\'s own text as a parameter', async () => {
     api.nextFailure = 'Prompt was flagged by the content policy.';
     const entry = await generate();
     assert.strictEqual(entry?.state, 'failed');
-    assert.strictEqual(entry?.error, 'Prompt was flagged by the content policy.');
+    assert.deepStrictEqual(entry?.reason, { kind: 'jobFailed', params: { message: 'Prompt was flagged by the content policy.' } });
     assert.strictEqual(events[0].kind, 'failed');
   });
 
@@ -162,12 +179,23 @@ describe('JobEngine (fake clock)', () => {
     assert.strictEqual(api.calls.fetchImage, 2);
   });
 
-  it('cancel stops waiting locally; collect picks the result up later', async () => {
+  it('stopWaiting pauses the job (not resumed on the next start); resume picks the result up later', async () => {
     const entry = await startAndWaitForAcceptance();
-    await engine.cancel(entry.id);
-    assert.strictEqual(store.get(entry.id)?.detached, true);
+    await engine.stopWaiting(entry.id);
+    assert.strictEqual(store.get(entry.id)?.state, 'paused');
+    assert.deepStrictEqual(store.get(entry.id)?.reason, { kind: 'stoppedWaiting' });
     assert.strictEqual(engine.isActive(entry.id), false);
-    engine.collect(entry.id);
+    // The next start (a new window) does not resume it by itself…
+    const reloaded = new GalleryStore(dir, { watch: false });
+    await reloaded.load();
+    const second = newEngine(reloaded);
+    second.resumeAll();
+    await clock.runUntil(new Promise((resolve) => setTimeout(resolve, 50)));
+    assert.strictEqual(second.isActive(entry.id), false);
+    await clock.runUntil(second.dispose());
+    reloaded.dispose();
+    // …only when the user asks.
+    assert.strictEqual(await engine.resume(entry.id), true);
     const done = await clock.runUntil(engine.whenSettled(entry.id));
     assert.strictEqual(done?.state, 'completed');
     assert.strictEqual(api.jobs.size, 1);
@@ -175,22 +203,26 @@ describe('JobEngine (fake clock)', () => {
 
   it('resumes unfinished jobs after a restart without submitting again', async () => {
     const entry = await startAndWaitForAcceptance();
-    engine.dispose(); // the window goes away mid-job
-    const reloaded = new GalleryStore(dir);
+    await clock.runUntil(engine.dispose()); // the window goes away mid-job
+    assert.strictEqual(store.get(entry.id)?.state, 'queued', 'a closing window leaves the job running for the next');
+    const reloaded = new GalleryStore(dir, { watch: false });
     await reloaded.load();
     const second = newEngine(reloaded);
     second.resumeAll();
+    await until(() => second.isActive(entry.id));
     const done = await clock.runUntil(second.whenSettled(entry.id));
-    second.dispose();
+    await clock.runUntil(second.dispose());
+    reloaded.dispose();
     assert.strictEqual(done?.state, 'completed');
     assert.strictEqual(api.calls.submit, 1);
   });
 
   it('a crash between submit and its answer re-submits with the same key: one job, one charge', async () => {
-    await store.put({ id: 'c0ffee00-0000-4000-8000-000000000001', options: OPTIONS, state: 'submitting', progress: 0, createdAt: clock.now() });
+    await store.create({ id: 'c0ffee00-0000-4000-8000-000000000001', options: OPTIONS, state: 'submitting', progress: 0, createdAt: clock.now() });
     api.byIdempotencyKey.set('c0ffee00-0000-4000-8000-000000000001', 'already-created');
     api.jobs.set('already-created', { id: 'already-created', createdAt: clock.now(), durationMs: 5_000, urlVersion: 0 });
     engine.resumeAll();
+    await until(() => engine.isActive('c0ffee00-0000-4000-8000-000000000001'));
     const done = await clock.runUntil(engine.whenSettled('c0ffee00-0000-4000-8000-000000000001'));
     assert.strictEqual(done?.jobId, 'already-created');
     assert.strictEqual(api.jobs.size, 1);
@@ -208,8 +240,10 @@ describe('JobEngine (fake clock)', () => {
     const entry = await generate();
     assert.notStrictEqual(entry?.state, 'failed');
     assert.ok(entry?.jobId);
+    assert.strictEqual(entry?.state, 'paused');
+    assert.deepStrictEqual(entry?.reason, { kind: 'invalidKey', params: { status: 401 } });
     assert.strictEqual(events[0].kind, 'needsAttention');
-    engine.collect(entry!.id);
+    assert.strictEqual(await engine.resume(entry!.id), true);
     const done = await clock.runUntil(engine.whenSettled(entry!.id));
     assert.strictEqual(done?.state, 'completed');
   });

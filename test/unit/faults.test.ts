@@ -4,6 +4,7 @@
 // Asserted: no paid generation is lost (every job the simulator accepted ends completed with a valid stored
 // image, or failed with the server's reason), none is charged twice, no unhandled rejection, and a bounded
 // number of requests per job. Totals go to the console and to test-output/fault-suite.json.
+import { SILENT_LOG } from '../../src/shared/log';
 import * as assert from 'assert';
 import { createHash } from 'crypto';
 import { existsSync, promises as fs } from 'fs';
@@ -16,7 +17,7 @@ import { GalleryStore } from '../../src/gallery/store';
 import { EngineEvent, JobEngine } from '../../src/jobs/engine';
 import { hasImageTrailer, sniffImage } from '../../src/jobs/imageInfo';
 import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
-import { GalleryEntry, isTerminal } from '../../src/shared/entry';
+import { GalleryEntry, isRunning, isTerminal } from '../../src/shared/entry';
 import { GenerationOptions, ULTRA_SIZES } from '../../src/shared/options';
 import { CONTENT_POLICY_ERROR, FAULT_KINDS, FaultRule, Simulator, startSimulator } from '../simulator/server';
 
@@ -148,21 +149,24 @@ describe('fault suite: the real engine + client + store against the simulator un
       clock: undefined,
       schedule: scaleSchedule(DEFAULT_SCHEDULE, TIME_SCALE),
       backoff: BACKOFF,
-      log: { info: () => undefined, warn: () => undefined },
+      log: SILENT_LOG,
     });
     created.onEvent((event) => events.push(event));
     return created;
   }
 
-  /** A window reload mid-job: the engine stops, the index is read back from disk, unfinished jobs resume. */
+  /** A window reload mid-job: the engine stops, the entries are read back from disk, unfinished jobs resume. */
   async function reload(ids: string[]): Promise<void> {
-    const old = engine;
-    old.dispose();
-    await Promise.all(ids.map((id) => old.whenSettled(id)));
+    await engine.dispose();
+    store.dispose();
     store = new GalleryStore(dir);
     await store.load();
     engine = newEngine();
     engine.resumeAll();
+    const unfinished = ids.filter((id) => isRunning(store.get(id)!.state));
+    for (let i = 0; i < 500 && !unfinished.every((id) => engine.isActive(id) || !isRunning(store.get(id)!.state)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     reloads++;
   }
 
@@ -176,7 +180,7 @@ describe('fault suite: the real engine + client + store against the simulator un
       if (stuck.length === 0) return;
       for (const id of stuck) {
         userRetries++;
-        engine.collect(id);
+        await engine.resume(id);
       }
       await Promise.all(stuck.map((id) => engine.whenSettled(id)));
     }
@@ -196,7 +200,7 @@ describe('fault suite: the real engine + client + store against the simulator un
       await within(Promise.all(ids.map((id) => engine.whenSettled(id))), guardMs, describeStuck);
     } catch (error) {
       // Keep the next tests independent: stop waiting for the stuck jobs and drop unused faults.
-      await Promise.all(ids.map((id) => engine.cancel(id)));
+      await Promise.all(ids.map((id) => engine.stopWaiting(id)));
       await fetch(`${sim.url}/__sim/faults`, { method: 'DELETE' });
       throw error;
     }
@@ -222,7 +226,8 @@ describe('fault suite: the real engine + client + store against the simulator un
 
   after(async () => {
     process.off('unhandledRejection', onUnhandled);
-    engine?.dispose();
+    await engine?.dispose();
+    store?.dispose();
     await sim?.close();
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
@@ -232,7 +237,7 @@ describe('fault suite: the real engine + client + store against the simulator un
       const before = sim.stats().jobsCreated;
       inject({ route: 'generate', kind: 'http500', times: 2 }, { route: 'generate', kind: 'http502', times: 2 }, { route: 'generate', kind: 'http503', times: 2 });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const submits = api.calls.get(entry.id)!.filter((c) => c.op === 'submit');
       assert.strictEqual(submits.length, 7, submits.map((c) => c.outcome).join(', '));
       assert.strictEqual(sim.stats().jobsCreated, before + 1);
@@ -241,7 +246,7 @@ describe('fault suite: the real engine + client + store against the simulator un
     it('a 5xx burst on poll keeps polling the paid job (never gives up on it)', async () => {
       inject({ route: 'job', kind: 'http502', times: 4 }, { route: 'job', kind: 'http503', times: 4 }, { route: 'job', kind: 'http500', times: 4 });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const failedPolls = api.calls.get(entry.id)!.filter((c) => c.op === 'getJob' && c.outcome.startsWith('server'));
       assert.strictEqual(failedPolls.length, 12, 'twelve failed polls in a row, more than maxAttempts, and the job is still collected');
     });
@@ -249,7 +254,7 @@ describe('fault suite: the real engine + client + store against the simulator un
     it('429 with Retry-After in seconds on submit: the retry waits at least that long', async () => {
       inject({ route: 'generate', kind: 'http429', retryAfterSeconds: 1 });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const [first, second] = api.calls.get(entry.id)!.filter((c) => c.op === 'submit');
       assert.strictEqual(first.outcome, 'rateLimited 429');
       assert.ok(second.at - first.at >= 1_000, `retried after ${second.at - first.at} ms`);
@@ -258,7 +263,7 @@ describe('fault suite: the real engine + client + store against the simulator un
     it('429 with an HTTP-date Retry-After on poll: the next poll waits until that date', async () => {
       inject({ route: 'job', kind: 'http429date', retryAfterSeconds: 1 });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const polls = api.calls.get(entry.id)!.filter((c) => c.op === 'getJob');
       const limited = polls.findIndex((c) => c.outcome === 'rateLimited 429');
       assert.ok(limited >= 0, polls.map((c) => c.outcome).join(', '));
@@ -270,7 +275,7 @@ describe('fault suite: the real engine + client + store against the simulator un
       const before = sim.stats();
       inject({ route: 'generate', kind: 'reset', times: 2 }, { route: 'job', kind: 'reset', times: 2 }, { route: 'image', kind: 'reset' });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const after = sim.stats();
       assert.strictEqual(after.jobsCreated, before.jobsCreated + 1);
       assert.strictEqual(after.idempotentReplays, before.idempotentReplays + 2);
@@ -281,7 +286,7 @@ describe('fault suite: the real engine + client + store against the simulator un
       inject({ route: 'generate', kind: 'timeout' }, { route: 'job', kind: 'timeout' }, { route: 'job', kind: 'slow', delayMs: CLIENT_TIMEOUT_MS + 300 });
       const started = Date.now();
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const outcomes = api.calls.get(entry.id)!.map((c) => c.outcome);
       assert.strictEqual(outcomes.filter((o) => o === 'timeout').length, 3, outcomes.join(', '));
       assert.ok(Date.now() - started < 10_000);
@@ -296,7 +301,7 @@ describe('fault suite: the real engine + client + store against the simulator un
         { route: 'job', kind: 'htmlBody', times: 2 },
       );
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       // malformedJson answers a fixed, foreign job id: it must never be taken as ours.
       assert.notStrictEqual(entry.jobId, '8c1f3a52-9b4e-4c7d-a1e2-f3b4c5d6e7f8');
       assert.strictEqual(sim.stats().jobsCreated, before + 1);
@@ -305,7 +310,7 @@ describe('fault suite: the real engine + client + store against the simulator un
     it('truncated bodies on submit, poll and download: retried, the stored image is complete', async () => {
       inject({ route: 'generate', kind: 'truncate' }, { route: 'job', kind: 'truncate' }, { route: 'image', kind: 'truncate', times: 2 });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       const downloads = api.calls.get(entry.id)!.filter((c) => c.op === 'fetchImage');
       assert.strictEqual(downloads.length, 3, 'two truncated downloads, then a complete one');
     });
@@ -313,14 +318,14 @@ describe('fault suite: the real engine + client + store against the simulator un
     it('HTML and JSON served instead of image bytes are rejected by the signature check and retried', async () => {
       inject({ route: 'image', kind: 'htmlBody', times: 2 }, { route: 'image', kind: 'malformedJson' });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       assert.strictEqual(api.calls.get(entry.id)!.filter((c) => c.op === 'fetchImage').length, 4);
     });
 
     it('expired result URLs: a fresh URL is fetched from the job and the image is stored', async () => {
       inject({ route: 'image', kind: 'expiredUrl', times: 2 });
       const [entry] = await generate(1);
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
     });
 
     it('a FAILED job ends failed with the server reason, refunded, and is not retried', async () => {
@@ -328,7 +333,7 @@ describe('fault suite: the real engine + client + store against the simulator un
       inject({ route: 'generate', kind: 'failJob' });
       const [entry] = await generate(1);
       assert.strictEqual(entry.state, 'failed');
-      assert.strictEqual(entry.error, CONTENT_POLICY_ERROR);
+      assert.deepStrictEqual(entry.reason, { kind: 'jobFailed', params: { message: CONTENT_POLICY_ERROR } });
       assert.strictEqual(entry.creditCost, 0);
       const after = sim.stats();
       assert.strictEqual(after.jobsCreated, before.jobsCreated + 1);
@@ -347,7 +352,7 @@ describe('fault suite: the real engine + client + store against the simulator un
         const entries = await generate(count, wave * WAVE_SIZE, midFlight, 15_000);
         slowestWaveMs = Math.max(slowestWaveMs, Date.now() - waveStarted);
         mixStarted += count;
-        for (const entry of entries) assert.ok(isTerminal(entry.state), `${entry.id} ended ${entry.state}: ${entry.error}`);
+        for (const entry of entries) assert.ok(isTerminal(entry.state), `${entry.id} ended ${entry.state}: ${JSON.stringify(entry.reason)}`);
       }
       sim.setFaultMix(undefined);
       assert.ok(reloads === 2);
@@ -376,12 +381,12 @@ describe('fault suite: the real engine + client + store against the simulator un
           const ok = await validStoredImage(entry, canonical);
           if (entry.state !== 'completed' || ok !== true) {
             lost++;
-            problems.push(`job ${job.id} COMPLETED on the server, entry ${entry.state}: ${ok === true ? entry.error : ok}`);
+            problems.push(`job ${job.id} COMPLETED on the server, entry ${entry.state}: ${ok === true ? JSON.stringify(entry.reason) : ok}`);
           }
         } else if (job.status === 'FAILED') {
-          if (entry.state !== 'failed' || entry.error !== job.error) {
+          if (entry.state !== 'failed' || entry.reason?.params?.message !== job.error) {
             lost++;
-            problems.push(`job ${job.id} FAILED on the server (${job.error}), entry ${entry.state}: ${entry.error}`);
+            problems.push(`job ${job.id} FAILED on the server (${job.error}), entry ${entry.state}: ${JSON.stringify(entry.reason)}`);
           }
         } else {
           lost++;
@@ -390,10 +395,10 @@ describe('fault suite: the real engine + client + store against the simulator un
       }
       // …and every entry is one of those jobs (nothing failed locally after the user's action was accepted).
       for (const entry of entries) {
-        if (!entry.jobId) problems.push(`entry ${entry.id} never reached the server: ${entry.state} ${entry.error}`);
+        if (!entry.jobId) problems.push(`entry ${entry.id} never reached the server: ${entry.state} ${JSON.stringify(entry.reason)}`);
         if (entry.state === 'failed') {
           const job = stats.jobs.find((j) => j.id === entry.jobId);
-          if (job?.status !== 'FAILED') problems.push(`entry ${entry.id} failed locally (${entry.error}) but the server job is ${job?.status}`);
+          if (job?.status !== 'FAILED') problems.push(`entry ${entry.id} failed locally (${JSON.stringify(entry.reason)}) but the server job is ${job?.status}`);
         }
       }
 

@@ -150,14 +150,14 @@ describe('hostile input (unit)', function () {
         key = 'afk_key_B_222'; // "Flux: Set API Key" with another account's key while the job runs
         const paused = await engine.whenSettled(started.id);
         assert.ok(paused?.jobId);
-        assert.notStrictEqual(paused?.state, 'failed', `the paid job was failed: ${paused?.error}`);
+        assert.notStrictEqual(paused?.state, 'failed', `the paid job was failed: ${JSON.stringify(paused?.reason)}`);
         key = 'afk_key_A_111';
-        engine.collect(started.id);
+        await engine.resume(started.id);
         const done = await engine.whenSettled(started.id);
-        assert.strictEqual(done?.state, 'completed', done?.error);
+        assert.strictEqual(done?.state, 'completed', JSON.stringify(done?.reason));
         assert.strictEqual(sim.stats().jobsCreated, 1);
       } finally {
-        engine.dispose();
+        await engine.dispose();
       }
     });
   });
@@ -260,7 +260,7 @@ describe('hostile input (unit)', function () {
         const files = await fs.readdir(store.imagesDir);
         return { entry: entry!, events, files, store };
       } finally {
-        engine.dispose();
+        await engine.dispose();
       }
     }
 
@@ -282,7 +282,7 @@ describe('hostile input (unit)', function () {
             problems.push(`job id ${JSON.stringify(id)} was polled at ${url}`);
           }
         }
-        if (entry.state !== 'completed') problems.push(`job id ${JSON.stringify(id)}: ${entry.state} ${entry.error}`);
+        if (entry.state !== 'completed') problems.push(`job id ${JSON.stringify(id)}: ${entry.state} ${JSON.stringify(entry.reason)}`);
         else assert.strictEqual(entry.jobId, id);
         await fs.rm(dir, { recursive: true, force: true });
       }
@@ -297,8 +297,8 @@ describe('hostile input (unit)', function () {
         seen = [];
         const { entry } = await run();
         assert.deepStrictEqual(seen.filter((url) => url !== '/v2/images/generate'), [], `nothing but submits for ${id}`);
-        assert.strictEqual(entry.state, 'failed');
-        assert.match(entry.error ?? '', /job id/);
+        assert.strictEqual(entry.state, 'paused', 'kept for a retry with the same idempotency key');
+        assert.strictEqual(entry.reason?.kind, 'server');
         await fs.rm(dir, { recursive: true, force: true });
       }
     });
@@ -308,7 +308,7 @@ describe('hostile input (unit)', function () {
       tried('server: status', odd.length);
       jobReplies = [...odd.map((status) => ({ id: jobId, status, progress: 50 })), completed()];
       const { entry } = await run();
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       assert.strictEqual(seen.filter((u) => u.startsWith('/v2/jobs/')).length, odd.length + 1, 'one poll per odd status, then done');
     });
 
@@ -319,8 +319,9 @@ describe('hostile input (unit)', function () {
       tried('server: error text');
       const { entry } = await run();
       assert.strictEqual(entry.state, 'failed');
-      assert.ok(entry.error!.startsWith('<img src=x onerror=alert(1)>'));
-      assert.ok(entry.error!.length <= 500, `error kept at ${entry.error!.length} characters`);
+      const serverText = String(entry.reason?.params?.message);
+      assert.ok(serverText.startsWith('<img src=x onerror=alert(1)>'));
+      assert.ok(serverText.length <= 500, `error kept at ${serverText.length} characters`);
       assert.ok(entry.progress >= 0 && entry.progress <= 100);
     });
 
@@ -333,7 +334,7 @@ describe('hostile input (unit)', function () {
         seen = [];
         const { entry, events } = await run();
         if (seen.some((u) => u.startsWith('/files/'))) problems.push(`${JSON.stringify(result)}: fetched ${seen.filter((u) => u.startsWith('/files/'))}`);
-        if (entry.state === 'failed' || !entry.jobId) problems.push(`${JSON.stringify(result)}: the paid job was ${entry.state} (${entry.error})`);
+        if (entry.state === 'failed' || !entry.jobId) problems.push(`${JSON.stringify(result)}: the paid job was ${entry.state} (${JSON.stringify(entry.reason)})`);
         if (entry.state === 'completed') problems.push(`${JSON.stringify(result)}: completed without an image`);
         if (events[0]?.kind !== 'needsAttention') problems.push(`${JSON.stringify(result)}: the user was not told (${events[0]?.kind})`);
         await fs.rm(dir, { recursive: true, force: true });
@@ -373,7 +374,7 @@ describe('hostile input (unit)', function () {
       image = { body: png, type: 'application/octet-stream' };
       jobReplies = [completed()];
       const { entry, store } = await run();
-      assert.strictEqual(entry.state, 'completed', entry.error);
+      assert.strictEqual(entry.state, 'completed', JSON.stringify(entry.reason));
       assert.ok((await fs.readFile(store.imagePath(entry.imageFile!))).equals(png));
     });
 
@@ -558,14 +559,15 @@ describe('hostile input (unit)', function () {
       return { entry: entry!, events, store, engine };
     }
 
-    function assertPaused(entry: GalleryEntry, events: EngineEvent[], kind: string, message: RegExp): void {
+    /** Paused (never failed: it is paid) with the reason as data, and the user told. */
+    function assertPaused(entry: GalleryEntry, events: EngineEvent[], kind: string, params: Record<string, unknown> = {}): void {
       assert.ok(entry.jobId, 'the paid job id is kept');
-      assert.notStrictEqual(entry.state, 'failed', `the paid job was failed: ${entry.error}`);
-      assert.notStrictEqual(entry.state, 'completed');
-      assert.match(entry.error ?? '', message);
+      assert.strictEqual(entry.state, 'paused', `the paid job is ${entry.state}: ${JSON.stringify(entry.reason)}`);
+      assert.strictEqual(entry.reason?.kind, kind);
+      for (const [name, value] of Object.entries(params)) assert.strictEqual(entry.reason?.params?.[name], value, name);
       const event = events.find((e) => e.kind === 'needsAttention');
       assert.ok(event && event.kind === 'needsAttention', `the user is told (${events.map((e) => e.kind)})`);
-      assert.strictEqual(event.error.kind, kind);
+      assert.strictEqual(event.entry.reason?.kind, kind);
     }
 
     it('a paid job whose image body is 1 GB is paused with the reason after one download, and completes on Retry', async () => {
@@ -574,17 +576,17 @@ describe('hostile input (unit)', function () {
       assert.ok('value' in measured.outcome, String((measured.outcome as { error: unknown }).error));
       const { entry, events, engine, store } = measured.outcome.value;
       try {
-        assertPaused(entry, events, 'tooLarge', /larger than 64 MB/);
+        assertPaused(entry, events, 'tooLarge', { limitBytes: IMAGE_BODY_CAP_BYTES });
         assert.strictEqual(sim.stats().requests.image, 1, 'downloaded once, not retried');
         assert.deepStrictEqual(await fs.readdir(store.imagesDir), [], 'no .part file');
         console.log(`      peak RSS growth while a 1 GB image body was cut at ${IMAGE_BODY_CAP_BYTES / MB} MB: ${megabytes(measured.peakGrowthBytes)} (peak ${megabytes(measured.peakBytes)})`);
         assert.ok(measured.peakGrowthBytes < 150 * MB, megabytes(measured.peakGrowthBytes));
-        engine.collect(entry.id);
+        assert.ok(await engine.resume(entry.id), 'Retry resumes it');
         const done = await engine.whenSettled(entry.id);
-        assert.strictEqual(done?.state, 'completed', done?.error);
+        assert.strictEqual(done?.state, 'completed', JSON.stringify(done?.reason));
         assert.strictEqual(sim.stats().jobsCreated, 1);
       } finally {
-        engine.dispose();
+        await engine.dispose();
       }
     });
 
@@ -594,15 +596,15 @@ describe('hostile input (unit)', function () {
       assert.ok('value' in measured.outcome, String((measured.outcome as { error: unknown }).error));
       const { entry, events, engine } = measured.outcome.value;
       try {
-        assertPaused(entry, events, 'tooLarge', /larger than 1 MB/);
+        assertPaused(entry, events, 'tooLarge', { limitBytes: JSON_BODY_CAP_BYTES });
         await connectionsClosed();
         console.log(`      peak RSS growth while an endless JSON body was cut at ${JSON_BODY_CAP_BYTES / MB} MB: ${megabytes(measured.peakGrowthBytes)} (peak ${megabytes(measured.peakBytes)})`);
         assert.ok(measured.peakGrowthBytes < 100 * MB, megabytes(measured.peakGrowthBytes));
-        engine.collect(entry.id);
+        assert.ok(await engine.resume(entry.id), 'Retry resumes it');
         const done = await engine.whenSettled(entry.id);
-        assert.strictEqual(done?.state, 'completed', done?.error);
+        assert.strictEqual(done?.state, 'completed', JSON.stringify(done?.reason));
       } finally {
-        engine.dispose();
+        await engine.dispose();
       }
     });
 
@@ -610,12 +612,12 @@ describe('hostile input (unit)', function () {
       tried('server: result URL');
       const { entry, events, engine } = await generateWith({ route: 'job', kind: 'httpResultUrl', times: 100 });
       try {
-        assertPaused(entry, events, 'refusedUrl', /plain http/);
+        assertPaused(entry, events, 'refusedUrl');
         assert.strictEqual(sim.stats().requests.image ?? 0, 0, 'nothing was fetched');
         assert.strictEqual(refusals.length, 1, refusals.join('\n'));
         assert.match(refusals[0], /^refused the image link http:\/\/images\.example\.invalid\/files\/[\w-]+\.jpg: it is plain http, not https$/);
       } finally {
-        engine.dispose();
+        await engine.dispose();
       }
     });
 
@@ -678,10 +680,10 @@ describe('hostile input (unit)', function () {
       tried('server: redirect');
       const { entry, events, engine } = await generateWith({ route: 'image', kind: 'redirectLoop' });
       try {
-        assertPaused(entry, events, 'refusedUrl', /redirected more than/);
+        assertPaused(entry, events, 'refusedUrl');
         assert.strictEqual(sim.stats().requests.image, 1);
       } finally {
-        engine.dispose();
+        await engine.dispose();
       }
     });
   });

@@ -46,6 +46,8 @@ const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'strin
   'entry/rerun': { entryId: 'id' },
   'entry/vary': { entryId: 'id' },
   'entry/delete': { entryId: 'id' },
+  'entry/retry': { entryId: 'id' },
+  'entry/forget': { entryId: 'id' },
   'entry/thumbnail': { entryId: 'id', dataUrl: 'string' },
   'entry/thumbnailFailed': { entryId: 'id', reason: 'string' },
 };
@@ -94,7 +96,7 @@ describe('protocol', () => {
         params: { options: { ...goodOptions, seed: -5, imagePrompt: 'https://example.com/a.png?x=1', imagePromptStrength: 0.35 } },
       },
       { id: '4', method: 'gallery/importFromAccount', params: {} },
-      ...['insert', 'saveAs', 'copyLink', 'openFullSize', 'useAsReference', 'rerun', 'vary', 'delete'].map((m, i) => ({
+      ...['insert', 'saveAs', 'copyLink', 'openFullSize', 'useAsReference', 'rerun', 'vary', 'delete', 'retry', 'forget'].map((m, i) => ({
         id: `e${i}`,
         method: `entry/${m}`,
         params: { entryId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' },

@@ -3,12 +3,15 @@ import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import type { EntryView } from '../../protocol/gallery';
 import type { GalleryEntry } from '../../shared/entry';
+import { describeReason } from '../errorMessages';
+import { l10n } from '../ui/text';
 
 export function toEntryView(entry: GalleryEntry, webview: vscode.Webview, store: GalleryStore): EntryView {
   const o = entry.options;
   const view: EntryView = {
     id: entry.id,
-    prompt: o.prompt,
+    // An image imported from the account may come without its prompt.
+    prompt: o.prompt || l10n.t('(imported image)'),
     aspectRatio: o.aspectRatio,
     outputFormat: o.outputFormat,
     outputQuality: o.outputQuality,
@@ -20,7 +23,7 @@ export function toEntryView(entry: GalleryEntry, webview: vscode.Webview, store:
   if (o.seed !== undefined) view.seed = o.seed;
   if (o.imagePrompt) view.imagePrompt = o.imagePrompt;
   if (o.imagePrompt && o.imagePromptStrength !== undefined) view.imagePromptStrength = o.imagePromptStrength;
-  if (entry.error) view.error = entry.error;
+  if (entry.reason && (entry.state === 'failed' || entry.state === 'paused')) view.error = describeReason(entry.reason);
   if (entry.completedAt) view.durationMs = Math.max(0, entry.completedAt - (entry.acceptedAt ?? entry.createdAt));
   if (entry.creditCost !== undefined) view.creditCost = entry.creditCost;
   if (entry.width) view.width = entry.width;

@@ -23,6 +23,7 @@ import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from '..
 import { parseWebviewMessage } from '../../protocol/validate';
 import { isTerminal, type GalleryEntry } from '../../shared/entry';
 import type { GenerationOptions } from '../../shared/options';
+import { confirmForget } from '../commands/jobs';
 import { copyImageLink } from '../editor/copyLink';
 import { deleteEntry } from '../editor/deleteEntry';
 import { insertIntoWorkspace, type EntryActionDeps } from '../editor/insertAction';
@@ -41,6 +42,10 @@ export interface GalleryActions {
   vary(entry: GalleryEntry): Promise<void>;
   useAsReference(entry: GalleryEntry): Promise<void>;
   importFromAccount(): Promise<void>;
+  /** Continues a paused job. */
+  retry(entry: GalleryEntry): Promise<void>;
+  /** Removes an entry in any state (stops waiting first). */
+  remove(entry: GalleryEntry): Promise<boolean>;
 }
 
 export interface GalleryDeps extends EntryActionDeps {
@@ -245,10 +250,7 @@ export class GalleryPanel {
     }
     const entry = store.get(msg.params.entryId);
     if (!entry) return log.warn(`Gallery: ignored ${msg.method} for an id that is not in the gallery`);
-    const finished = isTerminal(entry.state);
-    const withImage = entry.state === 'completed' && !!entry.imageFile;
-    const allowed = msg.method === 'entry/rerun' || msg.method === 'entry/delete' ? finished : withImage;
-    if (!allowed) return log.warn(`Gallery: ignored ${msg.method} for ${entry.id} in state ${entry.state}`);
+    if (!allowedIn(msg.method, entry)) return log.warn(`Gallery: ignored ${msg.method} for ${entry.id} in state ${entry.state}`);
     switch (msg.method) {
       case 'entry/insert':
         return void (await insertIntoWorkspace(entry, this.deps));
@@ -265,8 +267,27 @@ export class GalleryPanel {
       case 'entry/rerun':
         return actions.rerun(entry);
       case 'entry/delete':
-        return void (await deleteEntry(entry, this.deps));
+        return void (await deleteEntry(entry, { log, remove: actions.remove }));
+      case 'entry/retry':
+        return actions.retry(entry);
+      case 'entry/forget':
+        return void ((await confirmForget(entry)) && (await actions.remove(entry)));
     }
+  }
+}
+
+/** Which card actions an entry's state allows (the webview shows only these; a stale click is ignored). */
+function allowedIn(method: CommandMessage['method'], entry: GalleryEntry): boolean {
+  switch (method) {
+    case 'entry/delete':
+      return true;
+    case 'entry/rerun':
+      return isTerminal(entry.state);
+    case 'entry/retry':
+    case 'entry/forget':
+      return entry.state === 'paused';
+    default:
+      return entry.state === 'completed' && !!entry.imageFile;
   }
 }
 
@@ -297,10 +318,11 @@ function webviewOptions(deps: GalleryDeps): vscode.WebviewOptions {
   };
 }
 
-/** Restores the gallery after a window reload; call from `activate`. */
-export function registerGallerySerializer(deps: GalleryDeps): vscode.Disposable {
+/** Restores the gallery after a window reload, once the store has loaded; call from `activate`. */
+export function registerGallerySerializer(deps: GalleryDeps, ready: () => Promise<void>): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(GalleryPanel.viewType, {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+      await ready();
       GalleryPanel.revive(panel, deps);
     },
   });

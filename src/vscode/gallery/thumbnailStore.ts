@@ -1,7 +1,8 @@
 // Stores the thumbnails the webview draws: only for a completed entry without one, only WebP of at most
 // THUMBNAIL_MAX_BYTES; written atomically to thumbs/<id>.webp, then recorded as the entry's thumbFile.
 import * as crypto from 'crypto';
-import { writeFileAtomic, type GalleryStore } from '../../gallery/store';
+import { writeFileAtomic } from '../../gallery/files';
+import type { GalleryStore } from '../../gallery/store';
 import { sniffImage } from '../../jobs/imageInfo';
 import { THUMBNAIL_DATA_URL_PREFIX, THUMBNAIL_MAX_BYTES } from '../../protocol/gallery';
 import type { GalleryEntry } from '../../shared/entry';

@@ -1,0 +1,200 @@
+// File primitives for storage that several VS Code windows (processes) share: atomic writes, a short
+// cross-process lock, quarantine of unreadable files, and cleanup of temporary files a crash left.
+// Temporary names carry the writer's pid, so a cleanup never removes what a live window is writing.
+import { randomBytes } from 'crypto';
+import { promises as fs } from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Writes to a temporary sibling, flushes it, and renames it over the target: readers see the old or the new file, never half. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(temp, data, { flush: true });
+    await renameReplacing(temp, target);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Windows refuses a rename for a moment while another process (a reader, a virus scanner) has the target open. */
+async function renameReplacing(from: string, to: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fs.rename(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 10 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw error;
+      await delay(10 * attempt);
+    }
+  }
+}
+
+/** Reads a file, or undefined when it does not exist. */
+export async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Moves an unreadable file aside (`<name>.corrupt-<time>`) so it is kept for inspection and never read again. */
+export async function quarantine(file: string): Promise<string | undefined> {
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    await fs.rename(file, aside);
+    return aside;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // another window moved it first
+    throw error;
+  }
+}
+
+/** True unless the process certainly does not exist (signal 0 only checks; EPERM means it exists). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The owner written into lock and lease files, so another process can tell a crashed owner from a live one. */
+export interface ProcessOwner {
+  host: string;
+  pid: number;
+}
+
+export function thisProcess(): ProcessOwner {
+  return { host: os.hostname(), pid: process.pid };
+}
+
+/** A process on this computer that no longer exists (another computer's processes cannot be checked). */
+export function isDeadOwner(owner: Partial<ProcessOwner> | undefined): boolean {
+  return !!owner && owner.host === os.hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
+}
+
+/** `<name>.<pid>.<anything>.tmp|part`: the temporary names of writeFileAtomic and of image downloads. */
+const TEMP_NAME = /\.(\d+)\.[^.]+\.(tmp|part)$/;
+/** A temporary file untouched for this long is abandoned even if its pid is alive (pids are reused). */
+const ABANDONED_AFTER_MS = 60 * 60_000;
+
+/**
+ * Removes temporary files left by a crash: those whose writer process is gone, or that nobody has
+ * touched for an hour. A file another live window is writing right now is left alone. Returns the
+ * names removed.
+ */
+export async function removeStaleTempFiles(directories: readonly string[], now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const directory of directories) {
+    let names: string[];
+    try {
+      names = await fs.readdir(directory);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (!/\.(tmp|part)$/.test(name)) continue;
+      const file = path.join(directory, name);
+      const pid = TEMP_NAME.exec(name)?.[1];
+      const writerGone = pid !== undefined && !isProcessAlive(Number(pid));
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (!stat || (!writerGone && now - stat.mtimeMs < ABANDONED_AFTER_MS)) continue;
+      await fs.rm(file, { force: true });
+      removed.push(file);
+    }
+  }
+  return removed;
+}
+
+export interface LockOptions {
+  /** A lock older than this is abandoned (its holder hung or crashed). Locks are held for milliseconds. */
+  staleMs?: number;
+  /** Give up waiting after this long. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_LOCK: Required<LockOptions> = { staleMs: 10_000, timeoutMs: 15_000 };
+const UNWRITTEN_LOCK_MS = 1_000;
+
+/**
+ * Runs `action` while holding a cross-process lock: a file created exclusively (`wx`), holding its
+ * owner. A lock whose owner died, or older than `staleMs`, is broken — under a second exclusive
+ * "breaker" file, so two waiters cannot both break it and then both hold it.
+ */
+export async function withFileLock<T>(lockFile: string, action: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const { staleMs, timeoutMs } = { ...DEFAULT_LOCK, ...options };
+  const token = JSON.stringify({ ...thisProcess(), id: randomBytes(6).toString('hex') });
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fs.writeFile(lockFile, token, { flag: 'wx' });
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw error;
+      else if (await isStaleLock(lockFile, staleMs)) await breakLock(lockFile, staleMs);
+      else if (Date.now() > deadline) throw Object.assign(new Error(`Timed out waiting for ${path.basename(lockFile)}`), { code: 'ELOCKED' });
+      else await delay(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
+    }
+  }
+  try {
+    return await action();
+  } finally {
+    // Only our own lock: if it was broken as stale meanwhile, the file belongs to someone else now.
+    if ((await readIfExists(lockFile).catch(() => undefined)) === token) await fs.rm(lockFile, { force: true });
+  }
+}
+
+async function isStaleLock(lockFile: string, staleMs: number): Promise<boolean> {
+  const [text, stat] = await Promise.all([readIfExists(lockFile).catch(() => undefined), fs.stat(lockFile).catch(() => undefined)]);
+  if (!stat) return false; // released meanwhile: just try again
+  const age = Date.now() - stat.mtimeMs;
+  let owner: Partial<ProcessOwner>;
+  try {
+    owner = JSON.parse(text ?? '') as Partial<ProcessOwner>;
+  } catch {
+    // Created but not written yet: a live owner writes it within microseconds, so after a moment its writer died.
+    return age > UNWRITTEN_LOCK_MS;
+  }
+  return isDeadOwner(owner) || age > staleMs;
+}
+
+async function breakLock(lockFile: string, staleMs: number): Promise<void> {
+  const breaker = `${lockFile}.break`;
+  try {
+    await fs.writeFile(breaker, '', { flag: 'wx' });
+  } catch {
+    // Someone else is breaking it. A breaker left by a crash mid-break is removed once old.
+    const stat = await fs.stat(breaker).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > staleMs) await fs.rm(breaker, { force: true });
+    return;
+  }
+  try {
+    if (await isStaleLock(lockFile, staleMs)) await fs.rm(lockFile, { force: true });
+  } finally {
+    await fs.rm(breaker, { force: true });
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs `action` over `items` with at most `limit` running at once. */
+export async function mapWithLimit<T, R>(items: readonly T[], limit: number, action: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await action(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
