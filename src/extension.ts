@@ -57,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     log,
   });
   const editors = new EditorTracker();
-  const statusBar = new FluxStatusBar(store, engine, keyStore, api, log);
+  const statusBar = new FluxStatusBar(store, keyStore, api, log);
   shutdown = async () => {
     await engine.dispose();
     store.dispose();

@@ -2,8 +2,7 @@
 // once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
 // which Markdown activates the extension are not given an item their users never asked for.
 import type { GalleryStore } from '../gallery/store';
-import type { JobEngine } from '../jobs/engine';
-import { isTerminal } from '../shared/entry';
+import { isRunning } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { ApiAccess } from './apiAccess';
 import type { ApiKeyStore } from './keys';
@@ -21,7 +20,6 @@ export class FluxStatusBar {
 
   constructor(
     private readonly store: GalleryStore,
-    private readonly engine: JobEngine,
     private readonly keys: ApiKeyStore,
     private readonly api: ApiAccess,
     private readonly log: Log,
@@ -57,9 +55,12 @@ export class FluxStatusBar {
   }
 
   update(): void {
+    // Counted over the shared gallery, so every window shows the same numbers whichever window works on a job.
     const entries = this.store.list();
-    const running = entries.filter((entry) => !isTerminal(entry.state) && this.engine.isActive(entry.id)).length;
+    const running = entries.filter((entry) => isRunning(entry.state)).length;
+    const paused = entries.filter((entry) => entry.state === 'paused').length;
     const parts = [running > 0 ? join([icon('sync~spin'), l10n.t('Flux: {0} running', running)]) : join([icon('sparkle'), plain('Flux')])];
+    if (paused > 0) parts.push(join([icon('debug-pause'), l10n.t('{0} paused', paused)]));
     if (this.credits !== undefined) parts.push(l10n.t('{0} credits', this.credits));
     this.item.set(join(parts, ' · '), l10n.t('Flux Studio: show jobs and open the gallery'));
     this.item.setVisible(this.hasKey || entries.length > 0);
