@@ -10,8 +10,8 @@ import { Embedding, FormatHandler, ImageFile, MAX_BLOCK_BYTES, Piece } from './f
 const RIFF_HEADER_BYTES = 12;
 const CHUNK_HEADER_BYTES = 8;
 const VP8X_PAYLOAD_BYTES = 10;
-const ALPHA_FLAG = 0x10;
-const XMP_FLAG = 0x04;
+/** Bits of the VP8X header's flag byte. */
+const VP8X_FLAGS = { alpha: 0x10, xmp: 0x04 } as const;
 /** An animation has a chunk per frame; this is far above real ones and stops a file of empty chunks. */
 const MAX_CHUNKS = 100_000;
 
@@ -53,7 +53,7 @@ async function vp8xFor(file: ImageFile, image: Chunk): Promise<Buffer> {
     const bits = data.readUInt32LE(1);
     width = (bits & 0x3fff) + 1;
     height = ((bits >>> 14) & 0x3fff) + 1;
-    if ((bits >>> 28) & 1) flags |= ALPHA_FLAG;
+    if ((bits >>> 28) & 1) flags |= VP8X_FLAGS.alpha;
   } else {
     if (data.length < 10 || data[0] & 1 || data.readUIntBE(3, 3) !== 0x9d012a) throw malformed('WebP', 'a lossy image without a key frame');
     width = data.readUInt16LE(6) & 0x3fff;
@@ -87,7 +87,7 @@ export const webp: FormatHandler = {
     } else {
       vp8x = await vp8xFor(file, first);
     }
-    vp8x[8] |= XMP_FLAG;
+    vp8x[8] |= VP8X_FLAGS.xmp;
     const xmp = xmpChunk(embedding.xmp);
     const riffSize = 4 + vp8x.length + chunks.reduce((sum, chunk) => sum + chunk.end - chunk.start, 0) + xmp.length;
     const header = Buffer.alloc(RIFF_HEADER_BYTES);
