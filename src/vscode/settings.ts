@@ -46,7 +46,9 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   else problems.push(problem('outputQuality', vscode.l10n.t('a whole number from 0 to 100'), DEFAULTS.outputQuality));
   if (typeof raw === 'boolean') value.raw = raw;
   else problems.push(problem('raw', vscode.l10n.t('true or false'), DEFAULTS.raw));
-  if (typeof strength === 'number' && strength >= 0 && strength <= 1) value.imagePromptStrength = strength;
+  // The schema cannot say "multiple of 0.05" (VS Code checks multipleOf with a floating-point %, which flags
+  // 0.5 itself), so the 0.05 step its description promises is applied here.
+  if (typeof strength === 'number' && strength >= 0 && strength <= 1) value.imagePromptStrength = Math.round(strength * 20) / 20;
   else problems.push(problem('imagePromptStrength', vscode.l10n.t('a number from 0 to 1'), DEFAULTS.imagePromptStrength));
   if (seed === null || seed === undefined || seed === '') value.seed = undefined;
   else if (Number.isSafeInteger(seed)) value.seed = seed as number;
