@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
 import { answerInputBox, gallery, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
@@ -34,6 +34,7 @@ async function editorText(ctx: ScenarioContext): Promise<string> {
 
 export const scenario: Scenario = {
   name: 'gallery: card buttons, search, keyboard, Insert into workspace, Open full size, Generate from the prompt bar',
+  versions: ALL_VERSIONS,
   timeoutMs: 180_000,
   async run(ctx) {
     await ctx.openFile('doc.md');

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext, type VsCodeRole } from './context';
 import { answerInputBox, completedImage, gallery } from './steps';
 
 const HTML_TEXT = 'A red lighthouse on a green hill';
@@ -18,10 +18,11 @@ async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
   await completedImage(ctx);
 }
 
-function lifecycle(theme: string, shot: string): Scenario {
+function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenario {
   return {
     name: `gallery lifecycle (${theme}): HTML insert, reload keeps the entry, Delete removes it`,
     settings: { 'workbench.colorTheme': theme },
+    versions,
     timeoutMs: 200_000,
     async run(ctx) {
       await generateFromHtml(ctx);
@@ -69,6 +70,6 @@ function lifecycle(theme: string, shot: string): Scenario {
 }
 
 export const scenarios: Scenario[] = [
-  lifecycle('Default Dark Modern', 'gallery-dark'),
+  lifecycle('Default Dark Modern', 'gallery-dark', ALL_VERSIONS),
   lifecycle('Default Light Modern', 'gallery-light'),
 ];

@@ -2,7 +2,7 @@
 // "Generate Image from Selection" → the key is asked inline → progress → the image is in the gallery.
 // Then a window reload in the middle of a job: it finishes afterwards and is charged once.
 import * as assert from 'assert';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
 import { answerInputBox, completedImage, configureSimulator, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
@@ -27,6 +27,7 @@ async function generateFromSelection(ctx: ScenarioContext, screenshot?: string):
 export const scenarios: Scenario[] = [
   {
     name: 'generate: right-click the selection, set the key when asked, progress, image in the gallery',
+    versions: ALL_VERSIONS,
     timeoutMs: 150_000,
     async run(ctx) {
       // Jobs take ~3 s here so the progress notification can be seen.
