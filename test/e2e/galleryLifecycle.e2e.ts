@@ -1,6 +1,6 @@
 // The gallery across a whole session in a real VS Code: generate from a selection in an HTML page,
 // Insert into workspace writes <img …> into page.html, the entry survives a window reload, Delete
-// asks and removes it. Run in the dark theme and again in the light theme, with screenshots of each.
+// asks and removes it. Run in the dark, light and high-contrast themes, with screenshots of each.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,6 +26,9 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
     timeoutMs: 200_000,
     async run(ctx) {
       await generateFromHtml(ctx);
+      const insert = gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' });
+      assert.strictEqual((await insert.innerText()).trim(), 'Insert into workspace', `the labelled Insert button in ${theme}`);
+      await ctx.runCommand('Notifications: Clear All Notifications'); // the toasts would hide the card
       await ctx.screenshot(shot);
 
       await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' }).click();
@@ -72,4 +75,5 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
 export const scenarios: Scenario[] = [
   lifecycle('Default Dark Modern', 'gallery-dark', ALL_VERSIONS),
   lifecycle('Default Light Modern', 'gallery-light'),
+  lifecycle('Default High Contrast', 'gallery-high-contrast'),
 ];
