@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext, type VsCodeRole } from './context';
 
 /** How many settings the installed extension contributes. */
 function contributedSettings(ctx: ScenarioContext): number {
@@ -12,10 +12,11 @@ function contributedSettings(ctx: ScenarioContext): number {
   return Object.keys(pkg.contributes.configuration.properties).length;
 }
 
-function settingsEditor(locale: string | undefined, shot: string): Scenario {
+function settingsEditor(locale: string | undefined, shot: string, versions?: VsCodeRole[]): Scenario {
   return {
     name: `settings editor${locale ? ` (${locale})` : ''}: "fluxStudio" lists every setting with no validation message`,
     locale,
+    versions,
     async run(ctx) {
       // Tall enough that the Settings editor renders every row (its list is virtualized).
       await ctx.page.setViewportSize({ width: 1400, height: 2200 });
@@ -45,4 +46,4 @@ function settingsEditor(locale: string | undefined, shot: string): Scenario {
   };
 }
 
-export const scenarios: Scenario[] = [settingsEditor(undefined, 'settings-editor'), settingsEditor('ko', 'settings-editor-ko')];
+export const scenarios: Scenario[] = [settingsEditor(undefined, 'settings-editor', ALL_VERSIONS), settingsEditor('ko', 'settings-editor-ko')];
