@@ -25,21 +25,32 @@ function settingsEditor(locale: string | undefined, shot: string, versions?: VsC
       await editor.waitFor({ timeout: 30_000 });
       await ctx.page.locator('.settings-editor .settings-header .suggest-input-container').click();
       await ctx.page.keyboard.type('fluxStudio');
-      const rows = editor.locator('.settings-tree-container .setting-item-contents');
+      // The list is virtualized (and on VS Code 1.139 the Settings editor is a dialog of fixed height):
+      // read the rows shown, scroll, until every setting was seen.
+      const tree = editor.locator('.settings-tree-container');
       const expected = contributedSettings(ctx);
-      const labels = await ctx.retry(
+      const seen = new Map<string, string>(); // setting label → its validation message ('' when none)
+      await ctx.retry(
         async () => {
-          const seen = await rows.evaluateAll((els) => els.map((e) => (e.querySelector('.setting-item-label')?.textContent ?? '').trim()));
-          return seen.length === expected && !seen.includes('') ? seen : undefined;
+          const shown = await tree.locator('.setting-item-contents').evaluateAll((els) =>
+            els.map((e) => ({
+              category: (e.querySelector('.setting-item-category')?.textContent ?? '').trim(),
+              label: (e.querySelector('.setting-item-label')?.textContent ?? '').trim(),
+              message:
+                (e.querySelector('.setting-item-validation-message')?.textContent ?? '').trim() ||
+                (e.matches('.invalid-input') || e.querySelector('.invalid-input') ? 'marked invalid' : ''),
+            })),
+          );
+          for (const row of shown) if (row.category.startsWith('Flux Studio') && row.label) seen.set(row.label, row.message);
+          if (seen.size >= expected) return true;
+          await tree.hover();
+          await ctx.page.mouse.wheel(0, 250);
+          return false;
         },
-        { timeoutMs: 30_000, what: `${expected} Flux Studio settings in the Settings editor` },
+        { timeoutMs: 30_000, intervalMs: 300, what: `${expected} Flux Studio settings in the Settings editor` },
       );
-      ctx.log(`settings shown: ${labels.join(', ')}`);
-      const messages = await editor.locator('.setting-item.invalid-input, .setting-item-validation-message').evaluateAll((els) =>
-        els
-          .map((e) => ({ setting: e.closest('.setting-item')?.querySelector('.setting-item-label')?.textContent ?? '?', text: (e.textContent ?? '').trim() }))
-          .filter((m) => m.text),
-      );
+      ctx.log(`settings shown: ${[...seen.keys()].join(', ')}`);
+      const messages = [...seen].filter(([, message]) => message).map(([setting, text]) => ({ setting, text }));
       await ctx.screenshot(shot);
       assert.deepStrictEqual(messages, [], 'validation messages in the Settings editor');
     },
