@@ -106,6 +106,7 @@ function windowContext({ page, workspace, server, shared, windows = [] }) {
     openFile: (f) => h.openFileFromExplorer(page, f),
     selectLineWithText: (text) => h.selectLineWithText(page, text),
     rightClickSelection: (text, label) => h.rightClickSelection(page, text, label),
+    clickMenuEntry: (entry) => h.clickMenuEntry(page, entry),
     webview: () => h.webviewFrame(page),
     retry: (fn, o) => h.retry(fn, o),
     sleep: h.sleep,

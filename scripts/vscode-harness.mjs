@@ -461,11 +461,25 @@ export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 3
         await page.keyboard.press('Escape');
         return false;
       }
-      await entry.click();
-      return true;
+      return clickMenuEntry(page, entry);
     },
     { timeoutMs, intervalMs: 1000, what: `context menu entry "${menuLabel}"` },
   );
+}
+
+/**
+ * Clicks an entry of an open context menu. Under load the click can be lost and the menu stays open (a
+ * menu closes before it runs its action): then it is closed and false returned, so that the caller opens
+ * it again. Never presses Enter, which would land in the editor if the click was only slow.
+ */
+export async function clickMenuEntry(page, entry) {
+  await entry.click();
+  const closed = await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!closed) await page.keyboard.press('Escape');
+  return closed;
 }
 
 /** The content frame of the active webview (two nested iframes). */

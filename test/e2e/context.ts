@@ -1,7 +1,7 @@
 // Types shared by the end-to-end scenarios run by scripts/run-e2e.mjs in a real VS Code (code-server) with
 // Playwright. A scenario file is test/e2e/<name>.e2e.ts exporting `scenario` (or `scenarios`) of type Scenario.
 // Scenarios get the harness helpers through the context (the harness is an ES module in scripts/).
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 export interface SimulatorHandle {
   url: string;
@@ -47,8 +47,10 @@ export interface ScenarioContext {
   openFile(fileName: string): Promise<void>;
   /** Selects the editor line containing `text` and waits for the selection to render. */
   selectLineWithText(text: string): Promise<void>;
-  /** Right-clicks the selected text and clicks the context-menu entry (retried until present). */
+  /** Right-clicks the selected text and clicks the context-menu entry (retried until present and run). */
   rightClickSelection(text: string, menuLabel?: string): Promise<unknown>;
+  /** Clicks an entry of the open context menu; false (menu closed again) when the click was lost. */
+  clickMenuEntry(entry: Locator): Promise<boolean>;
   /** The active webview's content frame. */
   webview(): FrameLocator;
   /** Retries fn until it returns a truthy value. */
