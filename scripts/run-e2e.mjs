@@ -1,37 +1,38 @@
 // End-to-end scenarios in a real VS Code: packages the .vsix, installs it into code-server, starts the
 // Apiframe simulator and, per scenario, a fresh code-server + workspace copy + browser context, then runs
-// every scenario exported by out/test/e2e/*.e2e.js (sources: test/e2e/*.e2e.ts, type Scenario in context.ts).
+// every scenario exported by out/test/e2e/*.e2e.js (sources: test/e2e/*.e2e.ts, type Scenario in context.ts)
+// that is marked for the chosen VS Code version (Scenario.versions, default: the oldest only).
 //
-// CLI:     node scripts/run-e2e.mjs [--no-build] [--vsix <file>] [--grep <text>] [--summary <file.json>]
+// CLI:     node scripts/run-e2e.mjs [--vscode oldest|newest] [--no-build] [--vsix <file>] [--grep <text>] [--summary <file.json>]
 //          (FLUX_VSIX=<file> also reuses an already packaged .vsix)
-// Library: const { passed, failed } = await runE2E({ build: true });
+// Library: const { passed, failed } = await runE2E({ build: true, vscodeRole: 'newest' });
 import { execFileSync, execSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ensureVsCode } from './setup-vscode.mjs';
+import { VERSION_ROLES, ensureVsCode } from './setup-vscode.mjs';
 import * as h from './vscode-harness.mjs';
 
-const { ROOT, OUTPUT_DIR } = h;
+const { ROOT } = h;
 const require = createRequire(import.meta.url);
 const log = (msg) => console.log(`[e2e] ${msg}`);
 const E2E_OUT = path.join(ROOT, 'out', 'test', 'e2e');
 const API_KEY = 'afk_test_key';
 
-/** Packages the extension into dir/flux-studio.vsix with vsce; returns the path. */
+/** Packages the extension into dir/flux-studio.vsix (scripts/package-vsix.mjs); returns the path. */
 export function packageVsix(dir) {
   const out = path.join(dir, 'flux-studio.vsix');
   try {
-    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package-vsix.mjs'), '--out', out], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
   } catch (e) {
-    throw new Error(`vsce package failed:\n${(e.stdout || '') + (e.stderr || '') || e.message}`);
+    throw new Error(`packaging failed:\n${(e.stdout || '') + (e.stderr || '') || e.message}`);
   }
   return out;
 }
 
-/** Loads scenarios from out/test/e2e/*.e2e.js (exports `scenario`, `scenarios` or default). */
-export function loadScenarios(grep) {
+/** Loads the scenarios for `vscodeRole` from out/test/e2e/*.e2e.js (exports `scenario`, `scenarios` or default). */
+export function loadScenarios(grep, vscodeRole = 'oldest') {
   if (!existsSync(E2E_OUT)) throw new Error(`${E2E_OUT} not found (did tsc run?)`);
   const files = readdirSync(E2E_OUT).filter((f) => f.endsWith('.e2e.js')).sort();
   const all = [];
@@ -40,10 +41,12 @@ export function loadScenarios(grep) {
     const list = mod.scenarios ?? (mod.scenario ? [mod.scenario] : mod.default ? [].concat(mod.default) : []);
     for (const s of list) {
       if (!s || typeof s.name !== 'string' || typeof s.run !== 'function') throw new Error(`${f}: a scenario needs {name, run(ctx)}`);
+      const unknown = (s.versions ?? []).filter((v) => !VERSION_ROLES.includes(v));
+      if (unknown.length) throw new Error(`${f}: "${s.name}" names unknown VS Code versions ${unknown.join(', ')} (known: ${VERSION_ROLES.join(', ')})`);
       all.push({ ...s, file: f });
     }
   }
-  return grep ? all.filter((s) => s.name.includes(grep) || s.file.includes(grep)) : all;
+  return all.filter((s) => (s.versions ?? ['oldest']).includes(vscodeRole) && (!grep || s.name.includes(grep) || s.file.includes(grep)));
 }
 
 const LANGUAGE_PACK_STUB = path.join(ROOT, 'test', 'fixtures', 'ko-language-pack-stub');
@@ -84,24 +87,58 @@ function withTimeout(promise, ms, what) {
 }
 
 /**
- * @param {{build?: boolean, vsix?: string, grep?: string}} [o]
- * @returns {Promise<{passed: number, failed: number, failures: {title: string, error: string}[], scenarios: {name: string, state: string, durationMs: number}[]}>}
+ * The helpers a scenario gets for one window (page) of its code-server. `openSecondWindow()` opens another
+ * browser page of the same code-server — same user-data-dir, so one profile and one global storage, like
+ * two windows of a desktop VS Code — on a fresh copy of the workspace named `workspace-2` (…-3, …).
  */
-export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep } = {}) {
-  const outputDir = path.join(OUTPUT_DIR, 'e2e');
+function windowContext({ page, workspace, server, shared, windows = [] }) {
+  windows.push(page);
+  const shotDir = path.relative(h.OUTPUT_DIR, shared.outputDir);
+  return {
+    ...shared,
+    page,
+    workspace,
+    workbenchUrl: h.workbenchUrl(server.url, workspace),
+    screenshot: (n) => h.screenshot(page, path.join(shotDir, n)),
+    runCommand: (title, o) => h.runCommand(page, title, o),
+    readNotifications: (o) => h.readNotifications(page, o),
+    explorerItems: () => h.explorerItems(page),
+    openFile: (f) => h.openFileFromExplorer(page, f),
+    selectLineWithText: (text) => h.selectLineWithText(page, text),
+    rightClickSelection: (text, label) => h.rightClickSelection(page, text, label),
+    clickMenuEntry: (entry) => h.clickMenuEntry(page, entry),
+    webview: () => h.webviewFrame(page),
+    retry: (fn, o) => h.retry(fn, o),
+    sleep: h.sleep,
+    async openSecondWindow() {
+      const second = h.copyWorkspace(undefined, `workspace-${windows.length + 1}`);
+      const newPage = await page.context().newPage();
+      await h.openWorkbench(newPage, h.workbenchUrl(server.url, second));
+      return windowContext({ page: newPage, workspace: second, server, shared, windows });
+    },
+  };
+}
+
+/**
+ * @param {{build?: boolean, vsix?: string, grep?: string, vscodeRole?: string}} [o]
+ * @returns {Promise<{passed: number, failed: number, skipped: number, failures: {title: string, error: string}[],
+ *                    scenarios: {name: string, state: string, durationMs: number}[], vscodeVersion?: string}>}
+ */
+export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep, vscodeRole = 'oldest' } = {}) {
+  const outputDir = h.outputDirFor('e2e', vscodeRole);
   try {
     if (build) {
       log('building: node esbuild.js && npx tsc -p .');
       execSync('node esbuild.js', { cwd: ROOT, stdio: 'inherit' });
       execSync('npx tsc -p .', { cwd: ROOT, stdio: 'inherit' });
     }
-    const scenarios = loadScenarios(grep);
-    if (scenarios.length === 0) throw new Error(`no e2e scenarios found in ${E2E_OUT}${grep ? ` matching "${grep}"` : ''}`);
-    const vscode = await ensureVsCode({ quiet: true });
+    const scenarios = loadScenarios(grep, vscodeRole);
+    if (scenarios.length === 0) throw new Error(`no e2e scenarios for the ${vscodeRole} VS Code in ${E2E_OUT}${grep ? ` matching "${grep}"` : ''}`);
+    const vscode = await ensureVsCode(vscodeRole, { quiet: true });
 
     const tmp = h.makeTempDir('flux-e2e-');
     if (!vsix) {
-      log('packaging: npx vsce package --no-dependencies');
+      log('packaging: node scripts/package-vsix.mjs');
       vsix = packageVsix(tmp);
     }
     const extensionsDir = path.join(tmp, 'extensions');
@@ -109,14 +146,14 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
     const installed = readdirSync(extensionsDir).find((d) => d.startsWith('flux-studio.flux-studio-'));
     if (!installed) throw new Error(`the .vsix did not install into ${extensionsDir}`);
     const extensionPath = path.join(extensionsDir, installed);
-    log(`installed ${path.basename(vsix)} into code-server ${vscode.codeServerVersion} (VS Code ${vscode.vscodeVersion})`);
+    log(`installed ${path.basename(vsix)} into code-server ${vscode.codeServerVersion} (VS Code ${vscode.vscodeVersion}); ${scenarios.length} scenarios`);
 
     const stubPath = scenarios.some((s) => s.locale) ? await installLanguagePackStub(vscode, tmp, extensionsDir) : undefined;
     const simulator = await h.startSimulator({ timeScale: 0.02 });
     log(`simulator at ${simulator.url}`);
     const { browser } = await h.launchBrowser({ chromium: vscode.chromium });
 
-    const results = { passed: 0, failed: 0, failures: [], scenarios: [] };
+    const results = { passed: 0, failed: 0, skipped: 0, failures: [], scenarios: [], vscodeVersion: vscode.vscodeVersion };
     for (const s of scenarios) {
       const t = Date.now();
       const name = s.name;
@@ -125,7 +162,7 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
       try {
         await simulator.reset?.();
         const workspace = h.copyWorkspace();
-        const settings = { 'fluxStudio.apiBaseUrl': simulator.url, ...(s.settings ?? {}) };
+        const settings = { ...vscode.settings, 'fluxStudio.apiBaseUrl': simulator.url, ...(s.settings ?? {}) };
         server = await h.startCodeServer({
           vscode,
           workspace,
@@ -138,28 +175,17 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
         page = await context.newPage();
         await h.openWorkbench(page, server.workbenchUrl);
         log(`  workbench ready after ${((Date.now() - t) / 1000).toFixed(1)} s`);
-        const ctx = {
-          page,
-          workspace,
-          workbenchUrl: server.workbenchUrl,
+        const shared = {
           extensionPath,
           simulator,
           apiKey: API_KEY,
           outputDir,
+          vscodeRole,
+          vscodeVersion: vscode.vscodeVersion,
           log: (m) => console.log(`    +${((Date.now() - t) / 1000).toFixed(1)}s ${m}`),
-          screenshot: (n) => h.screenshot(page, path.join('e2e', n)),
-          runCommand: (title, o) => h.runCommand(page, title, o),
-          readNotifications: (o) => h.readNotifications(page, o),
-          explorerItems: () => h.explorerItems(page),
-          openFile: (f) => h.openFileFromExplorer(page, f),
-          selectLineWithText: (text) => h.selectLineWithText(page, text),
-          rightClickSelection: (text, label) => h.rightClickSelection(page, text, label),
-          webview: () => h.webviewFrame(page),
-          retry: (fn, o) => h.retry(fn, o),
-          sleep: h.sleep,
         };
         log(`▶ ${name}`);
-        await withTimeout(s.run(ctx), s.timeoutMs ?? 120_000, `scenario "${name}"`);
+        await withTimeout(s.run(windowContext({ page, workspace, server, shared })), s.timeoutMs ?? 120_000, `scenario "${name}"`);
         results.passed++;
         results.scenarios.push({ name, state: 'passed', durationMs: Date.now() - t });
         log(`  ✓ ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
@@ -169,14 +195,14 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
         results.failures.push({ title: name, error });
         results.scenarios.push({ name, state: 'failed', durationMs: Date.now() - t });
         let shot = '';
-        if (page) shot = await h.screenshot(page, path.join('e2e', `${slug(name)}-FAILED`)).catch(() => '');
+        if (page) shot = await h.screenshot(page, path.join(path.relative(h.OUTPUT_DIR, outputDir), `${slug(name)}-FAILED`)).catch(() => '');
         log(`  ✗ ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)\n    ${error.split('\n').join('\n    ')}${shot ? `\n    screenshot: ${shot}` : ''}`);
       } finally {
         await page?.context().close().catch(() => {});
         await server?.stop();
       }
     }
-    h.writeOutputJson('e2e/results.json', results);
+    h.writeOutputJson(path.join(path.relative(h.OUTPUT_DIR, outputDir), 'results.json'), results);
     return results;
   } finally {
     await h.cleanupAll();
@@ -188,11 +214,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const opt = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const summary = opt('--summary');
   const t = Date.now();
-  runE2E({ build: !argv.includes('--no-build'), vsix: opt('--vsix') ?? process.env.FLUX_VSIX, grep: opt('--grep') })
-    .catch((e) => ({ passed: 0, failed: 1, failures: [{ title: 'e2e runner', error: e?.stack || String(e) }], error: String(e?.message || e) }))
+  runE2E({ build: !argv.includes('--no-build'), vsix: opt('--vsix') ?? process.env.FLUX_VSIX, grep: opt('--grep'), vscodeRole: opt('--vscode') })
+    .catch((e) => ({ passed: 0, failed: 1, skipped: 0, failures: [{ title: 'e2e runner', error: e?.stack || String(e) }], error: String(e?.message || e) }))
     .then((r) => {
       if (r.error) console.error(`[e2e] FAILED to run: ${r.error}`);
-      console.log(`[e2e] ${r.passed} passed, ${r.failed} failed (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      console.log(`[e2e] ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${((Date.now() - t) / 1000).toFixed(1)} s)`);
       if (summary) writeFileSync(summary, JSON.stringify(r, null, 2));
       process.exit(r.failed > 0 ? 1 : 0);
     });

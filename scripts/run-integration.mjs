@@ -3,19 +3,19 @@
 // opened in headless Chromium with a `payload` that sets extensionDevelopmentPath/extensionTestsPath.
 // The Apiframe simulator runs in this process; its URL reaches the suite through a config file.
 //
-// CLI:     node scripts/run-integration.mjs [--no-build] [--grep <pattern>] [--summary <file.json>]
-// Library: const { passed, failed } = await runIntegration({ build: true });
+// CLI:     node scripts/run-integration.mjs [--vscode oldest|newest] [--no-build] [--grep <pattern>] [--summary <file.json>]
+// Library: const { passed, failed } = await runIntegration({ build: true, vscodeRole: 'newest' });
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureVsCode } from './setup-vscode.mjs';
 import {
-  OUTPUT_DIR,
   ROOT,
   cleanupAll,
   copyWorkspace,
   launchBrowser,
+  outputDirFor,
   startSimulator,
   startTestServer,
 } from './vscode-harness.mjs';
@@ -25,10 +25,10 @@ const SUITE_DIR = path.join(ROOT, 'out', 'test', 'integration');
 export const CONFIG_FILE = path.join(SUITE_DIR, 'test-config.json'); // fixed location read by test/integration/config.ts
 
 /**
- * @param {{build?: boolean, grep?: string, timeoutMs?: number, timeScale?: number}} [o]
- * @returns {Promise<{passed: number, failed: number, pending: number, failures: {title: string, error: string}[], exitCode: number|null}>}
+ * @param {{build?: boolean, grep?: string, timeoutMs?: number, timeScale?: number, vscodeRole?: string}} [o]
+ * @returns {Promise<{passed: number, failed: number, skipped: number, failures: {title: string, error: string}[], exitCode: number|null, vscodeVersion?: string}>}
  */
-export async function runIntegration({ build = true, grep, timeoutMs = 5 * 60_000, timeScale = 0.02 } = {}) {
+export async function runIntegration({ build = true, grep, timeoutMs = 5 * 60_000, timeScale = 0.02, vscodeRole = 'oldest' } = {}) {
   if (build) {
     log('building: node esbuild.js && npx tsc -p .');
     execSync('node esbuild.js', { cwd: ROOT, stdio: 'inherit' });
@@ -37,8 +37,8 @@ export async function runIntegration({ build = true, grep, timeoutMs = 5 * 60_00
   const index = path.join(SUITE_DIR, 'index.js');
   if (!existsSync(index)) throw new Error(`${index} not found (did tsc run?)`);
 
-  const vscode = await ensureVsCode({ quiet: true });
-  const outputDir = path.join(OUTPUT_DIR, 'integration');
+  const vscode = await ensureVsCode(vscodeRole, { quiet: true });
+  const outputDir = outputDirFor('integration', vscodeRole);
   mkdirSync(outputDir, { recursive: true });
   const resultFile = path.join(outputDir, 'results.json');
   rmSync(resultFile, { force: true });
@@ -83,7 +83,7 @@ export async function runIntegration({ build = true, grep, timeoutMs = 5 * 60_00
       return {
         passed: 0,
         failed: 1,
-        pending: 0,
+        skipped: 0,
         failures: [{ title: 'integration suite', error: `no result file (${why}). Server log tail:\n${tail}\nHost console:\n${hostLines.join('\n')}` }],
         exitCode: typeof exitCode === 'number' ? exitCode : null,
       };
@@ -101,7 +101,7 @@ export async function runIntegration({ build = true, grep, timeoutMs = 5 * 60_00
       results.failed = 1;
       results.failures.push({ title: 'integration suite', error: `extension host exited with ${exitCode} although no test failed` });
     }
-    return { passed: results.passed, failed: results.failed, pending: results.pending, failures: results.failures, exitCode };
+    return { passed: results.passed, failed: results.failed, skipped: results.skipped, failures: results.failures, exitCode, vscodeVersion: vscode.vscodeVersion };
   } finally {
     await cleanupAll();
   }
@@ -112,11 +112,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const opt = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const summary = opt('--summary');
   const t = Date.now();
-  runIntegration({ build: !argv.includes('--no-build'), grep: opt('--grep') })
-    .catch((e) => ({ passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration runner', error: e?.stack || String(e) }], error: String(e?.message || e) }))
+  runIntegration({ build: !argv.includes('--no-build'), grep: opt('--grep'), vscodeRole: opt('--vscode') })
+    .catch((e) => ({ passed: 0, failed: 1, skipped: 0, failures: [{ title: 'integration runner', error: e?.stack || String(e) }], error: String(e?.message || e) }))
     .then((r) => {
       if (r.error) console.error(`[integration] FAILED to run: ${r.error}`);
-      console.log(`[integration] ${r.passed} passed, ${r.failed} failed${r.pending ? `, ${r.pending} pending` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      console.log(`[integration] ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${((Date.now() - t) / 1000).toFixed(1)} s)`);
       if (summary) writeFileSync(summary, JSON.stringify(r, null, 2));
       process.exit(r.failed > 0 ? 1 : 0);
     });

@@ -2,6 +2,7 @@
 // packages the extension, installs it into code-server (set up on first run), starts the simulator
 // and code-server on a sample workspace, and prints the URL to open. State (key, gallery, workspace)
 // persists in .cache/start between runs. Ctrl+C stops everything.
+// `npm start -- --vscode newest` runs the newest tested VS Code instead of the oldest.
 import { execSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,12 +15,13 @@ const home = path.join(ROOT, '.cache', 'start');
 const simulatorPort = Number(process.env.SIM_PORT ?? 4455);
 const timeScale = Number(process.env.SIM_TIME_SCALE ?? 0.3);
 const log = (message) => console.log(`[start] ${message}`);
+const vscodeRole = process.argv.includes('--vscode') ? process.argv[process.argv.indexOf('--vscode') + 1] : 'oldest';
 
 log('building the extension and the simulator …');
 execSync('node esbuild.js', { cwd: ROOT, stdio: 'inherit' });
 execSync('npx tsc -p .', { cwd: ROOT, stdio: 'inherit' });
 
-const vscode = await ensureVsCode();
+const vscode = await ensureVsCode(vscodeRole);
 mkdirSync(home, { recursive: true });
 const vsix = packageVsix(home);
 const extensionsDir = path.join(home, 'extensions');
@@ -35,7 +37,7 @@ const userDataDir = path.join(home, 'user-data');
 mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
 writeFileSync(
   path.join(userDataDir, 'User', 'settings.json'),
-  JSON.stringify({ ...h.BASE_SETTINGS, 'fluxStudio.apiBaseUrl': simulator.url }, null, 2),
+  JSON.stringify({ ...h.BASE_SETTINGS, ...vscode.settings, 'fluxStudio.apiBaseUrl': simulator.url }, null, 2),
 );
 
 const server = await h.startCodeServer({ vscode, workspace, extensionsDir, userDataDir });

@@ -1,46 +1,46 @@
 // `npm test` (after scripts/bootstrap.mjs): every test layer, each timed and counted, then one final line
-// "N passed, N failed". Exit code is non-zero when anything failed. A layer that cannot run on this system is
-// reported as FAILED with the reason — never skipped silently.
+// "N passed, N failed, N skipped". Exit code is non-zero when anything failed. A layer that cannot run on this
+// system is reported as FAILED with the reason — never skipped silently.
 //
-// Layers: build (esbuild, tsc, webview tsc — a failed step counts as one failure), unit (mocha), real VS Code
-// setup (code-server), integration (in-host mocha suite), e2e (Playwright scenarios).
+// Layers: build (esbuild, tsc, webview tsc, .vsix — a failed step counts as one failure), unit (mocha), then
+// for every tested VS Code version (scripts/setup-vscode.mjs, VSCODE_VERSIONS): its setup, the in-host
+// integration suite, and the e2e scenarios marked for it (all of them on the oldest, the core flow on the newest).
+// Skipped = declared skips (it.skip …); a test that skips itself at run time counts as failed (see
+// scripts/mocha-summary-reporter.cjs).
 // Options: --skip-vscode (unit only; reported as FAILED layers, for quick local runs), FLUX_LAYER_TIMEOUT_MS.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VERSION_ROLES, VSCODE_VERSIONS, ensureVsCode } from './setup-vscode.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'test-output');
+const VSIX = path.join(OUT, 'flux-studio.vsix');
 const LAYER_TIMEOUT_MS = Number(process.env.FLUX_LAYER_TIMEOUT_MS) || 10 * 60_000;
 const argv = process.argv.slice(2);
 
-/** @type {{name: string, passed: number, failed: number, seconds: number, note?: string}[]} */
+/** @type {{name: string, passed: number, failed: number, skipped: number, seconds: number, note?: string}[]} */
 const layers = [];
 const banner = (s) => console.log(`\n━━━ ${s} ${'━'.repeat(Math.max(3, 70 - s.length))}`);
 
-/** Runs a command with inherited stdio (or captured + echoed), with a timeout. Resolves {code, output}. */
-function run(cmd, args, { capture = false, timeoutMs = LAYER_TIMEOUT_MS } = {}) {
+/** Runs a command with inherited stdio, with a timeout. Resolves {code, timedOut}. */
+function run(cmd, args, { timeoutMs = LAYER_TIMEOUT_MS } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: process.env });
-    let output = '';
-    if (capture) {
-      child.stdout.on('data', (d) => (process.stdout.write(d), (output += d)));
-      child.stderr.on('data', (d) => (process.stderr.write(d), (output += d)));
-    }
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit', env: process.env });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGTERM'); // the runners' harness kills their servers on SIGTERM
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
     }, timeoutMs);
-    child.on('error', (e) => {
+    child.on('error', () => {
       clearTimeout(timer);
-      resolve({ code: 127, output: String(e), timedOut });
+      resolve({ code: 127, timedOut });
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), output, timedOut });
+      resolve({ code: code ?? (signal ? 128 : 1), timedOut });
     });
   });
 }
@@ -54,10 +54,17 @@ async function layer(name, fn) {
   } catch (e) {
     r = { passed: 0, failed: 1, note: `FAILED: ${e?.message || e}` };
   }
-  const entry = { name, passed: r.passed ?? 0, failed: r.failed ?? 0, seconds: (Date.now() - t) / 1000, note: oneLine(r.note) };
+  const entry = { name, passed: r.passed ?? 0, failed: r.failed ?? 0, skipped: r.skipped ?? 0, seconds: (Date.now() - t) / 1000, note: oneLine(r.note) };
   layers.push(entry);
-  console.log(`[test-all] ${name}: ${entry.passed} passed, ${entry.failed} failed (${entry.seconds.toFixed(1)} s)${entry.note ? ` — ${entry.note}` : ''}`);
+  console.log(`[test-all] ${name}: ${counts(entry)} (${entry.seconds.toFixed(1)} s)${entry.note ? ` — ${entry.note}` : ''}`);
   return entry;
+}
+
+const counts = (c) => `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+
+/** A layer that could not run: one failure, with the reason. */
+function cannotRun(name, reason) {
+  layers.push({ name, passed: 0, failed: 1, skipped: 0, seconds: 0, note: `FAILED: cannot run — ${reason}` });
 }
 
 /** First meaningful line of a note, for the summary table. */
@@ -68,96 +75,95 @@ function oneLine(note) {
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
-function findTests(dir, suffix) {
-  if (!existsSync(dir)) return [];
-  const out = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...findTests(full, suffix));
-    else if (e.name.endsWith(suffix)) out.push(full);
-  }
-  return out;
-}
-
-/** Runs one of the real-VS-Code runners as a child process and reads its summary file. */
-async function runRunner(script, summaryName) {
+/** Runs a child that writes a JSON summary {passed, failed, skipped, error?}, and reads it. */
+async function runWithSummary(args, summaryName) {
   const summary = path.join(OUT, summaryName);
   mkdirSync(OUT, { recursive: true });
   rmSync(summary, { force: true });
-  const { code, timedOut } = await run(process.execPath, [path.join('scripts', script), '--no-build', '--summary', summary]);
+  const [cmd, ...rest] = args;
+  const { code, timedOut } = await run(cmd, rest);
   if (!existsSync(summary)) {
-    return { passed: 0, failed: 1, note: `FAILED: ${script} ${timedOut ? `timed out after ${LAYER_TIMEOUT_MS / 1000} s` : `exited with ${code}`} without a summary` };
+    return { passed: 0, failed: 1, note: `FAILED: ${rest.join(' ')} ${timedOut ? `timed out after ${LAYER_TIMEOUT_MS / 1000} s` : `exited with ${code}`} without a summary` };
   }
   const s = JSON.parse(readFileSync(summary, 'utf8'));
   const note = s.error ? `FAILED: ${s.error}` : timedOut ? 'FAILED: timed out' : code !== 0 && !s.failed ? `FAILED: exit code ${code}` : undefined;
-  return { passed: s.passed, failed: s.failed || (code !== 0 ? 1 : 0), note };
+  return { passed: s.passed, failed: s.failed || (code !== 0 ? 1 : 0), skipped: s.skipped ?? 0, note };
+}
+
+/** One of the real-VS-Code runners on one version. */
+const runRunner = (script, role, extra = []) =>
+  runWithSummary([process.execPath, path.join('scripts', script), '--no-build', '--vscode', role, ...extra, '--summary', path.join(OUT, `${script}-${role}.json`)], `${script}-${role}.json`);
+
+async function build() {
+  const steps = [
+    ['node esbuild.js', process.execPath, ['esbuild.js']],
+    ['tsc -p .', 'npx', ['tsc', '-p', '.']],
+    ['tsc -p src/webview', 'npx', ['tsc', '-p', 'src/webview']],
+    ['package .vsix', process.execPath, ['scripts/package-vsix.mjs', '--out', VSIX]],
+  ];
+  const failedSteps = [];
+  for (const [label, cmd, args] of steps) {
+    console.log(`[test-all] ${label}`);
+    const { code } = await run(cmd, args, { timeoutMs: 5 * 60_000 });
+    if (code !== 0) failedSteps.push(label);
+  }
+  // Build steps are not counted as tests; each failed step counts as one failure.
+  return { failed: failedSteps.length, note: failedSteps.length ? `FAILED: ${failedSteps.join(', ')}` : 'ok (not counted)' };
+}
+
+/** Setup, in-host suite and e2e on one VS Code version; each layer's line names the version. */
+async function onVersion(role) {
+  const { codeServer } = VSCODE_VERSIONS[role];
+  let vscode;
+  const setup = await layer(`setup ${role} (code-server ${codeServer})`, async () => {
+    vscode = await ensureVsCode(role);
+    return { note: `ok: VS Code ${vscode.vscodeVersion} (not counted)` };
+  });
+  const label = `VS Code ${vscode?.vscodeVersion ?? `of code-server ${codeServer}`} (${role})`;
+  if (setup.failed) {
+    for (const kind of ['integration', 'e2e']) cannotRun(`${kind} · ${label}`, 'its setup failed (see above)');
+    return;
+  }
+  await layer(`integration · ${label}`, () => runRunner('run-integration.mjs', role));
+  if (!existsSync(VSIX)) return cannotRun(`e2e · ${label}`, 'the .vsix was not built (see build)');
+  await layer(`e2e · ${label}`, () => runRunner('run-e2e.mjs', role, ['--vsix', VSIX]));
 }
 
 async function main() {
   const started = Date.now();
+  rmSync(VSIX, { force: true });
+  await layer('build', build);
+  await layer('unit', () =>
+    runWithSummary(
+      ['npx', 'mocha', '--reporter', 'scripts/mocha-summary-reporter.cjs', '--reporter-option', `summary=${path.join(OUT, 'unit-summary.json')}`, '--color', '--exit', 'out/test/unit/**/*.test.js'],
+      'unit-summary.json',
+    ),
+  );
 
-  await layer('build', async () => {
-    const steps = [
-      ['node esbuild.js', process.execPath, ['esbuild.js']],
-      ['tsc -p .', 'npx', ['tsc', '-p', '.']],
-      ['tsc -p src/webview', 'npx', ['tsc', '-p', 'src/webview']],
-    ];
-    const failedSteps = [];
-    for (const [label, cmd, args] of steps) {
-      console.log(`[test-all] ${label}`);
-      const { code } = await run(cmd, args, { timeoutMs: 5 * 60_000 });
-      if (code !== 0) failedSteps.push(label);
-    }
-    // Build steps are not counted as tests; each failed step counts as one failure.
-    return { passed: 0, failed: failedSteps.length, note: failedSteps.length ? `FAILED: ${failedSteps.join(', ')}` : 'ok (not counted)' };
-  });
-
-  await layer('unit', async () => {
-    const files = findTests(path.join(ROOT, 'out', 'test', 'unit'), '.test.js');
-    if (files.length === 0) return { passed: 0, failed: 0, note: 'no unit tests found in out/test/unit' };
-    const { code, output, timedOut } = await run('npx', ['mocha', '--reporter', 'spec', '--color', '--exit', 'out/test/unit/**/*.test.js'], { capture: true });
-    const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
-    const num = (re) => Number(re.exec(plain)?.[1] ?? 0);
-    const passed = num(/^\s*(\d+) passing/m);
-    const failed = num(/^\s*(\d+) failing/m);
-    const pending = num(/^\s*(\d+) pending/m);
-    if (timedOut) return { passed, failed: failed + 1, note: `FAILED: timed out after ${LAYER_TIMEOUT_MS / 1000} s` };
-    if (code !== 0 && failed === 0) return { passed, failed: 1, note: `FAILED: mocha exited with ${code} (crash or load error)` };
-    return { passed, failed, note: pending ? `${pending} pending` : undefined };
-  });
-
-  if (argv.includes('--skip-vscode')) {
-    for (const name of ['real VS Code setup', 'integration (in-host)', 'e2e (Playwright)']) {
-      layers.push({ name, passed: 0, failed: 1, seconds: 0, note: 'FAILED: not run (--skip-vscode)' });
-    }
-  } else {
-    const setup = await layer('real VS Code setup', async () => {
-      const { code } = await run(process.execPath, ['scripts/setup-vscode.mjs'], { timeoutMs: 15 * 60_000 });
-      return code === 0 ? { passed: 0, failed: 0, note: 'ok (not counted)' } : { passed: 0, failed: 1, note: `FAILED: setup-vscode exited with ${code}` };
-    });
-    if (setup.failed) {
-      for (const name of ['integration (in-host)', 'e2e (Playwright)']) {
-        layers.push({ name, passed: 0, failed: 1, seconds: 0, note: 'FAILED: cannot run — real VS Code setup failed (see above)' });
-      }
+  for (const role of VERSION_ROLES) {
+    if (argv.includes('--skip-vscode')) {
+      for (const kind of ['integration', 'e2e']) cannotRun(`${kind} · ${role}`, 'not run (--skip-vscode)');
     } else {
-      await layer('integration (in-host)', () => runRunner('run-integration.mjs', 'integration-summary.json'));
-      await layer('e2e (Playwright)', () => runRunner('run-e2e.mjs', 'e2e-summary.json'));
+      await onVersion(role);
     }
   }
 
   banner('summary');
+  const width = Math.max(...layers.map((l) => l.name.length));
   for (const l of layers) {
-    console.log(`  ${l.failed ? '✗' : '✓'} ${l.name.padEnd(24)} ${String(l.passed).padStart(4)} passed ${String(l.failed).padStart(3)} failed ${l.seconds.toFixed(1).padStart(7)} s${l.note ? `  ${l.note}` : ''}`);
+    const n = (v) => String(v).padStart(4);
+    console.log(
+      `  ${l.failed ? '✗' : '✓'} ${l.name.padEnd(width)} ${n(l.passed)} passed ${n(l.failed)} failed ${n(l.skipped)} skipped ${l.seconds.toFixed(1).padStart(7)} s${l.note ? `  ${l.note}` : ''}`,
+    );
   }
   console.log(`  total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const passed = layers.reduce((a, l) => a + l.passed, 0);
-  const failed = layers.reduce((a, l) => a + l.failed, 0);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed > 0 ? 1 : 0;
+  const sum = (key) => layers.reduce((a, l) => a + l[key], 0);
+  console.log(counts({ passed: sum('passed'), failed: sum('failed'), skipped: sum('skipped') }));
+  process.exitCode = sum('failed') > 0 ? 1 : 0;
 }
 
 main().catch((e) => {
   console.error(e);
-  console.log('0 passed, 1 failed');
+  console.log('0 passed, 1 failed, 0 skipped');
   process.exitCode = 1;
 });

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node
 import path from 'node:path';
 import { ROOT, cleanupAll, copyWorkspace, startSimulator, OUTPUT_DIR } from './vscode-harness.mjs';
 import { CONFIG_FILE } from './run-integration.mjs';
+import { VSCODE_VERSIONS } from './setup-vscode.mjs';
 
 const log = (m) => console.log(`[test:electron] ${m}`);
 const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -50,7 +51,7 @@ async function main() {
           `  @vscode/test-electron downloads VS Code from https://update.code.visualstudio.com, which is not reachable\n` +
           `  from this machine (no internet access except the npm registry and Debian apt).\n` +
           `  \`npm test\` runs the same in-host suite (out/test/integration/index.js) in the real extension host of the\n` +
-          `  VS Code server bundled with code-server ${'4.100.3'} (VS Code 1.100.3): node scripts/run-integration.mjs\n`,
+          `  VS Code servers bundled with code-server ${Object.values(VSCODE_VERSIONS).map((v) => v.codeServer).join(' and ')}: node scripts/run-integration.mjs\n`,
       );
       return 1;
     }

@@ -199,9 +199,9 @@ export function makeUserDataDir(settings = {}, { dir } = {}) {
   return d;
 }
 
-/** Copies a fixture folder (default test/fixtures/workspace) to a fresh temp dir and returns its path. */
-export function copyWorkspace(from = path.join(ROOT, 'test', 'fixtures', 'workspace')) {
-  const dir = path.join(makeTempDir('flux-ws-'), 'workspace');
+/** Copies a fixture folder (default test/fixtures/workspace) to `<fresh temp dir>/<name>` and returns its path. */
+export function copyWorkspace(from = path.join(ROOT, 'test', 'fixtures', 'workspace'), name = 'workspace') {
+  const dir = path.join(makeTempDir('flux-ws-'), name);
   cpSync(from, dir, { recursive: true });
   return dir;
 }
@@ -212,13 +212,13 @@ export function copyWorkspace(from = path.join(ROOT, 'test', 'fixtures', 'worksp
 
 /**
  * Installs a .vsix into extensionsDir with code-server's CLI.
- * @param {{codeServerBin: string}} vscode  result of ensureVsCode()
+ * @param {{codeServerBin: string, node?: string}} vscode  result of ensureVsCode()
  */
 export async function installVsix(vscode, vsix, extensionsDir) {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) =>
     execFile(
-      process.execPath,
+      vscode.node ?? process.execPath,
       [vscode.codeServerBin, '--config', '/dev/null', '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
       { timeout: 120_000 },
       (err, stdout, stderr) => (err ? reject(new Error(`install-extension failed: ${err.message}\n${stdout}${stderr}`)) : resolve(stdout + stderr)),
@@ -227,19 +227,21 @@ export async function installVsix(vscode, vsix, extensionsDir) {
 }
 
 /**
- * Starts code-server (the UI-test server: notifications visible, no smoke-test driver).
- * @param {{vscode: {codeServerBin: string}, workspace: string, settings?: Record<string, unknown>,
- *          extensionsDir?: string, userDataDir?: string, env?: NodeJS.ProcessEnv, logFile?: string}} o
+ * Starts code-server (the UI-test server: notifications visible, no smoke-test driver) on the Node its
+ * version needs. A fresh user-data-dir gets that version's own settings (`vscode.settings`) and `settings`.
+ * @param {{vscode: {codeServerBin: string, node?: string, settings?: Record<string, unknown>}, workspace: string,
+ *          settings?: Record<string, unknown>, extensionsDir?: string, userDataDir?: string, env?: NodeJS.ProcessEnv,
+ *          logFile?: string}} o
  * @returns {Promise<{url: string, workbenchUrl: string, port: number, userDataDir: string, extensionsDir: string,
  *                    proc: ReturnType<typeof startProcess>, stop: () => Promise<void>}>}
  */
 export async function startCodeServer({ vscode, workspace, settings = {}, extensionsDir, userDataDir, env, logFile }) {
   const port = await freePort();
-  const udd = userDataDir ?? makeUserDataDir(settings);
+  const udd = userDataDir ?? makeUserDataDir({ ...vscode.settings, ...settings });
   const ext = extensionsDir ?? makeTempDir('flux-ext-');
   const proc = startProcess({
     name: 'code-server',
-    command: process.execPath,
+    command: vscode.node ?? process.execPath,
     args: [
       vscode.codeServerBin,
       '--config', '/dev/null',
@@ -257,20 +259,23 @@ export async function startCodeServer({ vscode, workspace, settings = {}, extens
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/healthz`, { proc, ok: (s) => s === 200 });
-  return { url, workbenchUrl: `${url}/?folder=${encodeURIComponent(workspace)}`, port, userDataDir: udd, extensionsDir: ext, proc, stop: proc.stop };
+  return { url, workbenchUrl: workbenchUrl(url, workspace), port, userDataDir: udd, extensionsDir: ext, proc, stop: proc.stop };
 }
+
+/** The workbench URL of a code-server at `url` with `folder` open. */
+export const workbenchUrl = (url, folder) => `${url}/?folder=${encodeURIComponent(folder)}`;
 
 /**
  * Starts the plain VS Code server bundled in code-server with the smoke-test driver, for in-host
  * extension tests. Open `payloadUrl(...)` in a page to run the suite.
- * @param {{vscode: {serverMain: string}, env?: NodeJS.ProcessEnv, logFile?: string}} o
+ * @param {{vscode: {serverMain: string, node?: string}, env?: NodeJS.ProcessEnv, logFile?: string}} o
  */
 export async function startTestServer({ vscode, env, logFile }) {
   const port = await freePort();
   const data = makeTempDir('flux-srv-');
   const proc = startProcess({
     name: 'vscode-server',
-    command: process.execPath,
+    command: vscode.node ?? process.execPath,
     args: [
       vscode.serverMain,
       '--host', '127.0.0.1',
@@ -456,16 +461,38 @@ export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 3
         await page.keyboard.press('Escape');
         return false;
       }
-      await entry.click();
-      return true;
+      return clickMenuEntry(page, entry);
     },
     { timeoutMs, intervalMs: 1000, what: `context menu entry "${menuLabel}"` },
   );
 }
 
+/**
+ * Clicks an entry of an open context menu. Under load the click can be lost and the menu stays open (a
+ * menu closes before it runs its action): then it is closed and false returned, so that the caller opens
+ * it again. Never presses Enter, which would land in the editor if the click was only slow.
+ */
+export async function clickMenuEntry(page, entry) {
+  await entry.click();
+  const closed = await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (!closed) await page.keyboard.press('Escape');
+  return closed;
+}
+
 /** The content frame of the active webview (two nested iframes). */
 export function webviewFrame(page) {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/**
+ * test-output/<layer>/ for the oldest VS Code (where the README's screenshots come from), and
+ * test-output/<layer>/<role>/ for the other versions.
+ */
+export function outputDirFor(layer, role = 'oldest') {
+  return path.join(OUTPUT_DIR, layer, ...(role === 'oldest' ? [] : [role]));
 }
 
 /** Saves a full-page screenshot to test-output/<name>.png (name may contain sub-folders); returns the path. */

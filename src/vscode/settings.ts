@@ -47,6 +47,9 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   read('outputQuality', l10n.t('a whole number from {0} to {1}', OPTION_LIMITS.qualityMin, OPTION_LIMITS.qualityMax));
   read('raw', l10n.t('true or false'));
   read('imagePromptStrength', l10n.t('a number from {0} to {1}', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax));
+  // The setting is documented in steps of 0.05 (no `multipleOf`: VS Code's check of it fails on floats).
+  const stepsPerUnit = Math.round(1 / OPTION_LIMITS.strengthStep);
+  value.imagePromptStrength = Math.round(value.imagePromptStrength * stepsPerUnit) / stepsPerUnit;
 
   const seed = config.get<unknown>('seed');
   if (seed !== null && seed !== undefined && seed !== '') {

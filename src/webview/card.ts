@@ -127,8 +127,13 @@ function renderActions(entry: EntryView): HTMLElement | undefined {
   const hasImage = entry.state === 'completed' && (!!entry.thumbUri || !!entry.imageUri);
   const buttons: HTMLButtonElement[] = [];
   if (hasImage) {
+    // The reason the gallery exists: a labelled primary button. Its label folds away when the card is narrow
+    // (gallery.css), so the name is also its aria-label.
+    const insert = iconButton('insert', t('insert'), 'insert', true);
+    insert.classList.add('primary', 'labelled-action');
+    insert.setAttribute('aria-label', t('insert'));
     buttons.push(
-      iconButton('insert', t('insert'), 'insert'),
+      insert,
       iconButton('saveAs', t('saveAs'), 'save-as'),
       iconButton('copyLink', t('copyLink'), 'link'),
       iconButton('openFullSize', t('openFullSize'), 'screen-full'),

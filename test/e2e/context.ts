@@ -1,7 +1,7 @@
 // Types shared by the end-to-end scenarios run by scripts/run-e2e.mjs in a real VS Code (code-server) with
 // Playwright. A scenario file is test/e2e/<name>.e2e.ts exporting `scenario` (or `scenarios`) of type Scenario.
 // Scenarios get the harness helpers through the context (the harness is an ES module in scripts/).
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 export interface SimulatorHandle {
   url: string;
@@ -12,11 +12,19 @@ export interface SimulatorHandle {
   reset(): unknown;
 }
 
+/** The VS Code versions the e2e layer runs on (pinned in scripts/setup-vscode.mjs, VSCODE_VERSIONS). */
+export type VsCodeRole = 'oldest' | 'newest';
+/** The core flow every tested VS Code version must keep working. */
+export const ALL_VERSIONS: VsCodeRole[] = ['oldest', 'newest'];
+
 export interface ScenarioContext {
   /** The workbench page (1400×900), already loaded with the workspace open and the explorer visible. */
   page: Page;
-  /** Absolute path of this scenario's fresh copy of test/fixtures/workspace. */
+  /** Absolute path of this window's fresh copy of test/fixtures/workspace. */
   workspace: string;
+  /** Which tested VS Code this runs on, and its version (e.g. '1.139.1'). */
+  vscodeRole: VsCodeRole;
+  vscodeVersion: string;
   /** Folder of the installed extension (from the packaged .vsix) inside code-server's extensions dir. */
   extensionPath: string;
   /** Workbench URL (http://127.0.0.1:<port>/?folder=…). */
@@ -24,10 +32,10 @@ export interface ScenarioContext {
   /** The Apiframe simulator (reset before each scenario). API key: ctx.apiKey. */
   simulator: SimulatorHandle;
   apiKey: string;
-  /** test-output/e2e/ — where screenshots and artefacts go. */
+  /** test-output/e2e/ (test-output/e2e/<role>/ on other than the oldest VS Code) — where screenshots and artefacts go. */
   outputDir: string;
   log(message: string): void;
-  /** Saves test-output/e2e/<name>.png and returns its path. */
+  /** Saves <outputDir>/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Runs a command from the F1 palette by full title ("Flux: Open Gallery"), retrying until it is listed. */
   runCommand(title: string, options?: { timeoutMs?: number }): Promise<string>;
@@ -39,13 +47,21 @@ export interface ScenarioContext {
   openFile(fileName: string): Promise<void>;
   /** Selects the editor line containing `text` and waits for the selection to render. */
   selectLineWithText(text: string): Promise<void>;
-  /** Right-clicks the selected text and clicks the context-menu entry (retried until present). */
+  /** Right-clicks the selected text and clicks the context-menu entry (retried until present and run). */
   rightClickSelection(text: string, menuLabel?: string): Promise<unknown>;
+  /** Clicks an entry of the open context menu; false (menu closed again) when the click was lost. */
+  clickMenuEntry(entry: Locator): Promise<boolean>;
   /** The active webview's content frame. */
   webview(): FrameLocator;
   /** Retries fn until it returns a truthy value. */
   retry<T>(fn: () => Promise<T | undefined | null | false>, options?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
   sleep(ms: number): Promise<void>;
+  /**
+   * Opens another window of the same code-server: a second browser page with the same user-data-dir (one
+   * profile, one global storage — like two desktop VS Code windows) on a fresh workspace copy named
+   * `workspace-2`. Returns that window's context, with the same helpers.
+   */
+  openSecondWindow(): Promise<ScenarioContext>;
 }
 
 export interface Scenario {
@@ -54,6 +70,8 @@ export interface Scenario {
   settings?: Record<string, unknown>;
   /** VS Code display language for this scenario (e.g. 'ko'); the runner installs a stub language pack. */
   locale?: string;
+  /** The VS Code versions to run on; default ['oldest']. The core flow uses ALL_VERSIONS. */
+  versions?: VsCodeRole[];
   /** Per-scenario time limit; default 120 s. */
   timeoutMs?: number;
   run(ctx: ScenarioContext): Promise<void>;

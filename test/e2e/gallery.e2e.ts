@@ -1,11 +1,12 @@
 // The gallery as a user meets it in a real VS Code: generate from a selection, then in the gallery
-// webview — the header's credits, every button on the card by its accessible name, search, keyboard,
+// webview — the header's credits, every button on the card by its accessible name, "Insert into workspace"
+// as visible text (folding to its icon in a narrow gallery), search, keyboard,
 // "Insert into workspace" writing images/<file> and the Markdown snippet into doc.md, "Open full size"
 // opening the stored image in an editor tab, and the prompt bar's Generate starting a second job.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
 import { answerInputBox, gallery, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
@@ -34,6 +35,7 @@ async function editorText(ctx: ScenarioContext): Promise<string> {
 
 export const scenario: Scenario = {
   name: 'gallery: card buttons, search, keyboard, Insert into workspace, Open full size, Generate from the prompt bar',
+  versions: ALL_VERSIONS,
   timeoutMs: 180_000,
   async run(ctx) {
     await ctx.openFile('doc.md');
@@ -57,7 +59,20 @@ export const scenario: Scenario = {
       assert.strictEqual(await card.getByRole('button', { name, exact: true }).count(), 1, `button "${name}"`);
     }
     assert.strictEqual(await view.getByRole('button', { name: 'Import from account' }).count(), 1);
+    // The primary action is labelled on screen, not only for screen readers; the others are icons with tooltips.
+    const insertButton = card.getByRole('button', { name: 'Insert into workspace', exact: true });
+    assert.strictEqual((await insertButton.innerText()).trim(), 'Insert into workspace', 'visible label of Insert into workspace');
+    assert.strictEqual((await card.getByRole('button', { name: 'Delete', exact: true }).innerText()).trim(), '', 'Delete is an icon button');
+    assert.strictEqual(await card.getByRole('button', { name: 'Delete', exact: true }).getAttribute('title'), 'Delete', 'with a tooltip');
+    await ctx.runCommand('Notifications: Clear All Notifications'); // the toasts would hide the card
     await ctx.screenshot('gallery-card');
+    // In a narrow gallery the label folds into the icon; the button keeps its name.
+    await ctx.page.setViewportSize({ width: 900, height: 900 });
+    await ctx.retry(async () => (await insertButton.innerText()).trim() === '', { timeoutMs: 10_000, what: 'the Insert label to fold away when narrow' });
+    await card.scrollIntoViewIfNeeded();
+    await ctx.screenshot('gallery-card-narrow');
+    await ctx.page.setViewportSize({ width: 1400, height: 900 });
+    await ctx.retry(async () => (await insertButton.innerText()).trim() === 'Insert into workspace', { timeoutMs: 10_000, what: 'the Insert label back' });
 
     // Search hides and shows the card.
     const search = view.locator('input.search');

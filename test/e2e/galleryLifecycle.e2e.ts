@@ -1,10 +1,10 @@
 // The gallery across a whole session in a real VS Code: generate from a selection in an HTML page,
 // Insert into workspace writes <img …> into page.html, the entry survives a window reload, Delete
-// asks and removes it. Run in the dark theme and again in the light theme, with screenshots of each.
+// asks and removes it. Run in the dark, light and high-contrast themes, with screenshots of each.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext, type VsCodeRole } from './context';
 import { answerInputBox, completedImage, gallery } from './steps';
 
 const HTML_TEXT = 'A red lighthouse on a green hill';
@@ -18,13 +18,17 @@ async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
   await completedImage(ctx);
 }
 
-function lifecycle(theme: string, shot: string): Scenario {
+function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenario {
   return {
     name: `gallery lifecycle (${theme}): HTML insert, reload keeps the entry, Delete removes it`,
     settings: { 'workbench.colorTheme': theme },
+    versions,
     timeoutMs: 200_000,
     async run(ctx) {
       await generateFromHtml(ctx);
+      const insert = gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' });
+      assert.strictEqual((await insert.innerText()).trim(), 'Insert into workspace', `the labelled Insert button in ${theme}`);
+      await ctx.runCommand('Notifications: Clear All Notifications'); // the toasts would hide the card
       await ctx.screenshot(shot);
 
       await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' }).click();
@@ -69,6 +73,7 @@ function lifecycle(theme: string, shot: string): Scenario {
 }
 
 export const scenarios: Scenario[] = [
-  lifecycle('Default Dark Modern', 'gallery-dark'),
+  lifecycle('Default Dark Modern', 'gallery-dark', ALL_VERSIONS),
   lifecycle('Default Light Modern', 'gallery-light'),
+  lifecycle('Default High Contrast', 'gallery-high-contrast'),
 ];

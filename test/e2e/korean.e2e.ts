@@ -128,6 +128,8 @@ export const scenario: Scenario & { locale: string } = {
       const name = t(GALLERY_STRINGS_EN[key]);
       assert.strictEqual(await card.getByRole('button', { name, exact: true }).count(), 1, `card button "${name}" (${key})`);
     }
+    const insertLabel = t(GALLERY_STRINGS_EN.insert);
+    assert.strictEqual((await card.getByRole('button', { name: insertLabel, exact: true }).innerText()).trim(), insertLabel, 'the Insert button is labelled in Korean');
     const withCard = await galleryTexts(ctx);
     assert.ok(withCard.some((text) => text.startsWith(t(GALLERY_STRINGS_EN.creditsSpent).split('{')[0])), 'Korean credits header');
     assert.deepStrictEqual(englishLeftovers(withCard, ko, PROMPT), [], 'English strings left in the gallery with a card');

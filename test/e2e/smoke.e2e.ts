@@ -1,7 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
 import type { Scenario } from './context';
+import { gallery } from './steps';
 
 /**
  * "Category: Title" of a contributed command as the palette shows it, read from the installed extension's
@@ -41,7 +43,12 @@ export const scenario: Scenario = {
     const title = paletteTitle(ctx.extensionPath, 'fluxStudio.openGallery'); // "Flux: Open Gallery"
     const ran = await ctx.runCommand(title);
     ctx.log(`ran palette entry: ${ran}`);
-    await ctx.sleep(1500);
+    // The gallery panel opens as an editor tab and its webview renders: title, prompt bar, empty state.
+    await ctx.page.locator('.tabs-container .tab', { hasText: GALLERY_STRINGS_EN.title }).first().waitFor({ timeout: 30_000 });
+    const view = gallery(ctx);
+    await ctx.retry(async () => (await view.getByRole('heading', { name: GALLERY_STRINGS_EN.title }).count()) === 1, { timeoutMs: 30_000, what: 'the gallery heading' });
+    assert.strictEqual(await view.getByRole('button', { name: GALLERY_STRINGS_EN.generate, exact: true }).count(), 1, 'the Generate button');
+    assert.ok(await view.getByText(GALLERY_STRINGS_EN.empty, { exact: true }).isVisible(), 'the empty gallery says how to start');
     const notifications = await ctx.readNotifications();
     ctx.log(`notifications: ${JSON.stringify(notifications)}`);
     const bad = notifications.filter((n) => /not found|failed|error/i.test(n) && /flux|command/i.test(n));

@@ -1,15 +1,20 @@
 // Entry point of the in-host integration suite (`extensionTestsPath`): VS Code calls run() inside the real
 // extension host. Loads every out/test/integration/**/*.test.js with mocha 11 (mocha 12 is ESM-only and cannot
-// be required here), logs each test to the console and writes a JSON result file for the runner, because the
-// host's console output does not necessarily reach whoever started the server.
+// be required here) and reports through scripts/mocha-summary-reporter.cjs, which writes the JSON result file
+// for the runner (the host's console output does not necessarily reach whoever started the server) and counts
+// a test that skips itself while running as a failure.
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha = require('mocha');
 import { configPath, loadConfig } from './config';
 
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain CommonJS test tooling, shared with the unit layer
+const SummaryReporter: typeof Mocha.reporters.Base = require(path.join(ROOT, 'scripts', 'mocha-summary-reporter.cjs'));
+
 export interface TestOutcome {
   title: string;
-  state: 'passed' | 'failed' | 'pending';
+  state: 'passed' | 'failed' | 'skipped';
   durationMs?: number;
   error?: string;
 }
@@ -17,7 +22,7 @@ export interface TestOutcome {
 export interface IntegrationResults {
   passed: number;
   failed: number;
-  pending: number;
+  skipped: number;
   durationMs: number;
   tests: TestOutcome[];
   failures: { title: string; error: string }[];
@@ -41,15 +46,7 @@ function resultFile(): string {
   }
 }
 
-function writeResults(results: IntegrationResults): void {
-  const file = resultFile();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(results, null, 2));
-}
-
 export async function run(): Promise<void> {
-  const started = Date.now();
-  const results: IntegrationResults = { passed: 0, failed: 0, pending: 0, durationMs: 0, tests: [], failures: [] };
   let grep: string | undefined;
   try {
     grep = loadConfig().grep;
@@ -57,44 +54,20 @@ export async function run(): Promise<void> {
   } catch (e) {
     console.error(`[integration] ${String(e)}`);
   }
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });
-  for (const file of findTests(__dirname)) mocha.addFile(file);
+  const file = resultFile();
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, reporter: SummaryReporter, reporterOptions: { summary: file }, ...(grep ? { grep } : {}) });
+  for (const test of findTests(__dirname)) mocha.addFile(test);
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      let runner: Mocha.Runner;
-      try {
-        runner = mocha.run(() => resolve());
-      } catch (e) {
-        reject(e);
-        return;
-      }
-      runner.on('pass', (test) => {
-        results.passed++;
-        results.tests.push({ title: test.fullTitle(), state: 'passed', durationMs: test.duration });
-        console.log(`[integration] ✓ ${test.fullTitle()} (${test.duration ?? 0} ms)`);
-      });
-      runner.on('fail', (test, err: Error) => {
-        results.failed++;
-        const error = err?.stack || String(err);
-        results.tests.push({ title: test.fullTitle(), state: 'failed', durationMs: test.duration, error });
-        results.failures.push({ title: test.fullTitle(), error });
-        console.log(`[integration] ✗ ${test.fullTitle()}\n${error}`);
-      });
-      runner.on('pending', (test) => {
-        results.pending++;
-        results.tests.push({ title: test.fullTitle(), state: 'pending' });
-        console.log(`[integration] - ${test.fullTitle()} (pending)`);
-      });
-    });
+    await new Promise<void>((resolve) => mocha.run(() => resolve()));
   } catch (e) {
     // Loading a test file threw (syntax error, missing module …): count it as a failure.
     const error = (e as Error)?.stack || String(e);
-    results.failed++;
-    results.failures.push({ title: 'loading the integration suite', error });
+    const results: IntegrationResults = { passed: 0, failed: 1, skipped: 0, durationMs: 0, tests: [], failures: [{ title: 'loading the integration suite', error }] };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(results, null, 2));
   }
-  results.durationMs = Date.now() - started;
-  writeResults(results);
-  console.log(`[integration] ${results.passed} passed, ${results.failed} failed, ${results.pending} pending`);
+  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as IntegrationResults;
+  console.log(`[integration] ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
   if (results.failed > 0) throw new Error(`${results.failed} integration test(s) failed`);
 }

@@ -1,20 +1,25 @@
-// What users download: `vsce ls` must list only the runtime files (no sources, tests, build output, caches,
-// scripts or source maps), and the real package, built here into a temporary folder, must hold the same
-// kind of files and stay under 500 KB.
+// What users download: the packaged file list must hold only the runtime files (no sources, tests, build
+// output, caches, scripts or source maps), and the real package, built here into a temporary folder with
+// scripts/package-vsix.mjs (what `npm run package` runs), must hold the same kind of files, stay under
+// 500 KB, name no repository, and carry a README whose screenshots show in VS Code's extension details page
+// (embedded WebP data: URIs; the page loads no images from the extension's own files).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const MAX_VSIX_BYTES = 500 * 1024;
+const PACKAGE_SCRIPT = path.join(ROOT, 'scripts', 'package-vsix.mjs');
 
 /** The files a .vsix may carry (paths relative to the extension folder). */
 const ALLOWED: RegExp[] = [
   /^package\.json$/,
   /^package\.nls(\.[A-Za-z-]+)?\.json$/,
   /^README\.md$/,
+  /^dist\/README\.md$/, // the packaged README (vsce stores it as readme.md)
   /^CHANGELOG\.md$/,
   /^LICENSE(\.txt|\.md)?$/,
   /^dist\/extension\.js$/,
@@ -38,8 +43,8 @@ const REQUIRED = [
 ];
 const BUILT = ['dist/extension.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
 
-function vsce(args: string[]): string {
-  return execFileSync('npx', ['--no-install', 'vsce', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function packageScript(args: string[]): string {
+  return execFileSync(process.execPath, [PACKAGE_SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function checkFiles(files: string[]): void {
@@ -47,12 +52,18 @@ function checkFiles(files: string[]): void {
   assert.deepStrictEqual(forbidden, [], 'files that must not be packaged');
   const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
   assert.deepStrictEqual(unexpected, [], 'files outside the allowed list');
-  const missing = REQUIRED.filter((f) => !files.some((g) => g === f || (f === 'LICENSE' && /^LICENSE(\.txt|\.md)?$/.test(g))));
+  const missing = REQUIRED.filter((f) => !files.some((g) => g === f || (f === 'LICENSE' && /^LICENSE(\.txt|\.md)?$/.test(g)) || (f === 'README.md' && g === 'dist/README.md')));
   assert.deepStrictEqual(missing, [], 'files the package needs');
 }
 
-/** Entry names of a zip file, from its central directory (no dependency needed). */
-export function zipEntries(zip: Buffer): string[] {
+interface ZipEntry {
+  name: string;
+  /** The entry's bytes, uncompressed. */
+  read(): Buffer;
+}
+
+/** Entries of a zip file, from its central directory (no dependency needed; stored or deflated). */
+export function zipEntries(zip: Buffer): ZipEntry[] {
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
     if (zip.readUInt32LE(i) === 0x06054b50) {
@@ -63,23 +74,32 @@ export function zipEntries(zip: Buffer): string[] {
   if (eocd < 0) throw new Error('not a zip file (no end of central directory)');
   const count = zip.readUInt16LE(eocd + 10);
   let offset = zip.readUInt32LE(eocd + 16);
-  const names: string[] = [];
+  const entries: ZipEntry[] = [];
   for (let n = 0; n < count; n++) {
     if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error(`bad central directory entry at ${offset}`);
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
     const nameLength = zip.readUInt16LE(offset + 28);
     const extraLength = zip.readUInt16LE(offset + 30);
     const commentLength = zip.readUInt16LE(offset + 32);
-    names.push(zip.toString('utf8', offset + 46, offset + 46 + nameLength));
+    const local = zip.readUInt32LE(offset + 42);
+    const name = zip.toString('utf8', offset + 46, offset + 46 + nameLength);
+    const read = () => {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + compressedSize);
+      return method === 8 ? zlib.inflateRawSync(data) : data;
+    };
+    entries.push({ name, read });
     offset += 46 + nameLength + extraLength + commentLength;
   }
-  return names;
+  return entries;
 }
 
 describe('vsix contents (vsce ls)', function () {
   this.timeout(60_000);
 
   it('lists only runtime files: manifest, strings, docs, bundles, codicons, media, l10n', () => {
-    const files = vsce(['ls', '--no-dependencies'])
+    const files = packageScript(['--ls'])
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
@@ -105,7 +125,7 @@ describe('vsix package (built)', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-vsix-'));
     vsix = path.join(dir, 'x.vsix');
     execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'pipe' });
-    vsce(['package', '--no-dependencies', '--out', vsix]);
+    packageScript(['--out', vsix]);
   });
 
   after(() => {
@@ -118,7 +138,7 @@ describe('vsix package (built)', function () {
   });
 
   it('holds the same kind of files as vsce ls, including the bundles', () => {
-    const entries = zipEntries(fs.readFileSync(vsix));
+    const entries = zipEntries(fs.readFileSync(vsix)).map((e) => e.name);
     assert.ok(entries.includes('extension.vsixmanifest'), 'extension.vsixmanifest');
     // vsce stores the readme and changelog in lower case (and may add .txt to LICENSE).
     const canonical: Record<string, string> = { 'readme.md': 'README.md', 'changelog.md': 'CHANGELOG.md' };
@@ -132,4 +152,30 @@ describe('vsix package (built)', function () {
     const missing = BUILT.filter((f) => !files.includes(f));
     assert.deepStrictEqual(missing, [], 'bundles missing from the package');
   });
+
+  it('names no repository, homepage or issue tracker (none exists)', () => {
+    const manifest = JSON.parse(readEntry('extension/package.json'));
+    assert.deepStrictEqual(['repository', 'homepage', 'bugs'].filter((key) => key in manifest), []);
+    const vsixManifest = readEntry('extension.vsixmanifest');
+    assert.doesNotMatch(vsixManifest, /github\.com|gitlab\.com/i);
+  });
+
+  it('has a README whose every screenshot is an embedded WebP image, with no link into a repository', () => {
+    const source = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const screenshots = new Set([...source.matchAll(/!\[[^\]]*\]\((docs\/screenshots\/[^)\s]+)\)/g)].map((m) => m[1]));
+    assert.ok(screenshots.size > 0, 'README.md shows screenshots');
+    const packaged = readEntry('extension/readme.md');
+    const prose = packaged.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+    const images = [...prose.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.deepStrictEqual(images.filter((src) => !src.startsWith('data:image/webp;base64,')).map((src) => src.slice(0, 80)), [], 'images that would not load');
+    assert.strictEqual(new Set(images).size, screenshots.size, 'one embedded image per screenshot');
+    const repositoryLinks = packaged.match(/https?:\/\/(github|gitlab)\.com\S*/g) ?? [];
+    assert.deepStrictEqual(repositoryLinks, [], 'links into a repository that does not exist');
+  });
+
+  function readEntry(name: string): string {
+    const entry = zipEntries(fs.readFileSync(vsix)).find((e) => e.name === name);
+    assert.ok(entry, `${name} in the package`);
+    return entry.read().toString('utf8');
+  }
 });
