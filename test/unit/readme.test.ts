@@ -38,6 +38,19 @@ describe('README', () => {
     assert.deepStrictEqual(wrong, []);
   });
 
+  it("says who may set each setting, as package.json decides it (scope, Restricted Mode)", () => {
+    const properties: Record<string, { scope?: string }> = pkg.contributes.configuration.properties;
+    const restricted = new Set<string>(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
+    const wrong = Object.entries(properties)
+      .map(([id, p]) => {
+        const expected = p.scope === 'application' || p.scope === 'machine' ? 'User only' : restricted.has(id) ? 'Not in Restricted Mode' : 'User or workspace';
+        const row = new RegExp(`^\\|\\s*\`${escape(id)}\`.*\\|\\s*${expected}\\s*\\|\\s*$`, 'm');
+        return row.test(readme) ? undefined : `${id}: ${expected}`;
+      })
+      .filter(Boolean);
+    assert.deepStrictEqual(wrong, []);
+  });
+
   it('mentions no setting that is not contributed', () => {
     const properties = new Set(Object.keys(pkg.contributes.configuration.properties));
     const mentioned = new Set(readme.match(/fluxStudio\.[A-Za-z]+/g) ?? []);
