@@ -1,7 +1,6 @@
 // The gallery webview panel: one owner class (createOrShow / revive / dispose), the serializer that
 // restores it after a reload, and the bridge between the webview protocol and the store and actions.
 // Everything the webview sends is validated by parseWebviewMessage, and entry ids must exist in the gallery.
-import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { GalleryChange } from '../../gallery/store';
 import type { ResponseParams } from '../../protocol/ipc';
@@ -30,7 +29,7 @@ import { openFullSize } from '../editor/openFullSize';
 import { saveImageAs } from '../editor/saveAs';
 import { l10n } from '../ui/text';
 import { toEntryView } from './entryView';
-import { renderGalleryHtml } from './html';
+import { buildGalleryPage } from './page';
 import { ThumbnailStore } from './thumbnailStore';
 
 /** What the gallery asks the rest of the extension to do. */
@@ -93,7 +92,7 @@ export class GalleryPanel {
       GalleryPanel.viewType,
       l10n.t('Flux Gallery'),
       { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus },
-      { ...webviewOptions(deps), retainContextWhenHidden: false },
+      { ...webviewOptions(deps), retainContextWhenHidden: true },
     );
     return new GalleryPanel(panel, deps);
   }
@@ -116,16 +115,12 @@ export class GalleryPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
-      panel.onDidChangeViewState(() => {
-        // Without retainContextWhenHidden the page is torn down when hidden and reloads when shown.
-        if (!panel.visible) this.webviewReady = false;
-      }),
       deps.store.onDidChange((change) => this.onStoreChange(change)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('fluxStudio')) this.post(DefaultsChangedNotification, { defaults: this.deps.getDefaults() });
       }),
     );
-    panel.webview.html = this.html();
+    void this.render().catch((error) => deps.log.error(`Gallery: could not build the page: ${describe(error)}`));
   }
 
   dispose(): void {
@@ -137,18 +132,17 @@ export class GalleryPanel {
     while (this.disposables.length) this.disposables.pop()?.dispose();
   }
 
-  private html(): string {
-    const webview = this.panel.webview;
-    const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist');
-    return renderGalleryHtml({
-      cspSource: webview.cspSource,
-      nonce: crypto.randomBytes(16).toString('base64'),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'gallery.css')).toString(),
-      codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+  /** Sets the page shell (see page.ts), once its files and first screenful are read. */
+  private async render(): Promise<void> {
+    const html = await buildGalleryPage({
+      webview: this.panel.webview,
+      extensionUri: this.deps.extensionUri,
+      store: this.deps.store,
+      thumbnails: this.thumbnails,
+      settings: { strings: localizedGalleryStrings(), defaults: this.deps.getDefaults() },
       title: l10n.t('Flux Gallery'),
-      lang: vscode.env.language,
     });
+    if (!this.disposed) this.panel.webview.html = html;
   }
 
   private post<M extends NotificationMethod>(type: IpcNotificationType<M>, params: NotificationParamsMap[M]): void {
@@ -163,10 +157,8 @@ export class GalleryPanel {
     const { store } = this.deps;
     this.post(InitNotification, {
       entries: store.list().map((entry) => toEntryView(entry, this.panel.webview, store)),
-      strings: localizedGalleryStrings(),
       defaults: this.deps.getDefaults(),
       totalCredits: store.totalCreditsSpent(),
-      locale: vscode.env.language,
     });
   }
 
@@ -221,6 +213,11 @@ export class GalleryPanel {
         const entry = await this.deps.actions.generate({ ...msg.params.options });
         if (!entry) throw new RequestRefused('');
         return { entryId: entry.id };
+      }
+      case 'entry/thumbnails': {
+        const { store } = this.deps;
+        const entries = msg.params.entryIds.map((id) => store.get(id)).filter((entry): entry is GalleryEntry => !!entry);
+        return { thumbnails: await this.thumbnails.read(entries) };
       }
       case 'entry/thumbnail': {
         const entry = this.deps.store.get(msg.params.entryId);
