@@ -142,6 +142,7 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep 
           page,
           workspace,
           workbenchUrl: server.workbenchUrl,
+          userDataDir: server.userDataDir,
           extensionPath,
           simulator,
           apiKey: API_KEY,
