@@ -22,6 +22,8 @@ export interface StoredThumbnailsHost {
 }
 
 export class StoredThumbnails {
+  /** The page shell's thumbnails (base64), decoded when their card is first rendered. */
+  private readonly boot: Map<string, string>;
   /** By entry id, least recently shown first. */
   private readonly urls = new Map<string, string>();
   /** Entries whose thumbnail the extension could not give: their cards use the stored file's URI. */
@@ -33,11 +35,16 @@ export class StoredThumbnails {
     boot: readonly BootThumbnail[],
     private readonly host: StoredThumbnailsHost,
   ) {
-    for (const { entryId, webp } of boot) this.add(entryId, fromBase64(webp));
+    this.boot = new Map(boot.map(({ entryId, webp }) => [entryId, webp]));
   }
 
   /** What the card of an entry with a stored thumbnail shows: undefined while its bytes are on their way. */
   src(entry: EntryView): string | undefined {
+    const webp = this.boot.get(entry.id);
+    if (webp !== undefined) {
+      this.boot.delete(entry.id);
+      this.add(entry.id, fromBase64(webp));
+    }
     const url = this.urls.get(entry.id);
     if (url) {
       this.urls.delete(entry.id);
@@ -52,6 +59,7 @@ export class StoredThumbnails {
 
   /** The entry left the gallery: its image goes too. */
   release(id: string): void {
+    this.boot.delete(id);
     const url = this.urls.get(id);
     if (url) URL.revokeObjectURL(url);
     this.urls.delete(id);

@@ -107,11 +107,12 @@ export class VirtualGrid {
     this.updateScheduled = false;
     const anchor = window.scrollY > 0 ? this.topCard() : undefined;
     const anchorTop = anchor?.getBoundingClientRect().top;
+    // An empty grid (the first screen) gets the rows in view now and those around them with the next frame.
+    const overscan = this.rendered.size ? OVERSCAN_SCREENS * window.innerHeight : 0;
     // Measuring can show that more (or fewer) rows fit; a second pass settles it.
     for (let pass = 0; pass < 2; pass++) {
       const tops = this.layout();
       const rows = tops.length - 1;
-      const overscan = OVERSCAN_SCREENS * window.innerHeight;
       const viewTop = -this.element.getBoundingClientRect().top;
       const first = Math.max(0, rowAt(tops, viewTop - overscan));
       const end = Math.min(rows, rowAt(tops, viewTop + window.innerHeight + overscan) + 1);
@@ -120,6 +121,7 @@ export class VirtualGrid {
       this.element.style.paddingBottom = `${tops[rows] - tops[Math.max(first, end)]}px`;
       if (!this.measure(first, end)) break;
     }
+    if (!overscan && this.rendered.size) this.scheduleUpdate();
     if (anchor?.isConnected && anchorTop !== undefined) {
       const moved = anchor.getBoundingClientRect().top - anchorTop;
       if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
