@@ -176,6 +176,7 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep,
         await h.openWorkbench(page, server.workbenchUrl);
         log(`  workbench ready after ${((Date.now() - t) / 1000).toFixed(1)} s`);
         const shared = {
+          userDataDir: server.userDataDir,
           extensionPath,
           simulator,
           apiKey: API_KEY,

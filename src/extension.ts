@@ -71,7 +71,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       await store.load();
       statusBar.update();
       if (await keyStore.get()) engine.resumeAll();
-    })());
+    })().catch((error) => {
+      loading = undefined; // the next command tries again
+      throw error;
+    }));
   const whenReady =
     <A extends unknown[]>(run: (...args: A) => unknown) =>
     async (...args: A) => {
@@ -141,9 +144,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   };
   for (const [id, handler] of Object.entries(commands)) subscriptions.push(vscode.commands.registerCommand(id, whenReady(handler)));
 
-  await statusBar.refreshKeyState();
-  if (context.extensionMode === vscode.ExtensionMode.Test || (await keyStore.get())) await ready();
-  return context.extensionMode === vscode.ExtensionMode.Test ? { keys, store, engine, generation, importer } : undefined;
+  // Activation does not wait for the gallery (a command that triggered it would wait too); commands do.
+  const starting = statusBar
+    .refreshKeyState()
+    .then(async () => (await keyStore.get()) && ready())
+    .catch((error) => log.error(`could not load the gallery: ${error instanceof Error ? error.message : String(error)}`));
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
+  await starting;
+  await ready();
+  return { keys, store, engine, generation, importer };
 }
 
 function randomSeed(): number {

@@ -17,6 +17,12 @@ export const THUMBNAIL_WIDTH = 320;
 export const THUMBNAIL_MAX_BYTES = 200 * 1024;
 export const THUMBNAIL_DATA_URL_PREFIX = 'data:image/webp;base64,';
 export const THUMBNAIL_DATA_URL_MAX_LENGTH = THUMBNAIL_DATA_URL_PREFIX.length + Math.ceil(THUMBNAIL_MAX_BYTES / 3) * 4;
+/** Stored thumbnails the webview asks for at once (those of the cards near the view), at most. */
+export const THUMBNAILS_PER_REQUEST = 48;
+/** The page shell carries the newest entries, enough for a first screen on a large display … */
+export const BOOT_ENTRIES = 24;
+/** … and their thumbnails, at most this many bytes in all (base64 in the HTML). */
+export const BOOT_THUMBNAIL_BUDGET = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
 // Shapes
@@ -57,9 +63,44 @@ export interface EntryParams {
 
 export type EmptyParams = Record<string, never>;
 
+/**
+ * A stored WebP thumbnail, shown through a blob: URL: one request for the cards near the view instead
+ * of one per image through the resource service worker (which cannot cancel what a fast scroll left behind).
+ */
+export interface ThumbnailBytes {
+  entryId: string;
+  bytes: Uint8Array;
+}
+
+/** The same in the page shell's JSON: the bytes in base64. */
+export interface BootThumbnail {
+  entryId: string;
+  webp: string;
+}
+
+/**
+ * What the page shell (the HTML the extension sets) carries in `<script type="application/json"
+ * id="gallery-boot">`, so the first screen needs neither a message nor a resource request.
+ */
+export interface GalleryBoot {
+  strings: GalleryStrings;
+  /** VS Code's display language (`vscode.env.language`), for dates and numbers. */
+  locale: string;
+  defaults: PromptDefaults;
+  totalCredits: number;
+  /** The newest entries, at most BOOT_ENTRIES; `gallery/init` then brings them all. */
+  entries: EntryView[];
+  /** How many entries the gallery holds. */
+  entryCount: number;
+  /** Thumbnails of some of `entries`, within BOOT_THUMBNAIL_BUDGET. */
+  thumbnails: BootThumbnail[];
+  /** asWebviewUri of the codicon stylesheet, loaded once the page is shown (it would hold the page hidden). */
+  codiconStylesheet: string;
+}
+
 /** Webview → extension, no reply. */
 export interface CommandParamsMap {
-  /** The webview has loaded and wants the init notification. */
+  /** The webview has loaded (with what the page shell carried) and wants the init notification. */
   'gallery/ready': EmptyParams;
   'gallery/importFromAccount': EmptyParams;
   'entry/insert': EntryParams;
@@ -82,20 +123,16 @@ export interface CommandParamsMap {
 export interface RequestMap {
   /** Starts a generation from the prompt bar; fails with the reason to show under it. */
   'gallery/generate': { params: { options: PromptOptions }; result: { entryId: string } };
+  /** The stored thumbnails of these entries, for those that have one (1–THUMBNAILS_PER_REQUEST ids). */
+  'entry/thumbnails': { params: { entryIds: string[] }; result: { thumbnails: ThumbnailBytes[] } };
   /** A WebP thumbnail the webview drew from the stored image (`data:image/webp;base64,…`). */
   'entry/thumbnail': { params: { entryId: string; dataUrl: string }; result: { stored: boolean } };
 }
 
 /** Extension → webview. */
 export interface NotificationParamsMap {
-  'gallery/init': {
-    entries: EntryView[];
-    strings: GalleryStrings;
-    defaults: PromptDefaults;
-    totalCredits: number;
-    /** VS Code's display language (`vscode.env.language`), for dates and numbers. */
-    locale: string;
-  };
+  /** Every entry, newest first (the page shell carried only the first screenful), and current settings. */
+  'gallery/init': { entries: EntryView[]; defaults: PromptDefaults; totalCredits: number };
   /** Incremental change: entries added or updated, ids removed. */
   'gallery/entriesChanged': { upserts: EntryView[]; removals: string[]; totalCredits: number };
   'gallery/defaultsChanged': { defaults: PromptDefaults };
@@ -126,6 +163,7 @@ export const ThumbnailFailedCommand = command('entry/thumbnailFailed');
 
 // Requests: webview → extension → response
 export const GenerateRequest = request('gallery/generate');
+export const ThumbnailsRequest = request('entry/thumbnails');
 export const ThumbnailRequest = request('entry/thumbnail');
 
 // Notifications: extension → webview
@@ -150,5 +188,5 @@ export const NOTIFICATION_METHODS: readonly NotificationMethod[] = [
 ];
 
 export function isRequestMethod(method: WebviewMessage['method']): method is RequestMethod {
-  return method === GenerateRequest.method || method === ThumbnailRequest.method;
+  return method === GenerateRequest.method || method === ThumbnailsRequest.method || method === ThumbnailRequest.method;
 }

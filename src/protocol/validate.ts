@@ -1,24 +1,33 @@
 // Run-time checks of the gallery's messages. The webview is untrusted input: every message must be a
 // plain object with exactly `id`, `method` and `params`, a known method, and params of exactly the
-// declared shape with every field within its limits. Free of Node and DOM APIs.
+// declared shape with every field within its limits. What the extension sends (notifications, the page
+// shell's boot data) is trusted but still checked for shape and size. Free of Node and DOM APIs.
 import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '../shared/optionsSchema';
 import {
+  BOOT_ENTRIES,
+  BOOT_THUMBNAIL_BUDGET,
   ID_MAX_LENGTH,
   NOTIFICATION_METHODS,
   REASON_MAX_LENGTH,
   THUMBNAIL_DATA_URL_MAX_LENGTH,
   THUMBNAIL_DATA_URL_PREFIX,
+  THUMBNAIL_MAX_BYTES,
+  THUMBNAILS_PER_REQUEST,
+  type BootThumbnail,
   type CommandMethod,
   type CommandParamsMap,
   type EmptyParams,
   type EntryParams,
   type ExtensionMessage,
+  type GalleryBoot,
   type NotificationMethod,
   type PromptOptions,
   type RequestMethod,
   type RequestParams,
+  type ThumbnailBytes,
   type WebviewMessage,
 } from './gallery';
+import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from './strings';
 
 export type ParseResult = { ok: true; msg: WebviewMessage } | { ok: false; reason: string };
 type FieldResult<T> = { ok: true; value: T } | { ok: false; field: string; reason: string };
@@ -73,6 +82,67 @@ export function isExtensionMessage(raw: unknown): raw is ExtensionMessage {
   );
 }
 
+/**
+ * The page shell's boot data (see GalleryBoot), or undefined when its shape is wrong or it exceeds its
+ * bounds: at most BOOT_ENTRIES entries and thumbnails, each thumbnail base64 of at most
+ * THUMBNAIL_MAX_BYTES and all of them within BOOT_THUMBNAIL_BUDGET. Missing strings fall back to English.
+ */
+export function parseGalleryBoot(raw: unknown): GalleryBoot | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const { strings, locale, defaults, totalCredits, entries, entryCount, thumbnails, codiconStylesheet } = raw;
+  if (!isPlainObject(strings) || !isPlainObject(defaults) || typeof locale !== 'string' || typeof codiconStylesheet !== 'string') return undefined;
+  if (typeof totalCredits !== 'number' || !Number.isFinite(totalCredits)) return undefined;
+  if (!Array.isArray(entries) || entries.length > BOOT_ENTRIES || !entries.every((e) => isPlainObject(e) && isId(e.id))) return undefined;
+  if (!Number.isSafeInteger(entryCount) || (entryCount as number) < entries.length) return undefined;
+  if (!Array.isArray(thumbnails) || thumbnails.length > BOOT_ENTRIES) return undefined;
+  let budget = BOOT_THUMBNAIL_BUDGET;
+  for (const thumbnail of thumbnails) {
+    if (!isPlainObject(thumbnail) || unknownKey(thumbnail, ['entryId', 'webp']) || !isId(thumbnail.entryId)) return undefined;
+    const bytes = base64Length(thumbnail.webp);
+    if (bytes === undefined || bytes > THUMBNAIL_MAX_BYTES || (budget -= bytes) < 0) return undefined;
+  }
+  const known: GalleryStrings = { ...GALLERY_STRINGS_EN };
+  for (const key of GALLERY_STRING_KEYS) if (typeof strings[key] === 'string' && strings[key]) known[key] = strings[key] as string;
+  return {
+    strings: known,
+    locale,
+    defaults: defaults as GalleryBoot['defaults'],
+    totalCredits,
+    entries: entries as GalleryBoot['entries'],
+    entryCount: entryCount as number,
+    thumbnails: thumbnails as BootThumbnail[],
+    codiconStylesheet,
+  };
+}
+
+/**
+ * The result of `entry/thumbnails` as the webview receives it: only thumbnails it asked for, each WebP
+ * of at most THUMBNAIL_MAX_BYTES; undefined when the shape is wrong.
+ */
+export function parseThumbnailsResult(raw: unknown, asked: readonly string[]): ThumbnailBytes[] | undefined {
+  if (!isPlainObject(raw) || !Array.isArray(raw.thumbnails) || raw.thumbnails.length > THUMBNAILS_PER_REQUEST) return undefined;
+  const thumbnails: ThumbnailBytes[] = [];
+  for (const item of raw.thumbnails as unknown[]) {
+    if (!isPlainObject(item) || typeof item.entryId !== 'string' || !asked.includes(item.entryId)) return undefined;
+    const bytes = item.bytes;
+    if (!(bytes instanceof Uint8Array) || bytes.length > THUMBNAIL_MAX_BYTES || !isWebp(bytes)) return undefined;
+    thumbnails.push({ entryId: item.entryId, bytes });
+  }
+  return thumbnails;
+}
+
+/** Whether the bytes start like a WebP file (RIFF container, WEBP form). */
+export function isWebp(bytes: Uint8Array): boolean {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  return bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP';
+}
+
+/** Decoded size of a canonical base64 string, or undefined when it is not one. */
+function base64Length(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return undefined;
+  return (value.length / 4) * 3 - (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
+}
+
 const entryParams = (p: Record<string, unknown>): FieldResult<EntryParams> => {
   const extra = unknownKey(p, ['entryId']);
   if (extra) return fail(extra, 'unexpected field');
@@ -104,6 +174,19 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   'entry/delete': entryParams,
   'entry/retry': entryParams,
   'entry/forget': entryParams,
+  'entry/thumbnails': (p) => {
+    const extra = unknownKey(p, ['entryIds']);
+    if (extra) return fail(extra, 'unexpected field');
+    const ids = p.entryIds;
+    if (!Array.isArray(ids) || ids.length < 1 || ids.length > THUMBNAILS_PER_REQUEST) return fail('entryIds', `must hold 1–${THUMBNAILS_PER_REQUEST} ids`);
+    const entryIds: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id: unknown = ids[i]; // by index: a sparse array's holes are not ids either
+      if (!isId(id)) return fail('entryIds', 'must hold ids');
+      entryIds.push(id);
+    }
+    return { ok: true, value: { entryIds } };
+  },
   'entry/thumbnail': (p) => {
     const extra = unknownKey(p, ['entryId', 'dataUrl']);
     if (extra) return fail(extra, 'unexpected field');

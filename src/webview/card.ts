@@ -9,6 +9,8 @@ export interface CardContext {
   numberFormat: Intl.NumberFormat;
   /** The webview could not make a thumbnail for this entry: show the full image scaled down. */
   useFullImage(id: string): boolean;
+  /** The image of the entry's stored thumbnail (a blob: URL); undefined while it is on its way. */
+  thumbnailSrc(entry: EntryView): string | undefined;
 }
 
 export const THUMB_DISPLAY_WIDTH = 320;
@@ -31,7 +33,7 @@ function renderImage(entry: EntryView, ctx: CardContext): HTMLElement {
   const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.aspectRatio];
   const frame = h('div', { class: 'thumb' });
   if (size) frame.style.aspectRatio = `${size.width} / ${size.height}`;
-  const src = entry.thumbUri ?? (entry.imageUri && ctx.useFullImage(entry.id) ? entry.imageUri : undefined);
+  const src = entry.thumbUri ? ctx.thumbnailSrc(entry) : entry.imageUri && ctx.useFullImage(entry.id) ? entry.imageUri : undefined;
   if (src) {
     const displayHeight = size ? Math.round((THUMB_DISPLAY_WIDTH * size.height) / size.width) : THUMB_DISPLAY_WIDTH;
     frame.append(
@@ -45,6 +47,9 @@ function renderImage(entry: EntryView, ctx: CardContext): HTMLElement {
         draggable: 'false',
       }),
     );
+  } else if (entry.thumbUri) {
+    // The stored thumbnail's bytes are on their way (see storedThumbnails.ts).
+    frame.classList.add('pending-thumb');
   } else if (entry.imageUri) {
     // The thumbnail is being made (see thumbnails.ts); the card is watched until it scrolls into view.
     frame.classList.add('pending-thumb');

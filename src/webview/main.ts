@@ -1,5 +1,7 @@
-// Entry point of the gallery webview (bundled by esbuild as an IIFE into dist/webview.js).
-// Builds the page, listens to the extension's notifications, and sends commands for user actions.
+// Entry point of the gallery webview (bundled by esbuild as an IIFE into dist/webview.js, which the
+// extension inlines into the page shell, see src/vscode/gallery/html.ts). Builds the page with what the
+// shell carries — strings, settings, the first screenful and its thumbnails — before VS Code shows it,
+// then asks the extension for every entry, listens to its notifications, and sends commands for user actions.
 import {
   CopyLinkCommand,
   DeleteCommand,
@@ -13,12 +15,15 @@ import {
   VaryCommand,
   type EntryView,
   type ExtensionMessage,
+  type GalleryBoot,
 } from '../protocol/gallery';
 import type { IpcCommandType } from '../protocol/ipc';
 import { isExtensionMessage } from '../protocol/validate';
+import { readBoot } from './boot';
 import { h, icon, iconButton } from './dom';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
+import { StoredThumbnails } from './storedThumbnails';
 import { setStrings, t } from './strings';
 import { ThumbnailMaker } from './thumbnails';
 import { loadState, saveState, saveStateNow, send, settleResponse, type PersistedState, type StateFilter } from './vscodeApi';
@@ -38,19 +43,40 @@ const ENTRY_ACTIONS: Record<string, EntryCommand> = {
   delete: DeleteCommand,
 };
 
+// Marks for the benchmark (scripts/bench.mjs) and for profiling in the webview's developer tools.
+performance.mark('flux:script');
+
 class GalleryApp {
   private readonly state: PersistedState = loadState();
   private readonly app = document.getElementById('app')!;
-  private list: GalleryList | undefined;
-  private promptBar: PromptBar | undefined;
-  private thumbnails: ThumbnailMaker | undefined;
-  private credits: HTMLElement | undefined;
-  private count: HTMLElement | undefined;
-  private header: HTMLElement | undefined;
+  private readonly storedThumbnails: StoredThumbnails;
+  private list!: GalleryList;
+  private promptBar!: PromptBar;
+  private credits!: HTMLElement;
+  private count!: HTMLElement;
   private restoredScroll = false;
   private scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
+  constructor(private readonly boot: GalleryBoot | undefined) {
+    setStrings(boot?.strings ?? {});
+    this.storedThumbnails = new StoredThumbnails(boot?.thumbnails ?? [], {
+      isRendered: (id) => this.list.isRendered(id),
+      changed: (id) => this.list.refresh(id),
+    });
+    this.build(boot?.locale);
+  }
+
   start(): void {
+    const boot = this.boot;
+    if (boot) {
+      this.promptBar.applyDefaults(boot.defaults);
+      this.setCredits(boot.totalCredits);
+      // Back to a scrolled position after a reload: wait for every entry rather than flash the top.
+      if (!this.state.anchorId && !(this.state.scrollY > 0)) this.list.setAll(boot.entries, boot.entries.length >= boot.entryCount);
+      // Fetched once the page is shown: a stylesheet or font still loading would keep it hidden.
+      window.addEventListener('load', () => document.head.append(h('link', { rel: 'stylesheet', href: boot.codiconStylesheet })), { once: true });
+    }
+    if (this.state.draft) this.promptBar.applyDraft(this.state.draft);
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (isExtensionMessage(event.data)) this.onMessage(event.data);
     });
@@ -72,25 +98,26 @@ class GalleryApp {
     switch (msg.method) {
       case 'gallery/init': {
         const p = msg.params;
-        setStrings(p.strings ?? {});
-        this.build(p.locale);
-        this.promptBar!.applyDefaults(p.defaults);
-        if (this.state.draft) this.promptBar!.applyDraft(this.state.draft);
+        // The draft, once there is one, wins over the settings (as it does after a reload).
+        if (!this.state.draft) this.promptBar.applyDefaults(p.defaults);
         this.setCredits(p.totalCredits);
-        this.list!.setAll(Array.isArray(p.entries) ? p.entries : []);
+        this.list.setAll(Array.isArray(p.entries) ? p.entries : [], true);
         this.app.removeAttribute('aria-busy');
+        performance.mark('flux:entries');
         this.restoreScroll();
         break;
       }
       case 'gallery/entriesChanged': {
-        if (!this.list) return;
-        for (const id of msg.params.removals) this.list.remove(id);
+        for (const id of msg.params.removals) {
+          this.list.remove(id);
+          this.storedThumbnails.release(id);
+        }
         for (const entry of msg.params.upserts) this.list.upsert(entry);
         this.setCredits(msg.params.totalCredits);
         break;
       }
       case 'gallery/defaultsChanged':
-        this.promptBar?.applyDefaults(msg.params.defaults);
+        this.promptBar.applyDefaults(msg.params.defaults);
         break;
       case 'gallery/response':
         settleResponse(msg.params);
@@ -98,8 +125,8 @@ class GalleryApp {
     }
   }
 
-  private build(locale: string): void {
-    const lang = typeof locale === 'string' && locale ? locale : undefined;
+  private build(locale: string | undefined): void {
+    const lang = locale || undefined;
     let dateFormat: Intl.DateTimeFormat;
     let numberFormat: Intl.NumberFormat;
     try {
@@ -111,15 +138,14 @@ class GalleryApp {
     }
     if (lang) document.documentElement.lang = lang;
 
-    this.thumbnails = new ThumbnailMaker((id) => this.list?.refresh(id));
-    const thumbnails = this.thumbnails;
+    const thumbnails = new ThumbnailMaker((id) => this.list.refresh(id));
     this.list = new GalleryList(
-      { dateFormat, numberFormat, useFullImage: (id) => thumbnails.hasFailed(id) },
+      { dateFormat, numberFormat, useFullImage: (id) => thumbnails.hasFailed(id), thumbnailSrc: (entry) => this.storedThumbnails.src(entry) },
       {
         cardRendered: (card, entry: EntryView) => thumbnails.watch(card, entry),
         cardRemoved: (card) => thumbnails.unwatch(card),
-        countsChanged: (shown, total) => {
-          if (this.count) this.count.textContent = t('shownCount', { shown, total });
+        countsChanged: (counts) => {
+          this.count.textContent = counts ? t('shownCount', counts) : '';
         },
       },
     );
@@ -130,7 +156,7 @@ class GalleryApp {
 
     this.credits = h('span', { class: 'credits', role: 'status' });
     const importButton = iconButton('importFromAccount', t('importFromAccount'), 'cloud-download', true);
-    this.header = h(
+    const header = h(
       'header',
       { class: 'header' },
       h('h1', { text: t('title') }),
@@ -162,7 +188,7 @@ class GalleryApp {
     const applyQuery = () => {
       this.state.search = search.value;
       this.state.filter = filter.value as StateFilter;
-      this.list!.setQuery(this.state.search.trim(), this.state.filter);
+      this.list.setQuery(this.state.search.trim(), this.state.filter);
       saveState(this.state);
     };
     search.addEventListener('input', () => {
@@ -177,10 +203,9 @@ class GalleryApp {
       h('label', { class: 'field inline' }, h('span', { class: 'label', text: t('filter') }), filter),
       this.count,
     );
-    this.list.setQuery(this.state.search.trim(), this.state.filter);
-
     const main = h('main', { class: 'main' }, toolbar, this.list.emptyElement, this.list.element);
-    this.app.replaceChildren(this.header, this.promptBar.element, main);
+    this.app.replaceChildren(header, this.promptBar.element, main);
+    this.list.setQuery(this.state.search.trim(), this.state.filter);
   }
 
   private onClick(event: MouseEvent): void {
@@ -194,9 +219,9 @@ class GalleryApp {
     const id = button.closest<HTMLElement>('.card')?.dataset.id;
     if (!id) return;
     if (action === 'editAndRetry') {
-      const entry = this.list?.get(id);
+      const entry = this.list.get(id);
       if (entry) {
-        this.promptBar?.fill({
+        this.promptBar.fill({
           prompt: entry.prompt,
           aspectRatio: entry.aspectRatio,
           outputFormat: entry.outputFormat,
@@ -214,16 +239,16 @@ class GalleryApp {
   }
 
   private setCredits(total: number): void {
-    if (this.credits && typeof total === 'number' && Number.isFinite(total)) {
+    if (typeof total === 'number' && Number.isFinite(total)) {
       this.credits.textContent = t('creditsSpent', { credits: new Intl.NumberFormat().format(total) });
     }
   }
 
   /** Remembers the card at the top of the view and its offset, so a reload returns to it. */
   private rememberScroll(): void {
-    if (!this.list || !this.restoredScroll) return;
+    if (!this.restoredScroll) return;
     this.state.scrollY = window.scrollY;
-    const card = window.scrollY > 0 ? this.list.cardAt(0) : undefined;
+    const card = window.scrollY > 0 ? this.list.topCard() : undefined;
     if (card?.dataset.id) {
       this.state.anchorId = card.dataset.id;
       this.state.anchorOffset = card.getBoundingClientRect().top;
@@ -234,43 +259,17 @@ class GalleryApp {
     saveState(this.state);
   }
 
+  /** Once every entry is known: back to the card that was at the top of the view before the reload. */
   private restoreScroll(): void {
+    if (this.restoredScroll) return;
     const { anchorId, anchorOffset, scrollY } = this.state;
-    const done = () => {
-      this.restoredScroll = true;
-      saveStateNow(this.state);
-    };
-    if (anchorId && this.list) {
-      const card = this.list.ensureRendered(anchorId);
-      if (card) {
-        // Cards above the anchor take their real height only once laid out (content-visibility), which
-        // moves the anchor; correct for a few frames until it stays put.
-        let frames = 0;
-        let still = 0;
-        const settle = () => {
-          const delta = card.getBoundingClientRect().top - (anchorOffset ?? 0);
-          if (Math.abs(delta) > 1) {
-            window.scrollBy(0, delta);
-            still = 0;
-          } else still++;
-          if (++frames < 30 && still < 3) requestAnimationFrame(settle);
-          else done();
-        };
-        requestAnimationFrame(settle);
-        return;
-      }
-    }
-    if (scrollY > 0) {
-      this.list?.whenFullyRendered(() =>
-        requestAnimationFrame(() => {
-          window.scrollTo(0, scrollY);
-          done();
-        }),
-      );
-      return;
-    }
-    done();
+    if (!(anchorId && this.list.scrollToEntry(anchorId, anchorOffset ?? 0)) && scrollY > 0) window.scrollTo(0, scrollY);
+    this.restoredScroll = true;
+    saveStateNow(this.state);
   }
 }
 
-new GalleryApp().start();
+// The script runs from <head>, before the body it builds on is parsed.
+const app = () => new GalleryApp(readBoot()).start();
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', app, { once: true });
+else app();

@@ -29,6 +29,8 @@ export interface ScenarioContext {
   extensionPath: string;
   /** Workbench URL (http://127.0.0.1:<port>/?folder=…). */
   workbenchUrl: string;
+  /** code-server's user data dir (global storage is under User/globalStorage/), e.g. to seed the gallery. */
+  userDataDir: string;
   /** The Apiframe simulator (reset before each scenario). API key: ctx.apiKey. */
   simulator: SimulatorHandle;
   apiKey: string;

@@ -1,15 +1,22 @@
 import * as assert from 'assert';
 import {
+  BOOT_ENTRIES,
+  BOOT_THUMBNAIL_BUDGET,
   GenerateRequest,
+  THUMBNAIL_MAX_BYTES,
   ThumbnailRequest,
+  ThumbnailsRequest,
   THUMBNAIL_DATA_URL_MAX_LENGTH,
   THUMBNAIL_DATA_URL_PREFIX,
+  THUMBNAILS_PER_REQUEST,
   type CommandMethod,
+  type GalleryBoot,
   type RequestMethod,
   type WebviewMessage,
 } from '../../src/protocol/gallery';
 import { PendingRequests } from '../../src/protocol/ipc';
-import { isExtensionMessage, parseWebviewMessage } from '../../src/protocol/validate';
+import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
+import { isExtensionMessage, isWebp, parseGalleryBoot, parseThumbnailsResult, parseWebviewMessage } from '../../src/protocol/validate';
 import { isHttpUrl } from '../../src/shared/urls';
 import { ASPECT_RATIOS, OUTPUT_FORMATS } from '../../src/shared/options';
 
@@ -34,7 +41,7 @@ function rejected(raw: unknown): string {
 }
 
 /** The exact keys (and value types) each method's params may have: the declared shape. */
-const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'string' | 'options'>> = {
+const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' | 'string' | 'options'>> = {
   'gallery/ready': {},
   'gallery/generate': { options: 'options' },
   'gallery/importFromAccount': {},
@@ -48,6 +55,7 @@ const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'strin
   'entry/delete': { entryId: 'id' },
   'entry/retry': { entryId: 'id' },
   'entry/forget': { entryId: 'id' },
+  'entry/thumbnails': { entryIds: 'ids' },
   'entry/thumbnail': { entryId: 'id', dataUrl: 'string' },
   'entry/thumbnailFailed': { entryId: 'id', reason: 'string' },
 };
@@ -62,6 +70,10 @@ function assertDeclaredShape(msg: WebviewMessage): void {
   for (const [key, kind] of Object.entries(shape)) {
     const value = params[key];
     if (kind === 'id') assert.match(value as string, /^[\x21-\x7e]{1,64}$/);
+    if (kind === 'ids') {
+      assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= THUMBNAILS_PER_REQUEST, `${value}`);
+      for (const id of value as unknown[]) assert.match(id as string, /^[\x21-\x7e]{1,64}$/);
+    }
     if (kind === 'string') assert.strictEqual(typeof value, 'string');
     if (kind === 'options') {
       const o = value as Record<string, unknown>;
@@ -101,6 +113,7 @@ describe('protocol', () => {
         method: `entry/${m}`,
         params: { entryId: '3f2504e0-4f89-11d3-9a0c-0305e82c3301' },
       })),
+      { id: 'ts', method: 'entry/thumbnails', params: { entryIds: ['3f2504e0-4f89-11d3-9a0c-0305e82c3301', 'b'] } },
       { id: 't', method: 'entry/thumbnail', params: { entryId: 'x', dataUrl: `${THUMBNAIL_DATA_URL_PREFIX}${'QUJD'.repeat(10)}` } },
       { id: 'f', method: 'entry/thumbnailFailed', params: { entryId: 'x', reason: 'SecurityError: tainted canvas' } },
     ];
@@ -232,6 +245,100 @@ describe('protocol', () => {
     assertDeclaredShape(ok(make(THUMBNAIL_DATA_URL_PREFIX + 'A'.repeat(THUMBNAIL_DATA_URL_MAX_LENGTH - THUMBNAIL_DATA_URL_PREFIX.length))));
   });
 
+  it('bounds requests for stored thumbnails: 1–48 ids, nothing else', () => {
+    const make = (entryIds: unknown, extra: Record<string, unknown> = {}) => ({ id: '1', method: ThumbnailsRequest.method, params: { entryIds, ...extra } });
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `id-${i}`);
+    const asked = ok(make(ids(THUMBNAILS_PER_REQUEST)));
+    assertDeclaredShape(asked);
+    assert.ok(asked.method === ThumbnailsRequest.method && asked.params.entryIds.length === THUMBNAILS_PER_REQUEST);
+    for (const bad of [[], ids(THUMBNAILS_PER_REQUEST + 1), 'id-1', { 0: 'a', length: 1 }, ['a', ''], ['a', 'b c'], ['a', 5], ['a', null], [['a']], new Array(3), [, 'a']]) {
+      rejected(make(bad));
+    }
+    rejected(make(['a'], { extra: 1 }));
+    // The parsed ids are a fresh array: later changes to what the webview sent do not reach the extension.
+    const sent = ['a', 'b'];
+    const parsed = ok(make(sent));
+    sent[0] = '../../etc/passwd';
+    assert.ok(parsed.method === ThumbnailsRequest.method && parsed.params.entryIds[0] === 'a');
+  });
+
+  it('takes from an answer with stored thumbnails only the WebP ones asked for, each within the size cap', () => {
+    const webp = (size = 32) => {
+      const bytes = new Uint8Array(size);
+      bytes.set([...'RIFF'].map((c) => c.charCodeAt(0)), 0);
+      bytes.set([...'WEBP'].map((c) => c.charCodeAt(0)), 8);
+      return bytes;
+    };
+    assert.ok(isWebp(webp()));
+    assert.ok(!isWebp(webp(12)), 'too short for a WebP file');
+    assert.ok(!isWebp(new Uint8Array(32)));
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(24).fill(0)]);
+    const asked = ['a', 'b'];
+    const good = parseThumbnailsResult({ thumbnails: [{ entryId: 'a', bytes: webp() }] }, asked);
+    assert.deepStrictEqual(good?.map((t) => t.entryId), ['a']);
+    assert.deepStrictEqual(parseThumbnailsResult({ thumbnails: [] }, asked), []);
+    for (const bad of [
+      null,
+      [],
+      { thumbnails: {} },
+      { thumbnails: [{ entryId: 'c', bytes: webp() }] },
+      { thumbnails: [{ entryId: 'a', bytes: png }] },
+      { thumbnails: [{ entryId: 'a', bytes: Array.from(webp()) }] },
+      { thumbnails: [{ entryId: 'a', bytes: webp(THUMBNAIL_MAX_BYTES + 1) }] },
+      { thumbnails: Array.from({ length: THUMBNAILS_PER_REQUEST + 1 }, () => ({ entryId: 'a', bytes: webp() })) },
+      { thumbnails: [{ entryId: 'a' }] },
+    ]) {
+      assert.strictEqual(parseThumbnailsResult(bad, asked), undefined, JSON.stringify(bad)?.slice(0, 80));
+    }
+  });
+
+  it('reads the page shell\'s boot data only within its bounds, strings falling back to English', () => {
+    const entry = { id: 'e1', prompt: 'p', aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false, state: 'completed', progress: 100, createdAt: 1 };
+    const base64 = (n: number) => 'A'.repeat(Math.ceil(n / 3) * 4);
+    const boot = (patch: Record<string, unknown> = {}) => ({
+      strings: { title: 'Flux 갤러리', search: 5 },
+      locale: 'ko',
+      defaults: { aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false },
+      totalCredits: 6,
+      entries: [entry],
+      entryCount: 1000,
+      thumbnails: [{ entryId: 'e1', webp: 'UklGRg==' }],
+      codiconStylesheet: 'https://file+.vscode-resource.vscode-cdn.net/x/codicon.css',
+      ...patch,
+    });
+    const parsed = parseGalleryBoot(boot()) as GalleryBoot;
+    assert.ok(parsed);
+    assert.strictEqual(parsed.strings.title, 'Flux 갤러리');
+    assert.strictEqual(parsed.strings.search, GALLERY_STRINGS_EN.search, 'a string that is not one falls back to English');
+    assert.strictEqual(parsed.entryCount, 1000);
+    const many = Array.from({ length: BOOT_ENTRIES }, (_, i) => ({ ...entry, id: `e${i}` }));
+    // The whole budget, in thumbnails of the largest size.
+    const perThumbnail = Math.floor(THUMBNAIL_MAX_BYTES / 3) * 3;
+    const fitting = Math.floor(BOOT_THUMBNAIL_BUDGET / perThumbnail);
+    assert.ok(parseGalleryBoot(boot({ entries: many, entryCount: BOOT_ENTRIES, thumbnails: many.slice(0, fitting).map((e) => ({ entryId: e.id, webp: base64(perThumbnail) })) })));
+    for (const patch of [
+      { strings: null },
+      { locale: 5 },
+      { defaults: [] },
+      { totalCredits: NaN },
+      { entries: {} },
+      { entries: [...many, { ...entry, id: 'one-too-many' }] },
+      { entries: [{ ...entry, id: '' }] },
+      { entryCount: 0 },
+      { entryCount: 1.5 },
+      { thumbnails: [{ entryId: 'e1', webp: 'not base64!' }] },
+      { thumbnails: [{ entryId: 'e1', webp: 'UklGR' }] },
+      { thumbnails: [{ entryId: 'e1', webp: base64(THUMBNAIL_MAX_BYTES + 3) }] },
+      { thumbnails: many.slice(0, fitting + 1).map((e) => ({ entryId: e.id, webp: base64(perThumbnail) })), entries: many, entryCount: BOOT_ENTRIES },
+      { thumbnails: [{ entryId: 'e1', webp: 'UklGRg==', extra: 1 }] },
+      { thumbnails: [{ entryId: 'e 1', webp: 'UklGRg==' }] },
+      { codiconStylesheet: undefined },
+    ]) {
+      assert.strictEqual(parseGalleryBoot(boot(patch)), undefined, JSON.stringify(patch).slice(0, 80));
+    }
+    for (const raw of [null, [], 'boot', 5]) assert.strictEqual(parseGalleryBoot(raw), undefined);
+  });
+
   it('survives hostile objects (throwing getters, proxies)', () => {
     const throwing = { id: '1', method: 'entry/insert', params: {} as Record<string, unknown> };
     Object.defineProperty(throwing.params, 'entryId', { enumerable: true, get: () => { throw new Error('boom'); } });
@@ -279,6 +386,10 @@ describe('protocol', () => {
       const p: Record<string, unknown> = {};
       for (const [key, kind] of Object.entries(shape)) {
         if (rand() < 0.1) continue;
+        if (kind === 'ids') {
+          p[key] = rand() < 0.7 ? Array.from({ length: Math.floor(rand() * 52) }, () => (rand() < 0.97 ? `id-${Math.floor(rand() * 99)}` : scalars())) : scalars();
+          continue;
+        }
         p[key] = kind === 'options' ? randomOptions() : rand() < 0.7 ? (kind === 'id' ? 'abc-123' : 'QUJD') : scalars();
         if (key === 'dataUrl' && rand() < 0.7) p[key] = `${THUMBNAIL_DATA_URL_PREFIX}${'QUJD'.repeat(8)}`;
       }
@@ -287,6 +398,7 @@ describe('protocol', () => {
     };
     let accepted = 0;
     let refused = 0;
+    const acceptedMethods = new Set<string>();
     for (let i = 0; i < 2000; i++) {
       const method = pick(methods);
       const msg: Record<string, unknown> = { id: rand() < 0.9 ? `m${i}` : scalars(), method, params: randomParams(method) };
@@ -299,6 +411,7 @@ describe('protocol', () => {
         // Round-trips: what the parser returns it accepts again, unchanged.
         assert.deepStrictEqual(parseWebviewMessage(result.msg), result);
         accepted++;
+        acceptedMethods.add(result.msg.method);
       } else {
         assert.strictEqual(typeof result.reason, 'string');
         assert.ok(result.reason.length < 400);
@@ -306,6 +419,7 @@ describe('protocol', () => {
       }
     }
     assert.ok(accepted > 200 && refused > 200, `accepted ${accepted}, refused ${refused}`);
+    assert.deepStrictEqual([...acceptedMethods].sort(), Object.keys(SHAPES).sort(), 'every method was accepted at least once');
   });
 
   it('recognises extension notifications', () => {

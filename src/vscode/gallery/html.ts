@@ -1,4 +1,9 @@
-// The gallery webview's HTML shell, built by the extension (the panel fills in URIs and the nonce).
+// The gallery webview's page shell, built by the extension. It is self-contained so that VS Code shows
+// it at once: VS Code keeps a webview's frame hidden until the page's `load` event (or 200 ms), and every
+// stylesheet, script or image the page fetches goes through the resource service worker first. So the
+// stylesheet and the script are inlined under the CSP nonce, the first screenful of entries and their
+// thumbnails travel as boot data, and only the codicon font is fetched, by the script, once shown.
+import type { GalleryBoot } from '../../protocol/gallery';
 import { escapeHtmlAttribute as attr, escapeHtmlText as text } from '../../shared/escapeHtml';
 
 export interface GalleryHtmlParams {
@@ -6,9 +11,13 @@ export interface GalleryHtmlParams {
   cspSource: string;
   /** Fresh per page load, from `crypto.randomBytes`. */
   nonce: string;
-  scriptUri: string;
-  styleUri: string;
-  codiconUri: string;
+  /** media/gallery.css. */
+  styles: string;
+  /** dist/webview.js. */
+  script: string;
+  /** Where the browser finds the script's source map (an inline script has no URL of its own). */
+  sourceMapUri: string;
+  boot: GalleryBoot;
   title: string;
   lang: string;
 }
@@ -16,25 +25,47 @@ export interface GalleryHtmlParams {
 export function renderGalleryHtml(p: GalleryHtmlParams): string {
   const csp = [
     "default-src 'none'",
-    // Thumbnails are drawn to a canvas and posted back as data URLs; no data: image is ever displayed.
-    `img-src ${p.cspSource}`,
-    `style-src ${p.cspSource}`,
+    // blob: for the thumbnails the boot data carries; the rest come through the resource service worker.
+    // Thumbnails the webview makes are drawn to a canvas and posted back; no data: image is ever displayed.
+    `img-src ${p.cspSource} blob:`,
+    `style-src ${p.cspSource} 'nonce-${p.nonce}'`,
     `font-src ${p.cspSource}`,
     `script-src 'nonce-${p.nonce}'`,
   ].join('; ');
+  const nonce = attr(p.nonce);
+  // The scripts sit in <head> so that the body holds only what the user sees.
   return `<!DOCTYPE html>
 <html lang="${attr(p.lang)}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(p.codiconUri)}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${attr(p.styleUri)}">
 <title>${text(p.title)}</title>
+<style nonce="${nonce}">
+${inlineText(p.styles, 'style')}
+</style>
+<script type="application/json" id="gallery-boot">${jsonForScript(p.boot)}</script>
+<script nonce="${nonce}">
+${inlineText(p.script, 'script').replace(/\/\/# sourceMappingURL=\S+\s*$/, '')}
+//# sourceMappingURL=${p.sourceMapUri}
+</script>
 </head>
 <body>
 <div id="app" aria-busy="true"></div>
-<script nonce="${attr(p.nonce)}" src="${attr(p.scriptUri)}"></script>
 </body>
 </html>`;
+}
+
+/** JSON that cannot end its <script> element early: every `<` is escaped (JSON.parse reads it back). */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/**
+ * Text of an inline <style> or <script>. A closing tag inside would end the element early; the bundle and
+ * the stylesheet never hold one (esbuild escapes it in strings), so finding one is a build problem.
+ */
+function inlineText(source: string, tag: 'style' | 'script'): string {
+  if (new RegExp(`</${tag}`, 'i').test(source)) throw new Error(`the gallery's inline ${tag} holds a closing </${tag}> tag`);
+  return source;
 }
