@@ -136,7 +136,7 @@ describe('hostile input in the real extension host', function () {
       ])();
     const methods = [
       'entry/insert', 'entry/saveAs', 'entry/copyLink', 'entry/openFullSize', 'entry/useAsReference', 'entry/rerun', 'entry/vary',
-      'entry/delete', 'entry/thumbnail', 'entry/thumbnailFailed', 'gallery/generate', 'gallery/nope', 'constructor', '__proto__', '', 'ENTRY/INSERT',
+      'entry/delete', 'entry/thumbnail', 'entry/thumbnailFailed', 'entry/star', 'entry/keep', 'gallery/generate', 'gallery/nope', 'constructor', '__proto__', '', 'ENTRY/INSERT',
     ];
     const badOptions = () => pick([
       { prompt: '', aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false },
