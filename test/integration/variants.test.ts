@@ -7,6 +7,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
+import { embedMetadata } from '../../src/metadata';
 import type { GalleryEntry } from '../../src/shared/entry';
 import { keepVariant } from '../../src/vscode/variants';
 import { loadConfig } from './config';
@@ -155,6 +156,24 @@ describe('variants, Keep and Re-run from Image', function () {
     );
     const settled = (await api.engine.whenSettled(rerun.id))!;
     assert.strictEqual((await jobInput(settled.jobId!)).fluxParams.seed, 777, 'the recorded seed is sent again');
+  });
+
+  it('Re-run from Image refuses a record whose settings the options validator refuses (the file is untrusted), without offering Re-run', async () => {
+    const file = path.join(loadConfig().workspacePath, 'tampered.png');
+    const source = path.join(loadConfig().workspacePath, 'tampered-source.png');
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: '#604020' } }).png().toFile(source);
+    const record = { prompt: 'tampered', model: 'flux-1.1-pro-ultra', aspectRatio: '1:1' as const, raw: false, outputFormat: 'png' as const, imagePrompt: 'file:///etc/passwd', imagePromptStrength: 0.5 };
+    await embedMetadata(source, file, record, 'test');
+    const dialogs = scriptDialogs((asked) => asked.items.find((item) => item === 'Re-run'));
+    const jobsBefore = (await sim('/__sim/stats')).jobsCreated;
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('fluxStudio.rerunFromImage', vscode.Uri.file(file)), undefined);
+    } finally {
+      dialogs.restore();
+    }
+    assert.ok(dialogs.asked.some((a) => a.sink === 'showWarningMessage' && /^The Flux Studio record in tampered\.png cannot be re-run\. The reference image must be an http\(s\) URL/.test(a.message)), JSON.stringify(dialogs.asked));
+    assert.ok(!dialogs.asked.some((a) => a.items.includes('Re-run')), 'Re-run was not offered');
+    assert.strictEqual((await sim('/__sim/stats')).jobsCreated, jobsBefore);
   });
 
   it('Re-run from Image on an image without a record (made elsewhere, or stored with fluxStudio.embedMetadata off) says so and sends nothing', async () => {
