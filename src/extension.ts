@@ -14,6 +14,8 @@ import { ApiAccess } from './vscode/apiAccess';
 import { generateFromSelection, generateWithOptions } from './vscode/commands/generate';
 import { showJobs } from './vscode/commands/jobs';
 import { generateWithReference } from './vscode/commands/reference';
+import { rerunFromImage } from './vscode/commands/rerunFromImage';
+import { registerChatParticipant } from './vscode/chat';
 import { EditorTracker } from './vscode/editor/editorTracker';
 import { insertIntoWorkspace } from './vscode/editor/insertAction';
 import { GalleryPanel, registerGallerySerializer, type GalleryDeps } from './vscode/gallery/panel';
@@ -22,8 +24,10 @@ import { AccountImporter } from './vscode/importFromAccount';
 import { ApiKeyStore, KeyService } from './vscode/keys';
 import { createLog } from './vscode/log';
 import { JobNotifier } from './vscode/notifier';
-import { readGenerationDefaults } from './vscode/settings';
+import { registerImageTool, type GenerateImageTool } from './vscode/lmTool';
+import { embedMetadataEnabled, readGenerationDefaults } from './vscode/settings';
 import { FluxStatusBar } from './vscode/statusBar';
+import { keepVariant } from './vscode/variants';
 
 const DURATIONS_KEY = 'fluxStudio.durations';
 /** Paused for these reasons, a job continues by itself once a (different) key is set. */
@@ -36,6 +40,7 @@ export interface FluxStudioTestApi {
   engine: JobEngine;
   generation: GenerationService;
   importer: AccountImporter;
+  imageTool: GenerateImageTool;
 }
 
 /** Stops the engine (giving its jobs' leases to the other windows at once) when the extension stops. */
@@ -55,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     durations: new DurationModel(context.globalState.get<number[]>(DURATIONS_KEY, [])),
     saveDurations: (samples) => void context.globalState.update(DURATIONS_KEY, samples),
     log,
+    metadata: { enabled: embedMetadataEnabled, appVersion: String(context.extension.packageJSON.version ?? '') },
   });
   const editors = new EditorTracker();
   const statusBar = new FluxStatusBar(store, keyStore, api, log);
@@ -88,13 +94,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     log,
     editors,
     actions: {
-      generate: (options) => generation.generate(options),
+      generate: async (options, count) => (await generation.generateVariants(options, undefined, { count }))[0],
       rerun: async (entry) => void (await generation.generate(entry.options, entry.source)),
-      vary: async (entry) => void (await generation.generate({ ...entry.options, seed: randomSeed() }, entry.source)),
+      // Without a seed, the generation draws a new one.
+      vary: async (entry) => void (await generation.generate({ ...entry.options, seed: undefined }, entry.source)),
       useAsReference: (entry: GalleryEntry) => generateWithReference(referenceDeps, entry),
       importFromAccount: async () => void (await importer.importFromAccount()),
       retry: (entry) => generation.retry(entry.id),
       remove: (entry) => engine.remove(entry.id),
+      star: async (entry, starred) => void (await store.update(entry.id, { starred: starred || undefined })),
+      keep: async (entry) => void (await keepVariant(entry, { store, log, remove: (id, onlyIf) => engine.remove(id, onlyIf) })),
+      rerunFromImage: async (file) => void (await rerunFromImage(generation, file)),
     },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
@@ -107,9 +117,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   const importer = new AccountImporter(keys, api, store, engine, () => statusBar.scheduleCreditRefresh());
   const referenceDeps = { generation, keys, api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
+  const imageTool = registerImageTool({ generation, engine, store, log, editors });
 
   subscriptions.push(
     registerGallerySerializer(galleryDeps, ready),
+    imageTool.registration,
+    registerChatParticipant(context.extensionUri, editors),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
       void notifier.notify(event);
@@ -136,6 +149,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     'fluxStudio.showJobs': () => showJobs({ store, engine, generation }),
     'fluxStudio.openGallery': () => revealGallery(false),
     'fluxStudio.importFromAccount': () => importer.importFromAccount(),
+    'fluxStudio.rerunFromImage': (uri?: vscode.Uri) => rerunFromImage(generation, uri instanceof vscode.Uri ? uri : undefined),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
     'fluxStudio.insertIntoWorkspace': (id: unknown) => {
       const entry = typeof id === 'string' ? store.get(id) : undefined;
@@ -152,11 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
-  return { keys, store, engine, generation, importer };
-}
-
-function randomSeed(): number {
-  return Math.floor(Math.random() * 2 ** 31);
+  return { keys, store, engine, generation, importer, imageTool: imageTool.tool };
 }
 
 export async function deactivate(): Promise<void> {

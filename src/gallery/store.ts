@@ -142,13 +142,17 @@ export class GalleryStore {
     return entry;
   }
 
-  /** Removes the entry and its stored files. Resolves whether it existed. */
-  remove(id: string): Promise<boolean> {
+  /**
+   * Removes the entry and its stored files. Resolves whether it was removed. `onlyIf` decides on the entry
+   * as it is on disk now (a bulk action must not delete what another window starred meanwhile).
+   */
+  remove(id: string, onlyIf?: (current: GalleryEntry) => boolean): Promise<boolean> {
     const file = this.entryFile(id);
     if (!file) return Promise.resolve(false);
     return this.serial(id, () =>
       this.locked(id, async () => {
         const current = (await this.readCurrent(id, file)) ?? this.entries.get(id);
+        if (onlyIf && !(current && onlyIf(current))) return false;
         await fs.rm(file, { force: true });
         this.forget(id);
         if (!current) return false;

@@ -11,6 +11,7 @@ import { GalleryEntry, PromptSource, REASON_KINDS, isRunning } from '../shared/e
 import type { GenerationOptions } from '../shared/options';
 import { Clock, systemClock } from './clock';
 import { SILENT_LOG, type Log } from '../shared/log';
+import type { MetadataEmbedding } from './embedRecord';
 import { EngineEvent, RunContext, runJob } from './jobRun';
 import { DEFAULT_LEASE_TIMING, LeaseManager, LeaseTiming } from './lease';
 import { BackoffPolicy, DEFAULT_BACKOFF } from './retry';
@@ -31,6 +32,8 @@ export interface EngineDeps {
   lease?: LeaseTiming;
   /** How often to look for unfinished jobs nobody works on (after resumeAll). */
   orphanScanMs?: number;
+  /** Writes the generation record into each stored image (see embedRecord.ts). */
+  metadata?: MetadataEmbedding;
 }
 
 interface ActiveJob {
@@ -60,6 +63,7 @@ export class JobEngine {
       schedule: deps.schedule ?? DEFAULT_SCHEDULE,
       backoff: deps.backoff ?? DEFAULT_BACKOFF,
       log,
+      metadata: deps.metadata,
       emit: (event) => this.emit(event),
     };
     this.leases = new LeaseManager(
@@ -84,7 +88,7 @@ export class JobEngine {
    * Records a new generation and starts it. Resolves once the entry is on disk (before the network),
    * so the user's prompt survives whatever happens next. Throws a ValidationError for bad options.
    */
-  async start(options: GenerationOptions, source?: PromptSource): Promise<GalleryEntry> {
+  async start(options: GenerationOptions, source?: PromptSource, variant?: Pick<GalleryEntry, 'groupId' | 'variantIndex'>): Promise<GalleryEntry> {
     const entry: GalleryEntry = {
       id: randomUUID(),
       options: validateOptions(options),
@@ -92,6 +96,7 @@ export class JobEngine {
       progress: 0,
       createdAt: this.clock.now(),
       source,
+      ...variant,
     };
     // The lease first: no other window may pick the entry up before this one starts on it.
     await this.leases.tryAcquire(entry.id);
@@ -180,11 +185,14 @@ export class JobEngine {
 
   /**
    * Removes the entry in any state (Delete, and Forget for an unfinished job): stops waiting first,
-   * then drops the entry and its files. A job still running at Apiframe goes on there.
+   * then drops the entry and its files. A job still running at Apiframe goes on there. With `onlyIf`,
+   * only when it holds for the entry (checked again on disk, under the entry's lock).
    */
-  async remove(id: string): Promise<boolean> {
+  async remove(id: string, onlyIf?: (current: GalleryEntry) => boolean): Promise<boolean> {
+    const entry = this.deps.store.get(id);
+    if (onlyIf && !(entry && onlyIf(entry))) return false;
     await this.abortLocal(id);
-    return this.deps.store.remove(id);
+    return this.deps.store.remove(id, onlyIf);
   }
 
   isActive(id: string): boolean {

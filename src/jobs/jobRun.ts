@@ -10,6 +10,7 @@ import type { Log } from '../shared/log';
 import { EntryReason, GalleryEntry, REASON_KINDS, REASON_TEXT_MAX_LENGTH, isRunning, reasonFromError } from '../shared/entry';
 import type { Clock } from './clock';
 import { downloadImage } from './download';
+import { embedRecord, type MetadataEmbedding } from './embedRecord';
 import { BackoffPolicy, backoffDelay, isRetryable, withRetries } from './retry';
 import { DurationModel, Observation, PollSchedule, ScheduleConfig } from './schedule';
 
@@ -30,6 +31,8 @@ export interface RunContext {
   schedule: ScheduleConfig;
   backoff: BackoffPolicy;
   log: Log;
+  /** Writes the generation record into each stored image; absent: stored as downloaded. */
+  metadata?: MetadataEmbedding;
   emit(event: EngineEvent): void;
 }
 
@@ -133,14 +136,16 @@ async function storeResult(ctx: RunContext, id: string, job: Job, signal: AbortS
     }
     try {
       const image = await downloadImage(ctx.api, url, ctx.store.imagesDir, id, signal);
+      const completedAt = ctx.clock.now();
+      const byteSize = (await embedRecord(ctx, id, job.id, image.fileName, completedAt)) ?? image.byteSize;
       await completeWith(ctx, id, current, {
         state: 'completed',
         imageFile: image.fileName,
         width: image.width,
         height: image.height,
-        byteSize: image.byteSize,
+        byteSize,
         creditCost: current.creditCost,
-        completedAt: ctx.clock.now(),
+        completedAt,
       });
       ctx.log.info(`job ${job.id} stored (${image.byteSize} bytes)`);
       return;

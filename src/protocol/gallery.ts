@@ -55,6 +55,10 @@ export interface EntryView extends PromptOptions {
   thumbUri?: string;
   /** asWebviewUri of the stored full image; sent only while there is no thumbnail, to make one. */
   imageUri?: string;
+  /** Variants of one request share a group (shown as one row); `variantIndex` is 0-based. */
+  groupId?: string;
+  variantIndex?: number;
+  starred?: boolean;
 }
 
 export interface EntryParams {
@@ -117,12 +121,19 @@ export interface CommandParamsMap {
   'entry/forget': EntryParams;
   /** The webview could not make a thumbnail (e.g. tainted canvas) and shows the full image scaled down. */
   'entry/thumbnailFailed': { entryId: string; reason: string };
+  /** Star or unstar an entry (starred entries are never deleted by bulk actions). */
+  'entry/star': { entryId: string; starred: boolean };
+  /** Keep this variant: offers to delete the other (unstarred, finished) variants of its group. */
+  'entry/keep': EntryParams;
 }
 
 /** Webview → extension, answered with a result of the declared type. */
 export interface RequestMap {
-  /** Starts a generation from the prompt bar; fails with the reason to show under it. */
-  'gallery/generate': { params: { options: PromptOptions }; result: { entryId: string } };
+  /**
+   * Starts a generation from the prompt bar (fails with the reason to show under it); `variants` (1–4,
+   * default 1): that many images with different seeds, after the cost is confirmed; the result names the first.
+   */
+  'gallery/generate': { params: { options: PromptOptions; variants?: number }; result: { entryId: string } };
   /** The stored thumbnails of these entries, for those that have one (1–THUMBNAILS_PER_REQUEST ids). */
   'entry/thumbnails': { params: { entryIds: string[] }; result: { thumbnails: ThumbnailBytes[] } };
   /** A WebP thumbnail the webview drew from the stored image (`data:image/webp;base64,…`). */
@@ -160,6 +171,8 @@ export const DeleteCommand = command('entry/delete');
 export const RetryCommand = command('entry/retry');
 export const ForgetCommand = command('entry/forget');
 export const ThumbnailFailedCommand = command('entry/thumbnailFailed');
+export const StarCommand = command('entry/star');
+export const KeepCommand = command('entry/keep');
 
 // Requests: webview → extension → response
 export const GenerateRequest = request('gallery/generate');

@@ -2,6 +2,7 @@
 // plain object with exactly `id`, `method` and `params`, a known method, and params of exactly the
 // declared shape with every field within its limits. What the extension sends (notifications, the page
 // shell's boot data) is trusted but still checked for shape and size. Free of Node and DOM APIs.
+import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '../shared/optionsSchema';
 import {
   BOOT_ENTRIES,
@@ -159,10 +160,13 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   'gallery/ready': emptyParams,
   'gallery/importFromAccount': emptyParams,
   'gallery/generate': (p) => {
-    const extra = unknownKey(p, ['options']);
+    const extra = unknownKey(p, ['options', 'variants']);
     if (extra) return fail(extra, 'unexpected field');
     const options = validatePromptOptions(p.options);
-    return options.ok ? { ok: true, value: { options: options.value } } : fail(`options.${options.field}`, options.problem);
+    if (!options.ok) return fail(`options.${options.field}`, options.problem);
+    if (p.variants === undefined) return { ok: true, value: { options: options.value } };
+    if (!isVariantCount(p.variants)) return fail('variants', `must be a whole number from ${VARIANTS_MIN} to ${VARIANTS_MAX}`);
+    return { ok: true, value: { options: options.value, variants: p.variants } };
   },
   'entry/insert': entryParams,
   'entry/saveAs': entryParams,
@@ -201,6 +205,14 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
       return fail('dataUrl', 'is not base64');
     }
     return { ok: true, value: { entryId: p.entryId, dataUrl } };
+  },
+  'entry/keep': entryParams,
+  'entry/star': (p) => {
+    const extra = unknownKey(p, ['entryId', 'starred']);
+    if (extra) return fail(extra, 'unexpected field');
+    if (!isId(p.entryId)) return fail('entryId', 'must be an id');
+    if (typeof p.starred !== 'boolean') return fail('starred', 'must be true or false');
+    return { ok: true, value: { entryId: p.entryId, starred: p.starred } };
   },
   'entry/thumbnailFailed': (p) => {
     const extra = unknownKey(p, ['entryId', 'reason']);

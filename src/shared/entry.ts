@@ -81,6 +81,12 @@ export interface GalleryEntry {
   source?: PromptSource;
   /** Came from "Import from account" rather than from this machine: part of a batch, not one notification each. */
   imported?: boolean;
+  /** Shared by the variants of one request (same prompt and settings, different seeds); absent for a single image. */
+  groupId?: string;
+  /** 0-based position of this variant in its group. */
+  variantIndex?: number;
+  /** Marked by the user; bulk deletions (Keep) never remove a starred entry. */
+  starred?: boolean;
 }
 
 export function isTerminal(state: EntryState): boolean {
@@ -152,8 +158,12 @@ export function normalizeEntry(value: unknown): GalleryEntry | undefined {
   const options = asRecord(record?.options);
   if (!record || !options || typeof record.id !== 'string' || !record.id || typeof options.prompt !== 'string') return undefined;
   if (!ENTRY_STATES.includes(record.state as EntryState) || typeof record.createdAt !== 'number') return undefined;
-  const { error, detached, reason, ...rest } = record;
+  const { error, detached, reason, groupId, variantIndex, starred, ...rest } = record;
   const entry = { ...rest, progress: typeof record.progress === 'number' ? record.progress : 0 } as unknown as GalleryEntry;
+  // Kept only with the right type: a wrong one would make Keep delete the wrong entries, or none.
+  if (typeof groupId === 'string' && groupId) entry.groupId = groupId;
+  if (Number.isSafeInteger(variantIndex) && (variantIndex as number) >= 0) entry.variantIndex = variantIndex as number;
+  if (starred === true) entry.starred = true;
   const legacy = typeof error === 'string' && error ? { kind: REASON_KINDS.legacyMessage, params: { message: error.slice(0, REASON_TEXT_MAX_LENGTH) } } : undefined;
   const parsedReason = parseReason(reason) ?? legacy;
   if (detached === true && isRunning(entry.state)) {

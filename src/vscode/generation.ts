@@ -1,5 +1,7 @@
-// Starting generations and following them: the checks before anything is sent (API host, key, options),
-// the cancellable progress notification, and retrying the same action (same idempotency key).
+// Starting generations and following them: the checks before anything is sent (API host, key, options,
+// the cost of several variants), the seeds, the cancellable progress notification, and retrying the same
+// action (same idempotency key).
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { ValidationError } from '../api/errors';
 import type { GalleryStore } from '../gallery/store';
@@ -7,12 +9,22 @@ import type { JobEngine } from '../jobs/engine';
 import type { GalleryEntry, PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { GenerationOptions } from '../shared/options';
+import { isVariantCount, perImageCost, variantSeeds, type ImageCost } from '../shared/variants';
 import { describeValidation } from './errorMessages';
 import type { KeyService } from './keys';
 import { readApiBaseUrl, readGenerationDefaults, workspaceOverrides } from './settings';
 import { stateLabel } from './stateLabels';
 import { showError, showInfo, showWarning, withNotificationProgress } from './ui/show';
 import { l10n, shortPlain, type SafeText } from './ui/text';
+import { confirmVariantCost } from './variants';
+
+/** How many images one request makes, and whether their cost was already confirmed. */
+export interface VariantRequest {
+  /** 1–4 (default 1); more than one asks to confirm the cost first, unless `costConfirmed`. */
+  count?: number;
+  /** The user confirmed the cost elsewhere (the language model tool's own confirmation). */
+  costConfirmed?: boolean;
+}
 
 export class GenerationService {
   private readonly progressShown = new Set<string>();
@@ -27,69 +39,101 @@ export class GenerationService {
     private readonly revealGallery: (preserveFocus: boolean) => void,
   ) {}
 
-  /**
-   * Starts a generation and shows its progress. The webhook always comes from the user's current
-   * settings (never from a workspace, never from an old entry). Returns the entry, or undefined (with the
-   * reason shown) when it did not start.
-   */
+  /** One image; see generateVariants. Returns its entry, or undefined (with the reason shown) when it did not start. */
   async generate(options: GenerationOptions, source?: PromptSource): Promise<GalleryEntry | undefined> {
+    return (await this.generateVariants(options, source))[0];
+  }
+
+  /**
+   * Starts `count` generations of the same prompt and settings, each with its own seed and entry (its own
+   * idempotency key), grouped when there are several. The seeds are drawn here and sent, so every entry's
+   * seed reproduces its image. The webhook always comes from the user's current settings (never from a
+   * workspace, never from an old entry). Returns the entries started; none when nothing started (the
+   * reason was shown, or the user declined the cost).
+   */
+  async generateVariants(options: GenerationOptions, source?: PromptSource, request: VariantRequest = {}): Promise<GalleryEntry[]> {
+    const count = request.count ?? 1;
+    if (!isVariantCount(count)) throw new RangeError(`variant count ${count}`);
+    if (!(await this.readyToSend())) return [];
+    if (count > 1 && !request.costConfirmed && !(await confirmVariantCost(count, this.imageCost()))) return [];
+    const webhookUrl = readGenerationDefaults().value.webhookUrl;
+    const groupId = count > 1 ? randomUUID() : undefined;
+    const entries: GalleryEntry[] = [];
+    try {
+      for (const [variantIndex, seed] of variantSeeds(count, options.seed).entries()) {
+        entries.push(await this.engine.start({ ...options, seed, webhookUrl }, source, groupId ? { groupId, variantIndex } : undefined));
+      }
+    } catch (error) {
+      // The options are the same for every variant: a refusal comes at the first, before anything started.
+      if (!(error instanceof ValidationError)) throw error;
+      void showError(describeValidation(error.field));
+    }
+    if (entries.length === 0) return entries;
+    const { aspectRatio, outputFormat } = entries[0].options;
+    this.log.info(`generation ${entries.map((e) => e.id).join(', ')} started (${aspectRatio}, ${outputFormat}${groupId ? `, ${count} variants` : ''})`);
+    this.revealGallery(true);
+    this.followProgress(entries.map((e) => e.id));
+    return entries;
+  }
+
+  /** What one image costs, as far as Apiframe told us. */
+  imageCost(): ImageCost {
+    return perImageCost(this.store.list());
+  }
+
+  /** The checks before anything is sent: a usable API host, the key (asked for if missing). */
+  private async readyToSend(): Promise<boolean> {
     const base = readApiBaseUrl();
     if ('error' in base) {
       const open = l10n.t('Open Settings');
       if ((await showError(base.error, open)) === open) {
         void vscode.commands.executeCommand('workbench.action.openSettings', 'fluxStudio.apiBaseUrl');
       }
-      return undefined;
+      return false;
     }
     await this.warnAboutWorkspaceOverrides();
-    if (!(await this.keys.ensureKey())) return undefined;
-    let entry: GalleryEntry;
-    try {
-      entry = await this.engine.start({ ...options, webhookUrl: readGenerationDefaults().value.webhookUrl }, source);
-    } catch (error) {
-      if (error instanceof ValidationError) {
-        void showError(describeValidation(error.field));
-        return undefined;
-      }
-      throw error;
-    }
-    this.log.info(`generation ${entry.id} started (${entry.options.aspectRatio}, ${entry.options.outputFormat})`);
-    this.revealGallery(true);
-    this.showProgress(entry.id);
-    return entry;
+    return this.keys.ensureKey();
   }
 
   /** A cancellable notification that follows one job until the engine stops working on it. */
   showProgress(id: string): void {
-    const entry = this.store.get(id);
-    if (!entry || this.progressShown.has(id)) return;
-    this.progressShown.add(id);
-    const prompt = shortPlain(entry.options.prompt, 50);
-    void withNotificationProgress(l10n.t('Flux: generating “{0}”', prompt), true, async (progress, token) => {
+    this.followProgress([id]);
+  }
+
+  /** One cancellable notification for the jobs of one request (a job already followed is left out). */
+  private followProgress(ids: readonly string[]): void {
+    const followed = ids.filter((id) => this.store.get(id) && !this.progressShown.has(id));
+    if (followed.length === 0) return;
+    for (const id of followed) this.progressShown.add(id);
+    const prompt = shortPlain(this.store.get(followed[0])!.options.prompt, 50);
+    const title = followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt);
+    void withNotificationProgress(title, true, async (progress, token) => {
       const started = Date.now();
       let reported = 0;
       const report = () => {
-        const current = this.store.get(id);
-        if (!current) return;
-        const increment = Math.max(0, current.progress - reported);
+        const current = followed.map((id) => this.store.get(id)).filter((entry): entry is GalleryEntry => !!entry);
+        if (current.length === 0) return;
+        const increment = Math.max(0, current.reduce((sum, entry) => sum + entry.progress, 0) / followed.length - reported);
         reported += increment;
         const elapsed = Math.round((Date.now() - started) / 1000);
-        progress.report(l10n.t('{0} · {1} s', stateLabel(current), elapsed), increment);
+        const status =
+          followed.length === 1 ? stateLabel(current[0]) : l10n.t('{0} of {1} ready', current.filter((e) => e.state === 'completed').length, followed.length);
+        progress.report(l10n.t('{0} · {1} s', status, elapsed), increment);
       };
       const ticker = setInterval(report, 1000);
-      const subscription = this.store.onDidChange((change) => change.kind === 'upsert' && change.entry.id === id && report());
+      const subscription = this.store.onDidChange((change) => change.kind === 'upsert' && followed.includes(change.entry.id) && report());
       token.onCancellationRequested(() => {
-        void this.engine.stopWaiting(id).then(() =>
+        void Promise.all(followed.map((id) => this.engine.stopWaiting(id))).then(() =>
           showInfo(l10n.t('Stopped waiting for “{0}”. The job goes on at Apiframe; collect it from Flux: Show Jobs or the gallery.', prompt)),
         );
       });
       report();
       try {
-        await this.engine.whenSettled(id);
+        await Promise.all(followed.map((id) => this.engine.whenSettled(id)));
       } finally {
         clearInterval(ticker);
         subscription.dispose();
-        this.progressShown.delete(id);
+        for (const id of followed) this.progressShown.delete(id);
       }
     });
   }

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
 import { ASPECT_RATIOS, AspectRatio, GenerationOptions, OUTPUT_FORMATS } from '../shared/options';
+import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { l10n, type SafeText } from './ui/text';
 
 export const SECTION = 'fluxStudio';
@@ -66,6 +67,18 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
     problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
   }
   return { value, problems };
+}
+
+/** fluxStudio.variants: how many images one request makes (each with its own seed). */
+export function readVariantCount(): SettingsReading<number> {
+  const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('variants', VARIANTS_MIN);
+  if (isVariantCount(value)) return { value, problems: [] };
+  return { value: VARIANTS_MIN, problems: [problem('variants', l10n.t('a whole number from {0} to {1}', VARIANTS_MIN, VARIANTS_MAX), VARIANTS_MIN)] };
+}
+
+/** fluxStudio.embedMetadata: write the generation record into every stored image (on unless set to false). */
+export function embedMetadataEnabled(): boolean {
+  return vscode.workspace.getConfiguration(SECTION).get<unknown>('embedMetadata') !== false;
 }
 
 export function askForOptions(): boolean {

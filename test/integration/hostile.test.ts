@@ -62,9 +62,11 @@ describe('hostile input in the real extension host', function () {
       const params = (await jobInput(entry.jobId!)).fluxParams;
       assert.deepStrictEqual(
         { aspect_ratio: params.aspect_ratio, output_format: params.output_format, output_quality: params.output_quality, raw: params.raw, seed: params.seed },
-        { aspect_ratio: '16:9', output_format: 'jpg', output_quality: 90, raw: false, seed: undefined },
+        // The refused seed is replaced by a random one, which Flux Studio draws and sends (so it can re-run the image).
+        { aspect_ratio: '16:9', output_format: 'jpg', output_quality: 90, raw: false, seed: entry.options.seed },
         'the defaults were sent',
       );
+      assert.ok(Number.isInteger(params.seed) && params.seed !== 1.5, `a drawn seed: ${params.seed}`);
       for (const key of Object.keys(hostile)) {
         assert.ok(warnings.some((w) => w.includes(`fluxStudio.${key}`)), `a warning names fluxStudio.${key}: ${warnings.join(' | ')}`);
       }
@@ -136,7 +138,7 @@ describe('hostile input in the real extension host', function () {
       ])();
     const methods = [
       'entry/insert', 'entry/saveAs', 'entry/copyLink', 'entry/openFullSize', 'entry/useAsReference', 'entry/rerun', 'entry/vary',
-      'entry/delete', 'entry/thumbnail', 'entry/thumbnailFailed', 'gallery/generate', 'gallery/nope', 'constructor', '__proto__', '', 'ENTRY/INSERT',
+      'entry/delete', 'entry/thumbnail', 'entry/thumbnailFailed', 'entry/star', 'entry/keep', 'gallery/generate', 'gallery/nope', 'constructor', '__proto__', '', 'ENTRY/INSERT',
     ];
     const badOptions = () => pick([
       { prompt: '', aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false },

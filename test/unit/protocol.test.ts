@@ -40,10 +40,10 @@ function rejected(raw: unknown): string {
   return result.reason;
 }
 
-/** The exact keys (and value types) each method's params may have: the declared shape. */
-const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' | 'string' | 'options'>> = {
+/** The exact keys (and value types) each method's params may have: the declared shape. A key ending in ? is optional. */
+const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' | 'string' | 'options' | 'boolean' | 'variants'>> = {
   'gallery/ready': {},
-  'gallery/generate': { options: 'options' },
+  'gallery/generate': { options: 'options', 'variants?': 'variants' },
   'gallery/importFromAccount': {},
   'entry/insert': { entryId: 'id' },
   'entry/saveAs': { entryId: 'id' },
@@ -58,6 +58,8 @@ const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' 
   'entry/thumbnails': { entryIds: 'ids' },
   'entry/thumbnail': { entryId: 'id', dataUrl: 'string' },
   'entry/thumbnailFailed': { entryId: 'id', reason: 'string' },
+  'entry/star': { entryId: 'id', starred: 'boolean' },
+  'entry/keep': { entryId: 'id' },
 };
 
 function assertDeclaredShape(msg: WebviewMessage): void {
@@ -66,9 +68,14 @@ function assertDeclaredShape(msg: WebviewMessage): void {
   const shape = SHAPES[msg.method];
   assert.ok(shape, msg.method);
   const params = msg.params as Record<string, unknown>;
-  assert.deepStrictEqual(Object.keys(params).sort(), Object.keys(shape).sort());
-  for (const [key, kind] of Object.entries(shape)) {
+  const keys = Object.keys(shape).filter((key) => !key.endsWith('?') || key.slice(0, -1) in params);
+  assert.deepStrictEqual(Object.keys(params).sort(), keys.map((key) => key.replace(/\?$/, '')).sort());
+  for (const [declared, kind] of Object.entries(shape)) {
+    const key = declared.replace(/\?$/, '');
+    if (!(key in params)) continue;
     const value = params[key];
+    if (kind === 'boolean') assert.strictEqual(typeof value, 'boolean');
+    if (kind === 'variants') assert.ok(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 4, String(value));
     if (kind === 'id') assert.match(value as string, /^[\x21-\x7e]{1,64}$/);
     if (kind === 'ids') {
       assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= THUMBNAILS_PER_REQUEST, `${value}`);
@@ -121,6 +128,21 @@ describe('protocol', () => {
     const generated = ok(messages[1]);
     assert.ok(generated.method === GenerateRequest.method);
     assert.strictEqual(generated.params.options.prompt, 'A red fox in the snow');
+  });
+
+  it('star, keep and a variant count: exactly their declared values', () => {
+    assertDeclaredShape(ok({ id: 's', method: 'entry/star', params: { entryId: 'x', starred: true } }));
+    assertDeclaredShape(ok({ id: 'u', method: 'entry/star', params: { entryId: 'x', starred: false } }));
+    assertDeclaredShape(ok({ id: 'k', method: 'entry/keep', params: { entryId: 'x' } }));
+    const four = ok({ id: 'g', method: 'gallery/generate', params: { options: goodOptions, variants: 4 } });
+    assertDeclaredShape(four);
+    assert.ok(four.method === GenerateRequest.method && four.params.variants === 4);
+    for (const starred of ['true', 1, null, undefined, {}]) rejected({ id: 's', method: 'entry/star', params: { entryId: 'x', starred } });
+    rejected({ id: 's', method: 'entry/star', params: { starred: true } });
+    rejected({ id: 'k', method: 'entry/keep', params: { entryId: 'x', others: ['y'] } });
+    for (const variants of [0, 5, 2.5, -1, '2', null, NaN, true]) {
+      rejected({ id: 'g', method: 'gallery/generate', params: { options: goodOptions, variants } });
+    }
   });
 
   it('pending requests: unique ids, each response settles exactly its own request', async () => {
@@ -384,13 +406,15 @@ describe('protocol', () => {
       if (rand() < 0.1) return scalars();
       const shape = SHAPES[method as CommandMethod | RequestMethod] ?? { entryId: 'id' };
       const p: Record<string, unknown> = {};
-      for (const [key, kind] of Object.entries(shape)) {
-        if (rand() < 0.1) continue;
+      for (const [declared, kind] of Object.entries(shape)) {
+        const key = declared.replace(/\?$/, '');
+        if (rand() < (declared.endsWith('?') ? 0.5 : 0.1)) continue;
         if (kind === 'ids') {
           p[key] = rand() < 0.7 ? Array.from({ length: Math.floor(rand() * 52) }, () => (rand() < 0.97 ? `id-${Math.floor(rand() * 99)}` : scalars())) : scalars();
           continue;
         }
-        p[key] = kind === 'options' ? randomOptions() : rand() < 0.7 ? (kind === 'id' ? 'abc-123' : 'QUJD') : scalars();
+        const good = { id: 'abc-123', string: 'QUJD', boolean: rand() < 0.5, variants: 1 + Math.floor(rand() * 4), options: undefined }[kind];
+        p[key] = kind === 'options' ? randomOptions() : rand() < 0.7 ? good : scalars();
         if (key === 'dataUrl' && rand() < 0.7) p[key] = `${THUMBNAIL_DATA_URL_PREFIX}${'QUJD'.repeat(8)}`;
       }
       if (rand() < 0.1) p[pick(['extra', '__proto__', 'constructor'])] = scalars();

@@ -1,21 +1,22 @@
-// "Generate Image from Selection" and "Generate Image…": gather the prompt and options, then hand them
-// to the GenerationService.
+// "Generate Image from Selection" and "Generate Image…": gather the prompt, options and variant count,
+// then hand them to the GenerationService.
 import * as vscode from 'vscode';
 import type { GenerationOptions } from '../../shared/options';
 import type { GenerationService } from '../generation';
 import { askForOptions } from '../settings';
-import { askAspectRatio, askPrompt, documentSource, generationDefaults, selectionPrompt } from './prompts';
+import { askVariantCount } from '../variants';
+import { askAspectRatio, askPrompt, documentSource, generationDefaults, selectionPrompt, variantCount } from './prompts';
 
 export async function generateFromSelection(generation: GenerationService): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && selectionPrompt(editor);
   if (selected) {
-    await generation.generate({ ...generationDefaults(), prompt: selected.prompt }, selected.source);
+    await generation.generateVariants({ ...generationDefaults(), prompt: selected.prompt }, selected.source, { count: variantCount() });
     return;
   }
   const currentLine = editor ? editor.document.lineAt(editor.selection.active.line).text.trim() : '';
   const prompt = await askPrompt(currentLine);
-  if (prompt !== undefined) await generation.generate({ ...generationDefaults(), prompt }, documentSource(editor));
+  if (prompt !== undefined) await generation.generateVariants({ ...generationDefaults(), prompt }, documentSource(editor), { count: variantCount() });
 }
 
 /** Prompt (pre-filled from the selection, or `initialPrompt`), then the aspect ratio unless turned off. */
@@ -32,7 +33,10 @@ export async function askPromptAndOptions(initialPrompt?: string): Promise<Gener
   return options;
 }
 
+/** Prompt, aspect ratio, then how many variants (unless fluxStudio.askForOptions is off: the setting's count). */
 export async function generateWithOptions(generation: GenerationService): Promise<void> {
   const options = await askPromptAndOptions();
-  if (options) await generation.generate(options, documentSource(vscode.window.activeTextEditor));
+  if (!options) return;
+  const count = askForOptions() ? await askVariantCount(variantCount(), generation.imageCost()) : variantCount();
+  if (count !== undefined) await generation.generateVariants(options, documentSource(vscode.window.activeTextEditor), { count });
 }

@@ -3,13 +3,20 @@ import * as vscode from 'vscode';
 import { promptFromSelection } from '../../insert/prompt';
 import type { PromptSource } from '../../shared/entry';
 import { ASPECT_RATIOS, AspectRatio, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../../shared/options';
-import { readGenerationDefaults, type GenerationDefaults } from '../settings';
+import { readGenerationDefaults, readVariantCount, type GenerationDefaults } from '../settings';
 import { askText, pick, showWarning } from '../ui/show';
 import { l10n, plain } from '../ui/text';
 
 /** Settings with any hand-edited mistakes reported (once per command) and replaced by defaults. */
 export function generationDefaults(): GenerationDefaults {
   const reading = readGenerationDefaults();
+  for (const problem of reading.problems) void showWarning(problem);
+  return reading.value;
+}
+
+/** fluxStudio.variants, with a hand-edited mistake reported and replaced by 1. */
+export function variantCount(): number {
+  const reading = readVariantCount();
   for (const problem of reading.problems) void showWarning(problem);
   return reading.value;
 }

@@ -33,12 +33,18 @@ export interface InsertResult {
   snippet?: string;
 }
 
+/** Where a caller (the language model tool) wants the image, instead of where the prompt came from. */
+export interface InsertTarget {
+  /** The document to insert into (at its end unless it is visible); undefined only saves the file. */
+  document: vscode.TextDocument | undefined;
+}
+
 /** Returns undefined when the user cancelled or an error was shown. */
-export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryActionDeps): Promise<InsertResult | undefined> {
+export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryActionDeps, target?: InsertTarget): Promise<InsertResult | undefined> {
   try {
     const image = storedImageUri(entry, deps.store);
-    const sourceDocument = await openSourceDocument(entry);
-    const editorDocument = deps.editors.current()?.document;
+    const sourceDocument = target ? target.document : await openSourceDocument(entry);
+    const editorDocument = target ? undefined : deps.editors.current()?.document;
     const document = sourceDocument ?? editorDocument;
 
     const folder = await chooseWorkspaceFolder([sourceDocument, editorDocument]);
@@ -65,7 +71,9 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
       return { file };
     }
 
+    const visible = vscode.window.visibleTextEditors.some((e) => e.document === document);
     const editor = await editorFor(document, deps.editors);
+    if (target && !visible) editor.selection = endOf(document);
     const snippet = await insertSnippet(editor, entry, file, folder);
     if (snippet === undefined) {
       void showWarning(
@@ -77,6 +85,11 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     reportError(error, deps.log);
     return undefined;
   }
+}
+
+function endOf(document: vscode.TextDocument): vscode.Selection {
+  const end = document.lineAt(document.lineCount - 1).range.end;
+  return new vscode.Selection(end, end);
 }
 
 /** The source document, if the prompt came from one that still exists. */

@@ -29,6 +29,9 @@ export function toEntryView(entry: GalleryEntry, webview: vscode.Webview, store:
   if (entry.width) view.width = entry.width;
   if (entry.height) view.height = entry.height;
   if (entry.imported) view.imported = true;
+  if (entry.groupId) view.groupId = entry.groupId;
+  if (entry.variantIndex !== undefined) view.variantIndex = entry.variantIndex;
+  if (entry.starred) view.starred = true;
   if (entry.thumbFile) {
     view.thumbUri = webview.asWebviewUri(vscode.Uri.file(store.thumbPath(entry.thumbFile))).toString();
   } else if (entry.state === 'completed' && entry.imageFile) {

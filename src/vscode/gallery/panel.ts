@@ -35,8 +35,11 @@ import { ThumbnailStore } from './thumbnailStore';
 
 /** What the gallery asks the rest of the extension to do. */
 export interface GalleryActions {
-  /** Starts a generation; undefined when it did not start (the reason was shown). */
-  generate(options: GenerationOptions): Promise<GalleryEntry | undefined>;
+  /**
+   * Starts a generation, or `variants` of them (1–4, the cost confirmed first when more than one); the
+   * first entry, undefined when none started (the reason was shown).
+   */
+  generate(options: GenerationOptions, variants?: number): Promise<GalleryEntry | undefined>;
   rerun(entry: GalleryEntry): Promise<void>;
   vary(entry: GalleryEntry): Promise<void>;
   useAsReference(entry: GalleryEntry): Promise<void>;
@@ -45,6 +48,11 @@ export interface GalleryActions {
   retry(entry: GalleryEntry): Promise<void>;
   /** Removes an entry in any state (stops waiting first). */
   remove(entry: GalleryEntry): Promise<boolean>;
+  star(entry: GalleryEntry, starred: boolean): Promise<void>;
+  /** Keep this variant: offers to delete the other finished, unstarred variants of its group. */
+  keep(entry: GalleryEntry): Promise<void>;
+  /** An image file dropped onto the gallery: offers Re-run with the settings recorded in it. */
+  rerunFromImage(file: vscode.Uri): Promise<void>;
 }
 
 export interface GalleryDeps extends EntryActionDeps {
@@ -217,7 +225,7 @@ export class GalleryPanel {
   private async handleRequest(msg: RequestMessage): Promise<RequestResult<RequestMethod>> {
     switch (msg.method) {
       case 'gallery/generate': {
-        const entry = await this.deps.actions.generate({ ...msg.params.options });
+        const entry = await this.deps.actions.generate({ ...msg.params.options }, msg.params.variants);
         if (!entry) throw new RequestRefused('');
         return { entryId: entry.id };
       }
@@ -271,6 +279,10 @@ export class GalleryPanel {
         return actions.retry(entry);
       case 'entry/forget':
         return void ((await confirmForget(entry)) && (await actions.remove(entry)));
+      case 'entry/star':
+        return actions.star(entry, msg.params.starred);
+      case 'entry/keep':
+        return actions.keep(entry);
     }
   }
 }
@@ -279,6 +291,7 @@ export class GalleryPanel {
 function allowedIn(method: CommandMessage['method'], entry: GalleryEntry): boolean {
   switch (method) {
     case 'entry/delete':
+    case 'entry/star':
       return true;
     case 'entry/rerun':
       return isTerminal(entry.state);

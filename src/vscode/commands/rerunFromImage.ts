@@ -1,0 +1,76 @@
+// "Flux: Re-run from Image…" (palette, Explorer context menu, and an image dropped onto the gallery): reads
+// the generation record Flux Studio wrote into an image file and offers to generate it again with the same
+// settings — the same seed gives the same image. The file is untrusted: its record goes through the one
+// options validator before anything is shown as settings or sent.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ValidationError } from '../../api/errors';
+import { validateOptions } from '../../api/validation';
+import { optionsFromRecord, readMetadata, type GenerationRecord } from '../../metadata';
+import type { GalleryEntry } from '../../shared/entry';
+import { MODEL_ID, type GenerationOptions } from '../../shared/options';
+import { errorReason } from '../editor/workspaceFiles';
+import { describeValidation } from '../errorMessages';
+import type { GenerationService } from '../generation';
+import { readGenerationDefaults } from '../settings';
+import { showError, showInfo, showWarning } from '../ui/show';
+import { join, l10n, shortPlain, type SafeText } from '../ui/text';
+
+const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
+
+/**
+ * Reads the record of `file` (asks for an image when none is given) and offers Re-run. Resolves the new
+ * entry, or undefined when nothing was started (the reason was shown, or the user declined).
+ */
+export async function rerunFromImage(generation: GenerationService, file?: vscode.Uri): Promise<GalleryEntry | undefined> {
+  const uri = file ?? (await askImageFile());
+  if (!uri) return undefined;
+  const name = path.posix.basename(uri.path);
+  if (uri.scheme !== 'file') {
+    void showError(l10n.t('Flux Studio reads generation records only from files on this computer; {0} is not one.', name));
+    return undefined;
+  }
+  let record: GenerationRecord | undefined;
+  try {
+    record = await readMetadata(uri.fsPath);
+  } catch (error) {
+    void showError(l10n.t('Could not read {0}: {1}', name, errorReason(error)));
+    return undefined;
+  }
+  if (!record) {
+    void showInfo(l10n.t('{0} carries no Flux Studio record (it was not made by Flux Studio, or its metadata was removed), so there is nothing to re-run.', name));
+    return undefined;
+  }
+  let options: GenerationOptions;
+  try {
+    options = validateOptions(optionsFromRecord(record, readGenerationDefaults().value.outputQuality));
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    void showWarning(join([l10n.t('The Flux Studio record in {0} cannot be re-run.', name), describeValidation(error.field)]));
+    return undefined;
+  }
+  const rerun = l10n.t('Re-run');
+  if ((await showInfo(foundMessage(name, record, options), rerun)) !== rerun) return undefined;
+  return generation.generate(options);
+}
+
+/** What the file holds, in one sentence: prompt, seed, ratio (and another model, if it names one). */
+function foundMessage(name: string, record: GenerationRecord, options: GenerationOptions): SafeText {
+  const prompt = shortPlain(options.prompt, 120);
+  const parts = [
+    options.seed !== undefined
+      ? l10n.t('{0} was made by Flux Studio from “{1}” (seed {2}, {3}).', name, prompt, options.seed, options.aspectRatio)
+      : l10n.t('{0} was made by Flux Studio from “{1}” ({2}; no seed recorded, so Re-run draws a new one).', name, prompt, options.aspectRatio),
+  ];
+  if (record.model !== MODEL_ID) parts.push(l10n.t('Its record names the model {0}; Re-run uses Flux 1.1 Pro Ultra.', shortPlain(record.model, 60)));
+  return join(parts);
+}
+
+async function askImageFile(): Promise<vscode.Uri | undefined> {
+  const files = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { [l10n.t('Images')]: IMAGE_EXTENSIONS },
+    title: l10n.t('Flux: pick an image made by Flux Studio'),
+  });
+  return files?.[0];
+}

@@ -1,0 +1,71 @@
+// Variants in the UI: how many to make, what they cost (asked before more than one image is paid for),
+// and Keep — one variant stays, the other finished, unstarred variants of its group go.
+import type { GalleryEntry } from '../shared/entry';
+import type { Log } from '../shared/log';
+import { VARIANTS_MAX, VARIANTS_MIN, mayBulkDelete, othersToDelete, type ImageCost } from '../shared/variants';
+import { reportError } from './editor/workspaceFiles';
+import { askModal, pick, showInfo } from './ui/show';
+import { join, l10n, plain, type SafeText } from './ui/text';
+
+/** "3 × 6 credits = 18 credits …": the cost of `count` images, saying where the per-image price comes from. */
+export function variantCostText(count: number, cost: ImageCost): SafeText {
+  const total = count * cost.credits;
+  return cost.seen
+    ? l10n.t('{0} × {1} credits = {2} credits (the price Apiframe charged for your last image).', count, cost.credits, total)
+    : l10n.t('{0} × {1} credits = {2} credits (Apiframe’s usual price per image; the real one shows once an image is done).', count, cost.credits, total);
+}
+
+/** Asks before `count` (> 1) images are paid for; resolves whether to go ahead. */
+export async function confirmVariantCost(count: number, cost: ImageCost): Promise<boolean> {
+  const go = l10n.t('Generate {0} Images', count);
+  const detail = join([variantCostText(count, cost), l10n.t('Each variant has its own seed, so any of them can be re-run exactly.')]);
+  return (await askModal(l10n.t('Generate {0} variants for {1} credits?', count, count * cost.credits), detail, go)) === go;
+}
+
+/** The variant count, with the setting's value first; undefined when dismissed. */
+export async function askVariantCount(current: number, cost: ImageCost): Promise<number | undefined> {
+  const counts = Array.from({ length: VARIANTS_MAX - VARIANTS_MIN + 1 }, (_, i) => VARIANTS_MIN + i);
+  const items = [current, ...counts.filter((n) => n !== current)].map((count) => ({
+    label: count === 1 ? l10n.t('1 image') : l10n.t('{0} variants', count),
+    description: l10n.t('{0} credits', count * cost.credits),
+    detail: count === current ? l10n.t('Default (fluxStudio.variants)') : undefined,
+    count,
+  }));
+  return (await pick(items, { title: l10n.t('Flux: how many images?') }))?.count;
+}
+
+export interface KeepDeps {
+  store: { list(): GalleryEntry[] };
+  log: Log;
+  /** Removes an entry when `onlyIf` still holds for it on disk (see JobEngine.remove). */
+  remove(id: string, onlyIf: (current: GalleryEntry) => boolean): Promise<boolean>;
+}
+
+/**
+ * Keep on one variant: offers to delete the other variants of its group. Starred and unfinished ones are
+ * never deleted (checked again at the moment of deletion). Resolves how many were deleted.
+ */
+export async function keepVariant(kept: GalleryEntry, deps: KeepDeps): Promise<number> {
+  const group = kept.groupId ? deps.store.list().filter((entry) => entry.groupId === kept.groupId && entry.id !== kept.id) : [];
+  const deletable = othersToDelete(group, kept);
+  if (deletable.length === 0) {
+    void showInfo(group.length ? l10n.t('The other variants of this image are starred or unfinished, so none was deleted.') : l10n.t('This image has no other variants.'));
+    return 0;
+  }
+  const spared = group.length - deletable.length;
+  const detail = join([
+    l10n.t('“{0}”', plain(kept.options.prompt, 200)),
+    ...(spared > 0 ? [l10n.t('{0} starred or unfinished variants stay.', spared)] : []),
+    l10n.t('Copies saved in your workspace are kept.'),
+  ]);
+  const remove = l10n.t('Delete {0} Others', deletable.length);
+  if ((await askModal(l10n.t('Keep this variant and delete the {0} others of its group?', deletable.length), detail, remove)) !== remove) return 0;
+  let removed = 0;
+  try {
+    for (const other of deletable) if (await deps.remove(other.id, mayBulkDelete)) removed++;
+  } catch (error) {
+    reportError(error, deps.log);
+  }
+  deps.log.info(`Gallery: kept ${kept.id}, deleted ${removed} other variants of its group`);
+  return removed;
+}
