@@ -5,9 +5,11 @@
 // API key nothing else happens (no status bar item, no gallery read) until a command is used. With a key the
 // gallery is loaded and unfinished jobs are collected in whichever window is open, so a paid image is saved
 // before its result links expire even when the window that started it is gone.
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { GalleryStore } from './gallery/store';
-import { JobEngine } from './jobs/engine';
+import { JobEngine, type EngineEvent } from './jobs/engine';
+import { KeyHolders } from './jobs/keyHolders';
 import { DurationModel } from './jobs/schedule';
 import type { GalleryEntry } from './shared/entry';
 import { ApiAccess } from './vscode/apiAccess';
@@ -64,7 +66,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   });
   const editors = new EditorTracker();
   const statusBar = new FluxStatusBar(store, keyStore, api, log);
+  const keyHolders = new KeyHolders(path.join(store.root, 'keyholders'));
   shutdown = async () => {
+    await keyHolders.withdraw();
     await engine.dispose();
     store.dispose();
   };
@@ -113,7 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   };
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
-  const generation = new GenerationService(engine, store, keys, log, revealGallery);
+  const generation = new GenerationService(engine, store, keys, keyHolders, log, revealGallery);
   const importer = new AccountImporter(keys, api, store, engine, () => statusBar.scheduleCreditRefresh());
   const referenceDeps = { generation, keys, api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
@@ -125,13 +129,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     registerChatParticipant(context.extensionUri, editors),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
-      void notifier.notify(event);
+      // A job another window handed over is reported there (it started it), not here.
+      if (!event.entry.delegated) void notifier.notify(event);
     }),
+    generation.onDidSettleDelegated((entry) => void notifier.notify(settledEvent(entry))),
     store.onDidChange(() => statusBar.update()),
     keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
     keyStore.onDidChange(async () => {
       await statusBar.refreshKeyState();
-      if (!(await keyStore.get())) return;
+      const key = await keyStore.get();
+      await (key ? keyHolders.announce() : keyHolders.withdraw()).catch((error) => log.warn(`key marker: ${String(error)}`));
+      if (!key) return;
       await ready();
       engine.resumeAll();
       for (const entry of store.list()) {
@@ -161,12 +169,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   // Activation does not wait for the gallery (a command that triggered it would wait too); commands do.
   const starting = statusBar
     .refreshKeyState()
-    .then(async () => (await keyStore.get()) && ready())
+    .then(async () => (await keyStore.get()) && (await keyHolders.announce(), await ready()))
     .catch((error) => log.error(`could not load the gallery: ${error instanceof Error ? error.message : String(error)}`));
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
   return { keys, store, engine, generation, importer, imageTool: imageTool.tool };
+}
+
+/** The engine event a job that ended in another window stands for, to report it here. */
+function settledEvent(entry: GalleryEntry): EngineEvent {
+  return { kind: entry.state === 'completed' ? 'completed' : entry.state === 'failed' ? 'failed' : 'needsAttention', entry };
 }
 
 export async function deactivate(): Promise<void> {

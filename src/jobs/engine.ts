@@ -87,8 +87,15 @@ export class JobEngine {
   /**
    * Records a new generation and starts it. Resolves once the entry is on disk (before the network),
    * so the user's prompt survives whatever happens next. Throws a ValidationError for bad options.
+   * `delegate`: this window has no key; the entry is left for a window that has one (which takes it over
+   * at once through the change feed), and this window only reports it.
    */
-  async start(options: GenerationOptions, source?: PromptSource, variant?: Pick<GalleryEntry, 'groupId' | 'variantIndex'>): Promise<GalleryEntry> {
+  async start(
+    options: GenerationOptions,
+    source?: PromptSource,
+    variant?: Pick<GalleryEntry, 'groupId' | 'variantIndex'>,
+    { delegate = false } = {},
+  ): Promise<GalleryEntry> {
     const entry: GalleryEntry = {
       id: randomUUID(),
       options: validateOptions(options),
@@ -97,7 +104,9 @@ export class JobEngine {
       createdAt: this.clock.now(),
       source,
       ...variant,
+      ...(delegate ? { delegated: true } : {}),
     };
+    if (delegate) return this.deps.store.create(entry);
     // The lease first: no other window may pick the entry up before this one starts on it.
     await this.leases.tryAcquire(entry.id);
     const created = await this.deps.store.create(entry).catch(async (error) => {
@@ -144,12 +153,17 @@ export class JobEngine {
   private async resumeOrphans(): Promise<void> {
     for (const entry of this.deps.store.list()) {
       if (this.stopped.signal.aborted) return;
-      if (!isRunning(entry.state) || this.active.has(entry.id)) continue;
-      try {
-        if (await this.leases.tryAcquire(entry.id)) this.track(entry.id, true);
-      } catch (error) {
-        this.context.log.warn(`job ${entry.id}: could not take it over: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      await this.takeOver(entry);
+    }
+  }
+
+  /** Works on an unfinished job nobody works on, if its lease is free. */
+  private async takeOver(entry: GalleryEntry): Promise<void> {
+    if (!isRunning(entry.state) || this.active.has(entry.id)) return;
+    try {
+      if (await this.leases.tryAcquire(entry.id)) this.track(entry.id, true);
+    } catch (error) {
+      this.context.log.warn(`job ${entry.id}: could not take it over: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -236,11 +250,15 @@ export class JobEngine {
     this.active.set(id, { controller, settled });
   }
 
-  /** Another window paused or removed a job this one works on: stop (it wrote the new state). */
+  /**
+   * Another window paused or removed a job this one works on: stop (it wrote the new state). A window
+   * without a key handed a new job over: a window that collects jobs (resumeAll) takes it at once.
+   */
   private onStoreChange(change: GalleryChange): void {
     const id = change.kind === 'remove' ? change.id : change.entry.id;
     const stopped = change.kind === 'remove' || change.entry.state === 'paused';
     if (stopped) this.active.get(id)?.controller.abort();
+    else if (this.scanning && change.entry.delegated && !this.stopped.signal.aborted) void this.takeOver(change.entry);
   }
 
   private emit(event: EngineEvent): void {

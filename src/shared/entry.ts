@@ -81,6 +81,11 @@ export interface GalleryEntry {
   source?: PromptSource;
   /** Came from "Import from account" rather than from this machine: part of a batch, not one notification each. */
   imported?: boolean;
+  /**
+   * Started by a window without the API key and worked on by a window that has it (see jobs/keyHolders.ts):
+   * the starting window reports it, the working window does not.
+   */
+  delegated?: boolean;
   /** Shared by the variants of one request (same prompt and settings, different seeds); absent for a single image. */
   groupId?: string;
   /** 0-based position of this variant in its group. */

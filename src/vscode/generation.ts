@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { ValidationError } from '../api/errors';
 import type { GalleryStore } from '../gallery/store';
 import type { JobEngine } from '../jobs/engine';
-import type { GalleryEntry, PromptSource } from '../shared/entry';
+import type { KeyHolders } from '../jobs/keyHolders';
+import { isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { GenerationOptions } from '../shared/options';
 import { isVariantCount, perImageCost, variantSeeds, type ImageCost } from '../shared/variants';
@@ -26,14 +27,21 @@ export interface VariantRequest {
   costConfirmed?: boolean;
 }
 
+/** How long a job handed to another window may wait to be taken before this window asks for the key. */
+const HANDOVER_TIMEOUT_MS = 15_000;
+
 export class GenerationService {
   private readonly progressShown = new Set<string>();
   private readonly overridesWarned = new Set<string>();
+  private readonly delegatedSettled = new vscode.EventEmitter<GalleryEntry>();
+  /** A job this window handed to another (it had no key) has ended there: this window reports it. */
+  readonly onDidSettleDelegated = this.delegatedSettled.event;
 
   constructor(
     private readonly engine: JobEngine,
     private readonly store: GalleryStore,
     private readonly keys: KeyService,
+    private readonly keyHolders: KeyHolders,
     private readonly log: Log,
     /** Opens the gallery beside the editor (set once the panel is wired). */
     private readonly revealGallery: (preserveFocus: boolean) => void,
@@ -54,14 +62,16 @@ export class GenerationService {
   async generateVariants(options: GenerationOptions, source?: PromptSource, request: VariantRequest = {}): Promise<GalleryEntry[]> {
     const count = request.count ?? 1;
     if (!isVariantCount(count)) throw new RangeError(`variant count ${count}`);
-    if (!(await this.readyToSend())) return [];
+    const sending = await this.readyToSend();
+    if (!sending) return [];
+    const delegate = sending === 'delegate';
     if (count > 1 && !request.costConfirmed && !(await confirmVariantCost(count, this.imageCost()))) return [];
     const webhookUrl = readGenerationDefaults().value.webhookUrl;
     const groupId = count > 1 ? randomUUID() : undefined;
     const entries: GalleryEntry[] = [];
     try {
       for (const [variantIndex, seed] of variantSeeds(count, options.seed).entries()) {
-        entries.push(await this.engine.start({ ...options, seed, webhookUrl }, source, groupId ? { groupId, variantIndex } : undefined));
+        entries.push(await this.engine.start({ ...options, seed, webhookUrl }, source, groupId ? { groupId, variantIndex } : undefined, { delegate }));
       }
     } catch (error) {
       // The options are the same for every variant: a refusal comes at the first, before anything started.
@@ -73,7 +83,46 @@ export class GenerationService {
     this.log.info(`generation ${entries.map((e) => e.id).join(', ')} started (${aspectRatio}, ${outputFormat}${groupId ? `, ${count} variants` : ''})`);
     this.revealGallery(true);
     this.followProgress(entries.map((e) => e.id));
+    if (delegate) void this.watchHandover(entries.map((e) => e.id));
     return entries;
+  }
+
+  /**
+   * Jobs handed to a window that has the key: report them when they end there, and if no window takes
+   * them in time (it closed meanwhile), ask for the key here and work on them in this window.
+   */
+  private async watchHandover(ids: readonly string[]): Promise<void> {
+    const taken = await Promise.all(ids.map((id) => this.whenEntry(id, (entry) => entry.state !== 'submitting' || !!entry.jobId, HANDOVER_TIMEOUT_MS)));
+    if (taken.some((entry) => entry === 'timeout')) {
+      this.log.warn('no window with the API key took the handed-over jobs; asking for the key here');
+      if (await this.keys.ensureKey()) for (const id of ids) await this.engine.resume(id);
+    }
+    for (const id of ids) {
+      void this.whenEntry(id, (entry) => !isRunning(entry.state)).then((entry) => {
+        if (entry && entry !== 'timeout' && !this.engine.isActive(id)) this.delegatedSettled.fire(entry);
+      });
+    }
+  }
+
+  /** The entry once `done(entry)` holds (undefined if it was removed; 'timeout' after `timeoutMs`). */
+  private whenEntry(id: string, done: (entry: GalleryEntry) => boolean, timeoutMs?: number): Promise<GalleryEntry | undefined | 'timeout'> {
+    return new Promise((resolve) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const check = () => {
+        const entry = this.store.get(id);
+        if (entry && !done(entry)) return false;
+        finish(entry);
+        return true;
+      };
+      const finish = (result: GalleryEntry | undefined | 'timeout') => {
+        subscription.dispose();
+        if (timer) clearTimeout(timer);
+        resolve(result);
+      };
+      const subscription = this.store.onDidChange(() => void check());
+      if (check()) return;
+      if (timeoutMs !== undefined) timer = setTimeout(() => finish('timeout'), timeoutMs);
+    });
   }
 
   /** What one image costs, as far as Apiframe told us. */
@@ -81,8 +130,12 @@ export class GenerationService {
     return perImageCost(this.store.list());
   }
 
-  /** The checks before anything is sent: a usable API host, the key (asked for if missing). */
-  private async readyToSend(): Promise<boolean> {
+  /**
+   * The checks before anything is sent: a usable API host, the key. Without a key here, the job is handed
+   * to another window that has one ('delegate': code-server shows a window the secrets set in other
+   * windows only after it reloads); when there is none, the key is asked for.
+   */
+  private async readyToSend(): Promise<boolean | 'delegate'> {
     const base = readApiBaseUrl();
     if ('error' in base) {
       const open = l10n.t('Open Settings');
@@ -92,6 +145,7 @@ export class GenerationService {
       return false;
     }
     await this.warnAboutWorkspaceOverrides();
+    if (!(await this.keys.store.get()) && (await this.keyHolders.othersHaveKey())) return 'delegate';
     return this.keys.ensureKey();
   }
 
@@ -129,7 +183,8 @@ export class GenerationService {
       });
       report();
       try {
-        await Promise.all(followed.map((id) => this.engine.whenSettled(id)));
+        // Followed through the shared gallery, so it ends when the job ends in whichever window works on it.
+        await Promise.all(followed.map((id) => this.whenEntry(id, (entry) => !isRunning(entry.state))));
       } finally {
         clearInterval(ticker);
         subscription.dispose();

@@ -41,3 +41,24 @@ export async function completedImage(ctx: ScenarioContext, timeoutMs = 60_000): 
     { timeoutMs, what: 'a completed image in the gallery' },
   );
 }
+
+/** Answers the quick input titled `title` (waiting for it to replace the palette that opened it). */
+export async function answer(ctx: ScenarioContext, title: string, text?: string): Promise<void> {
+  const widget = ctx.page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+  if (text !== undefined) {
+    const input = widget.locator('input.input');
+    await ctx.retry(async () => (await input.fill(text), (await input.inputValue()) === text), { timeoutMs: 5000, what: `"${title}" to take the text` });
+  }
+  await ctx.page.keyboard.press('Enter');
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
+}
+
+/** "Flux: Generate Image…" with `prompt`, the default aspect ratio and the default count (one image). */
+export async function generateFromPalette(ctx: ScenarioContext, prompt: string): Promise<void> {
+  await ctx.runCommand('Flux: Generate Image…');
+  await answer(ctx, 'describe the image', prompt);
+  await answer(ctx, 'aspect ratio');
+  await answer(ctx, 'how many images'); // the default: one
+  ctx.log(`generating "${prompt}"`);
+}

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import type { Scenario, ScenarioContext } from './context';
-import { configureSimulator } from './steps';
+import { answer, configureSimulator, generateFromPalette as generate } from './steps';
 
 const LINK_TEXT = 'Open the Apiframe dashboard';
 const HOSTILE_LINK = `[${LINK_TEXT}](command:workbench.action.openSettings "Open dashboard")`;
@@ -71,25 +71,6 @@ async function peakRssDuring(ctx: ScenarioContext, until: () => Promise<unknown>
     await sampler;
   }
   return peak;
-}
-
-/** Answers the quick input titled `title` (waiting for it to replace the palette that opened it). */
-async function answer(ctx: ScenarioContext, title: string, text?: string): Promise<void> {
-  const widget = ctx.page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
-  if (text !== undefined) {
-    const input = widget.locator('input.input');
-    await ctx.retry(async () => (await input.fill(text), (await input.inputValue()) === text), { timeoutMs: 5000, what: `"${title}" to take the text` });
-  }
-  await ctx.page.keyboard.press('Enter');
-  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'hidden', timeout: 15_000 });
-}
-
-async function generate(ctx: ScenarioContext, prompt: string): Promise<void> {
-  await ctx.runCommand('Flux: Generate Image…');
-  await answer(ctx, 'describe the image', prompt);
-  await answer(ctx, 'aspect ratio'); // the default ratio
-  ctx.log(`generating "${prompt}"`);
 }
 
 export const scenario: Scenario = {

@@ -97,7 +97,7 @@ describe('leases: one window per job', () => {
     });
 
     /** A window: its own store, engine, and an API that counts this window's requests. */
-    async function openWindow(unscaledPolls = false) {
+    async function openWindow(unscaledPolls = false, engineOverrides: Partial<ConstructorParameters<typeof JobEngine>[0]> = {}) {
       const store = new GalleryStore(dir, { rescanMs: 200 });
       await store.load();
       const calls = { getJob: 0, fetchImage: 0 };
@@ -113,6 +113,7 @@ describe('leases: one window per job', () => {
         schedule: unscaledPolls ? DEFAULT_SCHEDULE : scaleSchedule(DEFAULT_SCHEDULE, 0.1),
         backoff: { baseMs: 10, capMs: 100, maxAttempts: 5 },
         ...FAST,
+        ...engineOverrides,
       });
       opened.push({ store, engine });
       return { store, engine, calls };
@@ -139,6 +140,25 @@ describe('leases: one window per job', () => {
       assert.strictEqual(a.calls.fetchImage + b.calls.fetchImage, 3, 'each image downloaded once');
       assert.strictEqual(api.calls.submit, 3, 'nothing submitted again');
       console.log(`      taken over ${takeoverMs} ms after the window closed`);
+    });
+
+    it('a window without the key hands its new job over: the window with the key takes it at once and nobody else works on it', async () => {
+      // A long orphan scan: the handover must come through the change feed, not the next scan.
+      const withKey = await openWindow(false, { orphanScanMs: 60_000 });
+      const withoutKey = await openWindow();
+      withKey.engine.resumeAll(); // only a window with a key collects jobs
+      const started = Date.now();
+      const entry = await withoutKey.engine.start({ ...OPTIONS, prompt: 'handed over' }, undefined, undefined, { delegate: true });
+      assert.strictEqual(entry.delegated, true);
+      assert.strictEqual(withoutKey.engine.isActive(entry.id), false, 'the window without a key does not work on it');
+      await waitUntil(() => withKey.engine.isActive(entry.id) || withKey.store.get(entry.id)?.jobId, 2_000, 'taken over');
+      const takenMs = Date.now() - started;
+      const done = await withKey.engine.whenSettled(entry.id);
+      assert.strictEqual(done?.state, 'completed');
+      await waitUntil(() => withoutKey.store.get(entry.id)?.state === 'completed', 3_000, 'the starting window sees it completed');
+      assert.strictEqual(withoutKey.calls.getJob + withoutKey.calls.fetchImage, 0, 'the window without a key sent nothing');
+      assert.strictEqual(api.calls.submit, 1);
+      console.log(`      taken over ${takenMs} ms after it was handed over`);
     });
 
     it('stopping waiting in one window stops the other window working on the job', async () => {
