@@ -1,7 +1,8 @@
 // The extension for a Korean user: with VS Code's display language set to Korean, "Flux: 갤러리 열기" is in
 // the palette under its Korean title, the gallery shows Korean text and none of our English strings, a
 // generation from the prompt bar gives a card whose buttons are Korean, and the "image ready" message (an
-// extension-host string) is Korean too. Screenshot: korean-gallery.png (used by the README).
+// extension-host string) is Korean too, and so is the stored reason of a failed job on its card.
+// Screenshot: korean-gallery.png (used by the README).
 //
 // Needs the runner to start code-server in Korean (scenario field `locale: 'ko'`, see LOCALE_HELP) and a
 // font with Hangul for legible screenshots (Debian: fonts-nanum).
@@ -13,6 +14,7 @@ import type { Scenario, ScenarioContext } from './context';
 
 const LOCALE = 'ko';
 const PROMPT = '해 질 녘 바위 절벽 위에 서 있는 등대';
+const REFUSED_PROMPT = '거절될 프롬프트';
 
 const LOCALE_HELP =
   `VS Code's display language is not "${LOCALE}". The e2e runner must honour Scenario.locale: write ` +
@@ -146,5 +148,19 @@ export const scenario: Scenario & { locale: string } = {
     );
     ctx.log(`notifications: ${JSON.stringify(notifications)}`);
     assert.ok(!notifications.some((n) => n.startsWith('Image ready')), 'the notification is not in English');
+
+    // A failure is stored as a kind and its details, and put into words when shown: in Korean here.
+    await fetch(`${ctx.simulator.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ route: 'generate', kind: 'failJob', errorText: 'Content policy: refused.' }),
+    });
+    await view.locator('#prompt').fill(REFUSED_PROMPT);
+    await view.getByRole('button', { name: t(GALLERY_STRINGS_EN.generate), exact: true }).click();
+    const failed = view.locator('article.card.state-failed', { hasText: REFUSED_PROMPT });
+    await ctx.retry(async () => (await failed.count()) > 0, { timeoutMs: 60_000, what: 'the failed card' });
+    const said = t('Apiframe said: {0}').replace('{0}', 'Content policy: refused.');
+    await ctx.retry(async () => ((await failed.innerText()) ?? '').includes(said), { timeoutMs: 10_000, what: `the Korean reason "${said}" on the card` });
+    assert.ok(!(await failed.innerText()).includes('Apiframe said'), 'the reason is not in English');
   },
 };
