@@ -14,6 +14,7 @@ import { ApiAccess } from './vscode/apiAccess';
 import { generateFromSelection, generateWithOptions } from './vscode/commands/generate';
 import { showJobs } from './vscode/commands/jobs';
 import { generateWithReference } from './vscode/commands/reference';
+import { registerDropAndPaste } from './vscode/editor/dropPaste';
 import { EditorTracker } from './vscode/editor/editorTracker';
 import { insertIntoWorkspace } from './vscode/editor/insertAction';
 import { GalleryPanel, registerGallerySerializer, type GalleryDeps } from './vscode/gallery/panel';
@@ -107,6 +108,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
 
   subscriptions.push(
     registerGallerySerializer(galleryDeps, ready),
+    registerDropAndPaste(galleryDeps, ready),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
       void notifier.notify(event);

@@ -17,6 +17,7 @@ import {
 import type { IpcCommandType } from '../protocol/ipc';
 import { isExtensionMessage } from '../protocol/validate';
 import { h, icon, iconButton } from './dom';
+import { installDragCopy } from './dragCopy';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
 import { setStrings, t } from './strings';
@@ -65,6 +66,7 @@ class GalleryApp {
       { passive: true },
     );
     this.app.addEventListener('click', (event) => this.onClick(event));
+    installDragCopy(this.app);
     send(ReadyCommand, {});
   }
 
