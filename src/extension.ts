@@ -15,6 +15,8 @@ import { generateFromSelection, generateWithOptions } from './vscode/commands/ge
 import { showJobs } from './vscode/commands/jobs';
 import { generateWithReference } from './vscode/commands/reference';
 import { registerDropAndPaste } from './vscode/editor/dropPaste';
+import { registerMissingImages } from './vscode/editor/missingImages';
+import { TargetFileWriter } from './vscode/editor/targetFiles';
 import { EditorTracker } from './vscode/editor/editorTracker';
 import { insertIntoWorkspace } from './vscode/editor/insertAction';
 import { GalleryPanel, registerGallerySerializer, type GalleryDeps } from './vscode/gallery/panel';
@@ -59,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   });
   const editors = new EditorTracker();
   const statusBar = new FluxStatusBar(store, keyStore, api, log);
+  const targets = new TargetFileWriter(store, log);
   shutdown = async () => {
     await engine.dispose();
     store.dispose();
@@ -71,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     (loading ??= (async () => {
       await store.load();
       statusBar.update();
+      targets.landPending();
       if (await keyStore.get()) engine.resumeAll();
     })());
   const whenReady =
@@ -109,6 +113,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   subscriptions.push(
     registerGallerySerializer(galleryDeps, ready),
     registerDropAndPaste(galleryDeps, ready),
+    registerMissingImages({ store, generation, targets, log }, ready),
+    engine.onEvent((event) => {
+      if (event.kind === 'completed') void targets.land(event.entry.id);
+    }),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
       void notifier.notify(event);
