@@ -50,7 +50,7 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
     if (!isEntryIdText(id)) return undefined;
     await this.ready();
     const entry = this.deps.store.get(id);
-    if (!entry || token.isCancellationRequested) return undefined;
+    if (entry?.state !== 'completed' || token.isCancellationRequested) return undefined;
     const drop = new vscode.DocumentDropEdit('', l10n.t('Insert Image from the Flux Gallery'), KIND);
     drop.additionalEdit = await this.insertionEdit(document, entry, new vscode.Range(position, position));
     return drop;

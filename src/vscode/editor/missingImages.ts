@@ -142,7 +142,7 @@ export function creditCost(store: GalleryStore): number {
 
 /** Starts the job and records its target; false when nothing was started (and the reason shown). */
 async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocument, image: MissingImage): Promise<boolean> {
-  const shown = vscode.workspace.asRelativePath(image.target, true);
+  const shown = vscode.workspace.asRelativePath(image.target);
   const target = image.target.toString();
   if (deps.store.list().some((entry) => entry.targetFile?.uri === target && !entry.targetFile.outcome && entry.state !== 'failed')) {
     void showInfo(l10n.t('Flux is already generating {0}.', shown));

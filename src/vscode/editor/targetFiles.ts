@@ -49,7 +49,7 @@ export class TargetFileWriter {
     } catch {
       return 'failed';
     }
-    const shown = vscode.workspace.asRelativePath(file, true);
+    const shown = vscode.workspace.asRelativePath(file);
     try {
       if (file.scheme !== 'file' || folder.scheme !== 'file' || (await leadsOutside(folder, vscode.Uri.joinPath(file, '..')))) {
         void showError(l10n.t('Flux Studio did not write {0}: that path leads outside its workspace folder. The image is in the gallery.', shown));
