@@ -1,6 +1,8 @@
 // Gallery images into an HTML file the two ways a writer expects, in a real VS Code: drag the picture
-// out of the gallery webview onto a line of page.html, and "Copy Image" from the picture's context
-// menu, then Ctrl+V in the editor. Each writes images/<file> and an <img> snippet.
+// out of the gallery webview onto a line of page.html (a real browser drag: the webview's dragstart
+// sets the data, Chromium carries it into the workbench), and "Copy Image" from the picture's context
+// menu, then Ctrl+V in the editor. Each writes images/<file> and an <img> snippet; Ctrl+Z takes the
+// paste back, file and all.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,16 +23,11 @@ async function generateInHtml(ctx: ScenarioContext): Promise<void> {
   });
 }
 
-/** The text of the page.html editor (the model, through the editor's DOM lines in order). */
-async function editorText(ctx: ScenarioContext): Promise<string> {
-  return ctx.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root) =>
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- DOM types are not in the Node tsconfig
-    [...(root as any).querySelectorAll('.view-line')]
-      .sort((a: any, b: any) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((line: any) => String(line.textContent ?? ''))
-      .join('\n')
-      .replace(/\u00a0/g, ' '),
-  );
+/** page.html as the editor holds it: saved (Ctrl+S), then read (wrapped lines make the DOM unreliable). */
+async function savedPage(ctx: ScenarioContext): Promise<string> {
+  await ctx.page.keyboard.press('Control+S');
+  await ctx.sleep(300);
+  return fs.readFileSync(path.join(ctx.workspace, 'page.html'), 'utf8');
 }
 
 function savedImages(ctx: ScenarioContext): string[] {
@@ -42,22 +39,63 @@ export const scenarios: Scenario[] = [
   {
     name: 'editor: drag a picture from the gallery into an HTML file',
     timeoutMs: 150_000,
+    settings: { 'editor.wordWrap': 'on' },
     async run(ctx) {
       await generateInHtml(ctx);
-      // A real browser drag: the webview's dragstart sets the data, Chromium carries it to the editor.
       const picture = await gallery(ctx).locator('article.card.state-completed .thumb img').first().boundingBox();
-      const line = await ctx.page.locator('.editor-instance .monaco-editor .view-line', { hasText: '<h1>Lighthouse</h1>' }).first().boundingBox();
-      assert.ok(picture && line, 'the picture and the target line are on screen');
+      // Just after the heading's text.
+      const word = await ctx.page
+        .locator('.editor-instance .monaco-editor .view-line', { hasText: '<h1>Lighthouse</h1>' })
+        .first()
+        .locator('span span', { hasText: /^Lighthouse$/ })
+        .first()
+        .boundingBox();
+      assert.ok(picture && word, 'the picture and the heading are on screen');
       const from = { x: picture.x + picture.width / 2, y: picture.y + picture.height / 2 };
-      // Just after "Lighthouse" (the line box is as wide as the longest line, partly under the gallery).
-      const to = { x: line.x + 135, y: line.y + line.height / 2 };
+      const to = { x: word.x + word.width + 1, y: word.y + word.height / 2 };
       await ctx.page.mouse.move(from.x, from.y);
       await ctx.page.mouse.down();
       for (let step = 1; step <= 10; step++) await ctx.page.mouse.move(from.x + ((to.x - from.x) * step) / 10, from.y + ((to.y - from.y) * step) / 10);
       await ctx.page.mouse.up();
       const saved = await ctx.retry(async () => savedImages(ctx)[0], { timeoutMs: 20_000, what: 'the image saved into images/' });
-      await ctx.retry(async () => (await editorText(ctx)).includes(`<img src="images/${saved}"`), { timeoutMs: 15_000, what: 'the <img> snippet in page.html' });
+      await ctx.retry(async () => (await savedPage(ctx)).includes(`<h1>Lighthouse<img src="images/${saved}"`), { timeoutMs: 15_000, what: 'the <img> snippet in the heading' });
       await ctx.screenshot('dropped-html');
+    },
+  },
+  {
+    name: 'editor: Copy Image in the gallery, paste into an HTML file, undo',
+    timeoutMs: 150_000,
+    settings: { 'editor.wordWrap': 'on' },
+    async run(ctx) {
+      await ctx.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.workbenchUrl).origin });
+      await generateInHtml(ctx);
+      await ctx.retry(
+        async () => {
+          await gallery(ctx).locator('article.card.state-completed .thumb img').first().click({ button: 'right' });
+          const copy = ctx.page.locator('.monaco-menu .action-label', { hasText: 'Copy Image' }).first();
+          if (await copy.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+            await ctx.screenshot('copy-image-menu');
+            await copy.click();
+            return true;
+          }
+          await ctx.page.keyboard.press('Escape');
+          return false;
+        },
+        { timeoutMs: 30_000, what: 'the "Copy Image" context-menu entry' },
+      );
+      // Paste at the end of the <h1> line.
+      await ctx.page.locator('.editor-instance .monaco-editor .view-line', { hasText: '<h1>Lighthouse</h1>' }).first().click();
+      await ctx.page.keyboard.press('End');
+      await ctx.page.keyboard.press('Control+V');
+      const saved = await ctx.retry(async () => savedImages(ctx)[0], { timeoutMs: 20_000, what: 'the image saved into images/' });
+      await ctx.retry(async () => (await savedPage(ctx)).includes(`<img src="images/${saved}"`), { timeoutMs: 15_000, what: 'the <img> snippet in page.html' });
+      await ctx.screenshot('pasted-html');
+
+      await ctx.page.keyboard.press('Control+Z');
+      await ctx.retry(async () => !(await savedPage(ctx)).includes('<img') && savedImages(ctx).length === 0, {
+        timeoutMs: 15_000,
+        what: 'one Undo taking back both the snippet and the file',
+      });
     },
   },
 ];
