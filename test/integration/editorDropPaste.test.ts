@@ -98,6 +98,7 @@ describe('editor: drop and paste gallery images', function () {
       '# Notes\n\nA paragraph about the lighthouse\nthat goes on.\n\n![A basalt lighthouse at dawn](images/a-basalt-lighthouse-at-dawn-7-1.jpg)\n',
     );
     assert.strictEqual(await fs.readFile(workspaceUri('images', 'a-basalt-lighthouse-at-dawn-7.jpg').fsPath, 'utf8'), 'the user’s own file', 'never overwritten');
+    assert.deepStrictEqual(await fs.readFile(workspaceUri('images', 'a-basalt-lighthouse-at-dawn-7-1.jpg').fsPath), await fs.readFile(api.store.imagePath(entry.imageFile!)));
     await vscode.commands.executeCommand('undo');
     await fs.rm(workspaceUri('images').fsPath, { recursive: true, force: true });
   });
