@@ -7,21 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answerInputBox, gallery } from './steps';
-
-const PARAGRAPH = 'A red lighthouse on a green hill';
-
-/** Generates from page.html's paragraph and waits for the picture in the gallery. */
-async function generateInHtml(ctx: ScenarioContext): Promise<void> {
-  await ctx.openFile('page.html');
-  await ctx.selectLineWithText(PARAGRAPH);
-  await ctx.rightClickSelection(PARAGRAPH, 'Generate Image from Selection');
-  await answerInputBox(ctx, ctx.apiKey);
-  await ctx.retry(async () => (await gallery(ctx).locator('article.card.state-completed .thumb img').count()) > 0, {
-    timeoutMs: 60_000,
-    what: 'a completed card with its picture',
-  });
-}
+import { gallery, generateFromPageHtml } from './steps';
 
 /** page.html as the editor holds it: saved (Ctrl+S), then read (wrapped lines make the DOM unreliable). */
 async function savedPage(ctx: ScenarioContext): Promise<string> {
@@ -41,7 +27,7 @@ export const scenarios: Scenario[] = [
     timeoutMs: 150_000,
     settings: { 'editor.wordWrap': 'on' },
     async run(ctx) {
-      await generateInHtml(ctx);
+      await generateFromPageHtml(ctx);
       const picture = await gallery(ctx).locator('article.card.state-completed .thumb img').first().boundingBox();
       // Just after the heading's text.
       const word = await ctx.page
@@ -68,7 +54,7 @@ export const scenarios: Scenario[] = [
     settings: { 'editor.wordWrap': 'on' },
     async run(ctx) {
       await ctx.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.workbenchUrl).origin });
-      await generateInHtml(ctx);
+      await generateFromPageHtml(ctx);
       await ctx.retry(
         async () => {
           await gallery(ctx).locator('article.card.state-completed .thumb img').first().click({ button: 'right' });

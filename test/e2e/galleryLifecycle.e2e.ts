@@ -4,19 +4,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
-import { answerInputBox, completedImage, gallery } from './steps';
-
-const HTML_TEXT = 'A red lighthouse on a green hill';
-
-/** Generates from the paragraph of page.html and waits for the decoded image in the gallery. */
-async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
-  await ctx.openFile('page.html');
-  await ctx.selectLineWithText(HTML_TEXT);
-  await ctx.rightClickSelection(HTML_TEXT, 'Generate Image from Selection');
-  await answerInputBox(ctx, ctx.apiKey);
-  await completedImage(ctx);
-}
+import type { Scenario } from './context';
+import { completedImage, gallery, generateFromPageHtml } from './steps';
 
 function lifecycle(theme: string, shot: string): Scenario {
   return {
@@ -24,7 +13,7 @@ function lifecycle(theme: string, shot: string): Scenario {
     settings: { 'workbench.colorTheme': theme },
     timeoutMs: 200_000,
     async run(ctx) {
-      await generateFromHtml(ctx);
+      await generateFromPageHtml(ctx);
       await ctx.screenshot(shot);
 
       await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' }).click();
@@ -32,7 +21,7 @@ function lifecycle(theme: string, shot: string): Scenario {
       const inserted = await ctx.retry(
         async () => {
           const dir = path.join(ctx.workspace, 'images');
-          const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => /^p-a-red-lighthouse.*\.(jpg|png|webp)$/.test(f)) : undefined;
+          const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => /^a-red-lighthouse.*\.(jpg|png|webp)$/.test(f)) : undefined;
           return file;
         },
         // Only the final name: the copy is written under a temporary name first, then renamed.
@@ -45,8 +34,8 @@ function lifecycle(theme: string, shot: string): Scenario {
         what: 'the <img> tag in page.html',
       });
       const tag = /<img [^>]*>/.exec(fs.readFileSync(html, 'utf8'))![0];
-      // The selected line carries its <p> tags; they arrive escaped in the alt attribute.
-      assert.match(tag, /alt="&lt;p&gt;A red lighthouse on a green hill/);
+      // The selected line carries its <p> tags; the prompt (and so the alt text) is the words alone.
+      assert.match(tag, /alt="A red lighthouse on a green hill/);
       assert.match(tag, /width="\d+" height="\d+"/);
       ctx.log(`page.html: ${tag.slice(0, 120)}`);
 

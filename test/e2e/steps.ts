@@ -41,3 +41,13 @@ export async function completedImage(ctx: ScenarioContext, timeoutMs = 60_000): 
     { timeoutMs, what: 'a completed image in the gallery' },
   );
 }
+
+/** Generates from the paragraph of page.html (giving the key when asked) and waits for the decoded image in the gallery. */
+export async function generateFromPageHtml(ctx: ScenarioContext): Promise<void> {
+  const paragraph = 'A red lighthouse on a green hill';
+  await ctx.openFile('page.html');
+  await ctx.selectLineWithText(paragraph);
+  await ctx.rightClickSelection(paragraph, 'Generate Image from Selection');
+  await answerInputBox(ctx, ctx.apiKey);
+  await completedImage(ctx);
+}

@@ -50,18 +50,21 @@ describe('planMissingImage', () => {
       const result = plan(text, languageId);
       return result.ok ? 'ok' : result.reason;
     };
-    assert.strictEqual(reason('![x](/etc/lighthouse.png)'), 'not-relative');
-    assert.strictEqual(reason('![x](C:/Users/me/x.png)'), 'not-relative');
-    assert.strictEqual(reason('<img src="~/x.png" alt="x">', 'html'), 'not-relative');
-    assert.strictEqual(reason('![x](images/a%00b.png)'), 'not-relative');
-    assert.strictEqual(reason('![x](../../outside.png)'), 'outside-workspace');
-    assert.strictEqual(reason('![x](../docs/../../ws-other/x.png)'), 'outside-workspace');
-    assert.strictEqual(reason('![x](../inside.png)'), 'ok');
-    assert.strictEqual(reason('![x](images/x.png?v=2)'), 'query-or-fragment');
-    assert.strictEqual(reason('![x](images/x.png#center)'), 'query-or-fragment');
-    assert.strictEqual(reason('![x](images/anim.gif)'), 'unsupported-format');
-    assert.strictEqual(reason('![x](images/noext)'), 'unsupported-format');
-    assert.strictEqual(reason('![](images/---.png)'), 'no-prompt');
+    const cases: Array<[string, string, string?]> = [
+      ['![x](/etc/lighthouse.png)', 'not-relative'],
+      ['![x](C:/Users/me/x.png)', 'not-relative'],
+      ['<img src="~/x.png" alt="x">', 'not-relative', 'html'],
+      ['![x](images/a%00b.png)', 'not-relative'],
+      ['![x](../../outside.png)', 'outside-workspace'],
+      ['![x](../docs/../../ws-other/x.png)', 'outside-workspace'],
+      ['![x](../inside.png)', 'ok'],
+      ['![x](images/x.png?v=2)', 'query-or-fragment'],
+      ['![x](images/x.png#center)', 'query-or-fragment'],
+      ['![x](images/anim.gif)', 'unsupported-format'],
+      ['![x](images/noext)', 'unsupported-format'],
+      ['![](images/---.png)', 'no-prompt'],
+    ];
+    for (const [text, expected, languageId] of cases) assert.strictEqual(reason(text, languageId), expected, text);
   });
 
   it('hostile alt text stays the prompt as text, on one line, at most 2000 characters', () => {
@@ -73,11 +76,14 @@ describe('planMissingImage', () => {
   });
 
   it('nearestAspectRatio picks the closest of the five Ultra ratios', () => {
-    assert.strictEqual(nearestAspectRatio(1920, 1080), '16:9');
-    assert.strictEqual(nearestAspectRatio(512, 512), '1:1');
-    assert.strictEqual(nearestAspectRatio(800, 600), '4:3');
-    assert.strictEqual(nearestAspectRatio(1080, 1920), '9:16');
-    assert.strictEqual(nearestAspectRatio(3000, 1000), '16:9');
-    assert.strictEqual(nearestAspectRatio(1000, 1200), '3:4');
+    const sizes: Array<[number, number, string]> = [
+      [1920, 1080, '16:9'],
+      [512, 512, '1:1'],
+      [800, 600, '4:3'],
+      [1080, 1920, '9:16'],
+      [3000, 1000, '16:9'],
+      [1000, 1200, '3:4'],
+    ];
+    for (const [width, height, ratio] of sizes) assert.strictEqual(nearestAspectRatio(width, height), ratio, `${width}×${height}`);
   });
 });
