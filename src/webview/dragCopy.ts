@@ -6,19 +6,20 @@
 // whatever card the pointer is on, so the list can render cards however it likes.
 import { GALLERY_IMAGE_MIME, GALLERY_IMAGE_SECTION, type GalleryImageContext } from '../protocol/galleryTransfer';
 
-/** The completed card that `target` belongs to, its picture and entry id. */
-function completedCard(target: EventTarget | null): { card: HTMLElement; picture: HTMLImageElement; id: string } | undefined {
+/** The completed card that `target` belongs to, the frame around its picture, and its entry id. */
+function completedCard(target: EventTarget | null): { card: HTMLElement; picture: HTMLElement; id: string } | undefined {
   const card = target instanceof Element ? target.closest<HTMLElement>('article.card.state-completed[data-id]') : null;
-  const picture = card?.querySelector<HTMLImageElement>('.thumb img');
+  const picture = card?.querySelector<HTMLElement>('.thumb');
   const id = card?.dataset.id;
-  return card && picture && id ? { card, picture, id } : undefined;
+  return card && picture?.querySelector('img') && id ? { card, picture, id } : undefined;
 }
 
 export function installDragCopy(root: HTMLElement): void {
-  // The picture becomes draggable only under the pointer (cards render it with draggable="false").
+  // The frame around the picture is what is dragged, not the <img> (cards render it draggable="false"):
+  // an image drag would also carry the thumbnail as a file, which VS Code would open instead.
   root.addEventListener('pointerdown', (event) => {
     const card = completedCard(event.target);
-    if (card && card.picture === event.target) card.picture.draggable = true;
+    if (card?.picture.contains(event.target as Node)) card.picture.draggable = true;
   });
   root.addEventListener('dragstart', (event) => {
     const card = completedCard(event.target);

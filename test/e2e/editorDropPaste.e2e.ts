@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { GALLERY_IMAGE_MIME } from '../../src/protocol/galleryTransfer';
 import type { Scenario, ScenarioContext } from './context';
 import { gallery, generateFromPageHtml } from './steps';
 
@@ -39,12 +40,16 @@ export const scenarios: Scenario[] = [
       assert.ok(picture && word, 'the picture and the heading are on screen');
       const from = { x: picture.x + picture.width / 2, y: picture.y + picture.height / 2 };
       const to = { x: word.x + word.width + 1, y: word.y + word.height / 2 };
+      // What the drag carries, read in the webview when it ends.
+      await gallery(ctx).locator('body').evaluate((body: any) => body.ownerDocument.defaultView.addEventListener('dragend', (e: any) => (body.dataset.dragTypes = [...e.dataTransfer.types].join(','))));
       await ctx.page.mouse.move(from.x, from.y);
       await ctx.page.mouse.down();
       for (let step = 1; step <= 10; step++) await ctx.page.mouse.move(from.x + ((to.x - from.x) * step) / 10, from.y + ((to.y - from.y) * step) / 10);
       await ctx.page.mouse.up();
       const saved = await ctx.retry(async () => savedImages(ctx)[0], { timeoutMs: 20_000, what: 'the image saved into images/' });
       await ctx.retry(async () => (await savedPage(ctx)).includes(`<h1>Lighthouse<img src="images/${saved}"`), { timeoutMs: 15_000, what: 'the <img> snippet in the heading' });
+      // Only the entry id: no file (VS Code would open a dragged image file instead of dropping it in).
+      assert.strictEqual(await gallery(ctx).locator('body').getAttribute('data-drag-types'), GALLERY_IMAGE_MIME);
       await ctx.screenshot('dropped-html');
     },
   },

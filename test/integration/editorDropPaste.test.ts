@@ -12,7 +12,7 @@ import type { Log } from '../../src/shared/log';
 import { GalleryImageEdits } from '../../src/vscode/editor/dropPaste';
 import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import { storedImageUri } from '../../src/vscode/editor/storedImage';
-import { MessageRecorder, linkOutside, listFiles, openNewDocument, seedCompleted, workspaceUri } from './editorFixtures';
+import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, seedCompleted, workspaceUri } from './editorFixtures';
 import { activateForTests } from './support';
 
 const NONE = new vscode.CancellationTokenSource().token;
@@ -40,6 +40,7 @@ describe('editor: drop and paste gallery images', function () {
   });
   after(async () => {
     messages.restore();
+    await removeNewDocuments();
     editors.dispose();
     for (const entry of entries) await api.store.remove(entry.id);
     await fs.rm(workspaceUri('images').fsPath, { recursive: true, force: true });

@@ -79,9 +79,21 @@ export function workspaceUri(...parts: string[]): vscode.Uri {
   return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, ...parts);
 }
 
-/** Writes a document into the test workspace and opens it in the first column. */
+const written: string[] = [];
+
+/** Deletes the documents openNewDocument wrote (the suites after these see the workspace as it was). */
+export async function removeNewDocuments(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  for (const file of written.splice(0)) await fs.rm(file, { force: true });
+}
+
+/**
+ * Writes a document into the test workspace and opens it in the first column. Use a name no other test
+ * uses: a document still open from an earlier test would show its old text.
+ */
 export async function openNewDocument(name: string, text: string): Promise<vscode.TextEditor> {
   const uri = workspaceUri(name);
+  written.push(uri.fsPath);
   await fs.mkdir(path.dirname(uri.fsPath), { recursive: true });
   await fs.writeFile(uri.fsPath, text);
   const document = await vscode.workspace.openTextDocument(uri);

@@ -11,7 +11,7 @@ import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryEntry } from '../../src/shared/entry';
 import type { Log } from '../../src/shared/log';
 import { TargetFileWriter } from '../../src/vscode/editor/targetFiles';
-import { MessageRecorder, linkOutside, listFiles, openNewDocument, seedCompleted, workspaceUri } from './editorFixtures';
+import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, seedCompleted, workspaceUri } from './editorFixtures';
 import { jobInput, readyForTests, sim, waitFor } from './support';
 
 const TITLE = 'Generate Missing Image with Flux';
@@ -49,6 +49,7 @@ describe('editor: missing images become one click', function () {
   });
   after(async () => {
     messages.restore();
+    await removeNewDocuments();
     for (const entry of seeded) await api.store.remove(entry.id);
   });
 
@@ -129,7 +130,7 @@ describe('editor: missing images become one click', function () {
   it('a link whose folder leads outside the workspace through a symbolic link: refused with a message, nothing paid for or written', async () => {
     const escape = await linkOutside('escape');
     try {
-      const { document } = await openNewDocument('escape.md', '![A fox](escape/fox.jpg)\n');
+      const { document } = await openNewDocument('linked-through-escape.md', '![A fox](escape/fox.jpg)\n');
       const [fix] = await quickFixes(document, 'escape/fox.jpg');
       const jobs = await jobsCreated();
       await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));

@@ -12,6 +12,7 @@ import { planMissingImage, type MissingImagePlan } from '../../insert/missing';
 import type { Log } from '../../shared/log';
 import { generationDefaults } from '../commands/prompts';
 import type { GenerationService } from '../generation';
+import { readGenerationDefaults } from '../settings';
 import { askModal, showError, showInfo } from '../ui/show';
 import { join, l10n, type SafeText } from '../ui/text';
 import type { TargetFileWriter } from './targetFiles';
@@ -51,10 +52,13 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
 }
 
 export class MissingImageActions implements vscode.CodeActionProvider {
+  /** The references of the last document asked about: the light bulb asks again at every cursor move. */
+  private last: { document: vscode.TextDocument; version: number; references: ImageReference[] } | undefined;
+
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
     const start = document.offsetAt(range.start);
     const end = document.offsetAt(range.end);
-    const here = findImageReferences(document.getText(), document.languageId).filter((ref) => ref.start <= end && start <= ref.end);
+    const here = this.references(document).filter((ref) => ref.start <= end && start <= ref.end);
     if (!here.length) return [];
     const { missing } = await missingImages(document, here);
     return missing.map(({ reference }) => {
@@ -63,6 +67,13 @@ export class MissingImageActions implements vscode.CodeActionProvider {
       action.command = { command: 'fluxStudio.generateMissingImage', title: action.title, arguments: [document.uri, reference.start] };
       return action;
     });
+  }
+
+  private references(document: vscode.TextDocument): ImageReference[] {
+    if (this.last?.document !== document || this.last.version !== document.version) {
+      this.last = { document, version: document.version, references: findImageReferences(document.getText(), document.languageId) };
+    }
+    return this.last.references;
   }
 }
 
@@ -77,7 +88,8 @@ async function missingImages(document: vscode.TextDocument, references: readonly
     languageId: document.languageId,
     documentDir: path.posix.dirname(document.uri.path),
     workspaceFolder: folder.uri.path,
-    defaultFormat: generationDefaults().outputFormat,
+    // Read quietly: this runs as the cursor moves; a bad setting is reported when a generation starts.
+    defaultFormat: readGenerationDefaults().value.outputFormat,
   };
   const missing: MissingImage[] = [];
   let outside = 0;
