@@ -51,7 +51,9 @@ export const scenario: Scenario = {
       timeoutMs: 20_000,
       what: 'the generated image in the Markdown preview',
     });
-    await ctx.page.mouse.move(600, 600); // no tooltip from the palette's click over the title bar
+    // No tooltip from the palette's click on the title bar in the picture.
+    await ctx.page.mouse.move(600, 600);
+    await ctx.retry(async () => (await ctx.page.locator('.monaco-hover:visible, .workbench-hover:visible').count()) === 0, { timeoutMs: 5000, what: 'the hover gone' }).catch(() => undefined);
     await ctx.screenshot('quick-fix-generated');
   },
 };
