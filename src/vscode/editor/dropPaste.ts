@@ -73,7 +73,7 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
   }
 
   /** The completed entry whose stored image `text` is the file URI of, if it is one. */
-  async entryForStoredUri(text: string | undefined): Promise<GalleryEntry | undefined> {
+  private async entryForStoredUri(text: string | undefined): Promise<GalleryEntry | undefined> {
     const trimmed = text?.trim();
     if (!trimmed || trimmed.length > URI_TEXT_MAX_LENGTH || !trimmed.startsWith('file:')) return undefined;
     let file: string;
