@@ -21,6 +21,10 @@ export const SCREENSHOTS = [
   'gallery-light.png',
   'inserted-markdown.png',
   'context-menu.png',
+  'copy-image-menu.png',
+  'dropped-html.png',
+  'quick-fix-missing-image.png',
+  'quick-fix-generated.png',
 ];
 export const PATTERNS = [/^korean-[\w-]+\.png$/];
 

@@ -18,6 +18,9 @@ import { showJobs } from './vscode/commands/jobs';
 import { generateWithReference } from './vscode/commands/reference';
 import { rerunFromImage } from './vscode/commands/rerunFromImage';
 import { registerChatParticipant } from './vscode/chat';
+import { registerDropAndPaste } from './vscode/editor/dropPaste';
+import { registerMissingImages } from './vscode/editor/missingImages';
+import { TargetFileWriter } from './vscode/editor/targetFiles';
 import { EditorTracker } from './vscode/editor/editorTracker';
 import { insertIntoWorkspace } from './vscode/editor/insertAction';
 import { GalleryPanel, registerGallerySerializer, type GalleryDeps } from './vscode/gallery/panel';
@@ -67,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   const editors = new EditorTracker();
   const statusBar = new FluxStatusBar(store, keyStore, api, log);
   const keyHolders = new KeyHolders(path.join(store.root, 'keyholders'));
+  const targets = new TargetFileWriter(store, log);
   shutdown = async () => {
     await keyHolders.withdraw();
     await engine.dispose();
@@ -80,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     (loading ??= (async () => {
       await store.load();
       statusBar.update();
+      targets.landPending();
       if (await keyStore.get()) engine.resumeAll();
     })().catch((error) => {
       loading = undefined; // the next command tries again
@@ -127,6 +132,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     registerGallerySerializer(galleryDeps, ready),
     imageTool.registration,
     registerChatParticipant(context.extensionUri, editors),
+    registerDropAndPaste(galleryDeps, ready),
+    registerMissingImages({ store, generation, targets, log }, ready),
+    engine.onEvent((event) => {
+      if (event.kind === 'completed') void targets.land(event.entry.id);
+    }),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
       // A job another window handed over is reported there (it started it), not here.

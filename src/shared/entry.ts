@@ -56,6 +56,19 @@ export interface PromptSource {
   selection?: { start: number; end: number };
 }
 
+/**
+ * Where "Generate Missing Image with Flux" writes the result: exactly the file a document links to.
+ * Kept on the entry so that whichever window finishes the job, now or after a reload, writes it.
+ */
+export interface TargetFile {
+  /** File URI of the image to create (never written over an existing file). */
+  uri: string;
+  /** File URI of the workspace folder it must stay inside (real paths, checked again when written). */
+  folder: string;
+  /** Set once handled, so that no window handles it twice. */
+  outcome?: 'written' | 'exists' | 'refused' | 'failed';
+}
+
 export interface GalleryEntry {
   /** Local id (UUID). Also the Idempotency-Key of the submit, so every retry is the same action. */
   id: string;
@@ -92,6 +105,7 @@ export interface GalleryEntry {
   variantIndex?: number;
   /** Marked by the user; bulk deletions (Keep) never remove a starred entry. */
   starred?: boolean;
+  targetFile?: TargetFile;
 }
 
 export function isTerminal(state: EntryState): boolean {
@@ -163,12 +177,14 @@ export function normalizeEntry(value: unknown): GalleryEntry | undefined {
   const options = asRecord(record?.options);
   if (!record || !options || typeof record.id !== 'string' || !record.id || typeof options.prompt !== 'string') return undefined;
   if (!ENTRY_STATES.includes(record.state as EntryState) || typeof record.createdAt !== 'number') return undefined;
-  const { error, detached, reason, groupId, variantIndex, starred, ...rest } = record;
+  const { error, detached, reason, groupId, variantIndex, starred, targetFile, ...rest } = record;
   const entry = { ...rest, progress: typeof record.progress === 'number' ? record.progress : 0 } as unknown as GalleryEntry;
   // Kept only with the right type: a wrong one would make Keep delete the wrong entries, or none.
   if (typeof groupId === 'string' && groupId) entry.groupId = groupId;
   if (Number.isSafeInteger(variantIndex) && (variantIndex as number) >= 0) entry.variantIndex = variantIndex as number;
   if (starred === true) entry.starred = true;
+  const target = asRecord(targetFile);
+  if (typeof target?.uri === 'string' && typeof target.folder === 'string') entry.targetFile = target as unknown as TargetFile;
   const legacy = typeof error === 'string' && error ? { kind: REASON_KINDS.legacyMessage, params: { message: error.slice(0, REASON_TEXT_MAX_LENGTH) } } : undefined;
   const parsedReason = parseReason(reason) ?? legacy;
   if (detached === true && isRunning(entry.state)) {

@@ -22,6 +22,7 @@ export class JobNotifier {
     if (event.entry.imported) return;
     const prompt = shortPlain(event.entry.options.prompt, 60);
     if (event.kind === 'completed') {
+      if (event.entry.targetFile) return; // its document links it already; TargetFileWriter says where it went
       const insert = l10n.t('Insert into workspace');
       const open = l10n.t('Open Gallery');
       const choice = await showInfo(l10n.t('Image ready: “{0}”', prompt), insert, open);

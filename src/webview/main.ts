@@ -21,6 +21,7 @@ import type { IpcCommandType } from '../protocol/ipc';
 import { isExtensionMessage } from '../protocol/validate';
 import { readBoot } from './boot';
 import { h, icon, iconButton } from './dom';
+import { installDragCopy } from './dragCopy';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
 import { StoredThumbnails } from './storedThumbnails';
@@ -91,6 +92,7 @@ class GalleryApp {
       { passive: true },
     );
     this.app.addEventListener('click', (event) => this.onClick(event));
+    installDragCopy(this.app);
     send(ReadyCommand, {});
   }
 

@@ -4,19 +4,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ALL_VERSIONS, type Scenario, type ScenarioContext, type VsCodeRole } from './context';
-import { answerInputBox, completedImage, gallery } from './steps';
-
-const HTML_TEXT = 'A red lighthouse on a green hill';
-
-/** Generates from the paragraph of page.html and waits for the decoded image in the gallery. */
-async function generateFromHtml(ctx: ScenarioContext): Promise<void> {
-  await ctx.openFile('page.html');
-  await ctx.selectLineWithText(HTML_TEXT);
-  await ctx.rightClickSelection(HTML_TEXT, 'Generate Image from Selection');
-  await answerInputBox(ctx, ctx.apiKey);
-  await completedImage(ctx);
-}
+import { ALL_VERSIONS, type Scenario, type VsCodeRole } from './context';
+import { completedImage, gallery, generateFromPageHtml } from './steps';
 
 function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenario {
   return {
@@ -25,7 +14,7 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
     versions,
     timeoutMs: 200_000,
     async run(ctx) {
-      await generateFromHtml(ctx);
+      await generateFromPageHtml(ctx);
       const insert = gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Insert into workspace' });
       assert.strictEqual((await insert.innerText()).trim(), 'Insert into workspace', `the labelled Insert button in ${theme}`);
       await ctx.runCommand('Notifications: Clear All Notifications'); // the toasts would hide the card
@@ -49,7 +38,7 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
         what: 'the <img> tag in page.html',
       });
       const tag = /<img [^>]*>/.exec(fs.readFileSync(html, 'utf8'))![0];
-      // The selected line carries its <p> tags; the prompt is the words they hold (issue: clean prompts).
+      // The selected line carries its <p> tags; the prompt (and so the alt text) is the words alone.
       assert.match(tag, /alt="A red lighthouse on a green hill/);
       assert.match(tag, /width="\d+" height="\d+"/);
       ctx.log(`page.html: ${tag.slice(0, 120)}`);

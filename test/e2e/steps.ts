@@ -62,3 +62,13 @@ export async function generateFromPalette(ctx: ScenarioContext, prompt: string):
   await answer(ctx, 'how many images'); // the default: one
   ctx.log(`generating "${prompt}"`);
 }
+
+/** Generates from the paragraph of page.html (giving the key when asked) and waits for the decoded image in the gallery. */
+export async function generateFromPageHtml(ctx: ScenarioContext): Promise<void> {
+  const paragraph = 'A red lighthouse on a green hill';
+  await ctx.openFile('page.html');
+  await ctx.selectLineWithText(paragraph);
+  await ctx.rightClickSelection(paragraph, 'Generate Image from Selection');
+  await answerInputBox(ctx, ctx.apiKey);
+  await completedImage(ctx);
+}

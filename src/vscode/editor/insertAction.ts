@@ -5,8 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
-import { imageFileName } from '../../insert/naming';
-import { planInsertion } from '../../insert/insertion';
+import { planInsertion, type InsertionPlan, type InsertionRequest } from '../../insert/insertion';
 import { relativePosixPath } from '../../insert/paths';
 import { promptFromSelection } from '../../insert/prompt';
 import type { GalleryEntry } from '../../shared/entry';
@@ -16,7 +15,7 @@ import { flashStatus, showInfo, showWarning } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
-import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { entryFileName, readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
 export interface EntryActionDeps {
@@ -49,16 +48,11 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
 
     const folder = await chooseWorkspaceFolder([sourceDocument, editorDocument]);
     if (!folder) {
-      if (!vscode.workspace.workspaceFolders?.length) {
-        const saveAs = l10n.t('Save As…');
-        const choice = await showInfo(l10n.t('Open a folder to insert images into the workspace, or save this image somewhere else.'), saveAs);
-        if (choice === saveAs) await saveImageAs(entry, deps);
-      }
+      if (!vscode.workspace.workspaceFolders?.length) await offerSaveAs(entry, deps);
       return undefined;
     }
 
-    const name = imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
-    const destination = imageDestination(folder, document, name, deps.log);
+    const destination = imageDestination(folder, document, entryFileName(entry), deps.log);
     const bytes = await readStoredImage(image);
     await prepareFolderInside(folder, destination.folder);
     const file = await writeNewFile(destination.folder, destination.fileName, bytes);
@@ -90,6 +84,13 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
 function endOf(document: vscode.TextDocument): vscode.Selection {
   const end = document.lineAt(document.lineCount - 1).range.end;
   return new vscode.Selection(end, end);
+}
+
+/** Without a workspace folder to copy into: say so, and offer "Save As…". */
+export async function offerSaveAs(entry: GalleryEntry, deps: EntryActionDeps): Promise<void> {
+  const saveAs = l10n.t('Save As…');
+  const choice = await showInfo(l10n.t('Open a folder to insert images into the workspace, or save this image somewhere else.'), saveAs);
+  if (choice === saveAs) await saveImageAs(entry, deps);
 }
 
 /** The source document, if the prompt came from one that still exists. */
@@ -143,17 +144,13 @@ async function editorFor(document: vscode.TextDocument, editors: EditorTracker):
  */
 async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: vscode.Uri, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
   const document = editor.document;
-  const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.options.aspectRatio];
   const text = document.getText();
   const selection = entry.source?.documentUri === document.uri.toString() ? entry.source.selection : undefined;
   const replace = vscode.workspace.getConfiguration('fluxStudio', document.uri).get<boolean>('replaceSelection', false);
-  const plan = planInsertion({
-    text,
-    languageId: document.languageId,
+  const plan = planEntryInsertion(document, entry, file, folder, {
     cursor: document.offsetAt(editor.selection.active),
     selection,
     replaceSelection: replace && !!selection && stillHoldsPrompt(text, selection, document.languageId, entry.options.prompt),
-    image: { path: snippetPath(document, file, folder), prompt: entry.options.prompt, width: size.width, height: size.height },
   });
   const range = new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end));
   if (!(await editor.edit((edit) => edit.replace(range, plan.edit.newText)))) return undefined;
@@ -161,6 +158,23 @@ async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, fil
   editor.selection = new vscode.Selection(end, end);
   editor.revealRange(new vscode.Range(range.start, end));
   return plan.snippet;
+}
+
+/** Where the entry's image, saved as `file`, goes into `document` (the language's rules in src/insert). */
+export function planEntryInsertion(
+  document: vscode.TextDocument,
+  entry: GalleryEntry,
+  file: vscode.Uri,
+  folder: vscode.WorkspaceFolder,
+  at: Pick<InsertionRequest, 'cursor' | 'selection' | 'replaceSelection'>,
+): InsertionPlan {
+  const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.options.aspectRatio];
+  return planInsertion({
+    ...at,
+    text: document.getText(),
+    languageId: document.languageId,
+    image: { path: snippetPath(document, file, folder), prompt: entry.options.prompt, width: size.width, height: size.height },
+  });
 }
 
 /** The text at the recorded selection still reads as the prompt (the document was not changed there). */

@@ -2,18 +2,17 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { imageFileName } from '../../insert/naming';
 import type { GalleryEntry } from '../../shared/entry';
 import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EntryActionDeps } from './insertAction';
-import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { entryFileName, readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
 import { UserFacingError, imageDestination, reportError, saveFailedMessage, writeThenRename } from './workspaceFiles';
 
 export async function saveImageAs(entry: GalleryEntry, deps: EntryActionDeps): Promise<vscode.Uri | undefined> {
   try {
     const image = storedImageUri(entry, deps.store);
-    const name = imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
+    const name = entryFileName(entry);
     const editorDocument = deps.editors.current()?.document;
     const folder = (editorDocument && vscode.workspace.getWorkspaceFolder(editorDocument.uri)) ?? vscode.workspace.workspaceFolders?.[0];
     const destination = folder ? imageDestination(folder, editorDocument, name, deps.log) : { folder: vscode.Uri.file(os.homedir()), fileName: name };

@@ -1,6 +1,7 @@
 // The gallery's own copy of an entry's image, and the workspace copies made of it.
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
+import { imageFileName } from '../../insert/naming';
 import type { GalleryEntry } from '../../shared/entry';
 import { l10n } from '../ui/text';
 import { UserFacingError, errorReason } from './workspaceFiles';
@@ -37,4 +38,9 @@ export async function rememberSavedPath(entry: GalleryEntry, file: vscode.Uri, s
   } catch {
     // Only "Copy link" uses this; the copy itself succeeded.
   }
+}
+
+/** The file name a workspace copy of the entry's image starts from (before `-1`, `-2` for a free one). */
+export function entryFileName(entry: GalleryEntry): string {
+  return imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
 }

@@ -79,18 +79,26 @@ export async function prepareFolderInside(folder: vscode.WorkspaceFolder, dir: v
   await assertInside(folder, dir);
 }
 
-async function assertInside(folder: vscode.WorkspaceFolder, dir: vscode.Uri): Promise<void> {
-  if (folder.uri.scheme !== 'file' || dir.scheme !== 'file') return; // no symbolic links to follow there
-  const root = await nodeFs.realpath(folder.uri.fsPath).catch(() => path.resolve(folder.uri.fsPath));
-  const target = await realpathOfNearestExisting(dir.fsPath);
-  const relative = path.relative(root, target);
-  if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) return;
+/** Refuses (with the message for a save folder) a folder that leads outside the workspace folder. */
+export async function assertInside(folder: vscode.WorkspaceFolder, dir: vscode.Uri): Promise<void> {
+  if (!(await leadsOutside(folder.uri, dir))) return;
   throw new UserFacingError(
     l10n.t(
       'Flux Studio did not save the image: the folder {0} leads outside the workspace folder (through a symbolic link). Choose a folder inside the workspace in the fluxStudio.saveFolder setting.',
       vscode.workspace.asRelativePath(dir, false),
     ),
   );
+}
+
+/**
+ * Whether `dir` (existing or not) is outside the folder `root` once symbolic links are followed —
+ * real paths on both sides. Virtual file systems have no links to follow: there it is never outside.
+ */
+export async function leadsOutside(root: vscode.Uri, dir: vscode.Uri): Promise<boolean> {
+  if (root.scheme !== 'file' || dir.scheme !== 'file') return false;
+  const realRoot = await nodeFs.realpath(root.fsPath).catch(() => path.resolve(root.fsPath));
+  const relative = path.relative(realRoot, await realpathOfNearestExisting(dir.fsPath));
+  return relative !== '' && (relative.startsWith('..') || path.isAbsolute(relative));
 }
 
 /** The real path of `target`, or of its nearest existing ancestor with the rest appended. */
@@ -109,12 +117,17 @@ async function realpathOfNearestExisting(target: string): Promise<string> {
   }
 }
 
-/** Writes `bytes` into `dir` under a free name (`name`, `name-2`, …); returns the new file. */
-export async function writeNewFile(dir: vscode.Uri, fileName: string, bytes: Uint8Array): Promise<vscode.Uri> {
+/** The first name of `name`, `name-1`, `name-2`… that nothing in `dir` has yet. */
+export async function freeFileUri(dir: vscode.Uri, fileName: string): Promise<vscode.Uri> {
   const exists = async (name: string) => (await statOrUndefined(vscode.Uri.joinPath(dir, name))) !== undefined;
+  return vscode.Uri.joinPath(dir, await chooseFreeName(fileName, exists));
+}
+
+/** Writes `bytes` into `dir` under a free name (`name`, `name-1`, …); returns the new file. */
+export async function writeNewFile(dir: vscode.Uri, fileName: string, bytes: Uint8Array): Promise<vscode.Uri> {
   // Another writer may take the name between the check and the rename: then try the next one.
   for (let attempt = 0; attempt < 5; attempt++) {
-    const target = vscode.Uri.joinPath(dir, await chooseFreeName(fileName, exists));
+    const target = await freeFileUri(dir, fileName);
     try {
       await writeThenRename(bytes, target, false);
       return target;

@@ -1,0 +1,59 @@
+// A missing image becomes one click, in a real VS Code: a Markdown file links an image that does not
+// exist; Ctrl+. on the link offers "Generate Missing Image with Flux"; choosing it (and giving the key
+// when asked) writes the generated image at exactly that path, which the Markdown preview then shows.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Scenario } from './context';
+import { answerInputBox, simStats } from './steps';
+
+const DOCUMENT = ['# Lighthouse notes', '', '![A basalt lighthouse at dawn](images/basalt-lighthouse.jpg)', '', 'More notes.', ''].join('\n');
+
+export const scenario: Scenario = {
+  name: 'editor: quick fix "Generate Missing Image with Flux" on a missing Markdown image',
+  timeoutMs: 150_000,
+  async run(ctx) {
+    // This scenario's own copy of the workspace: doc.md becomes the notes with a missing image.
+    fs.writeFileSync(path.join(ctx.workspace, 'doc.md'), DOCUMENT);
+    await ctx.openFile('doc.md');
+    const link = ctx.page.locator('.editor-instance .monaco-editor .view-line', { hasText: 'basalt-lighthouse.jpg' }).first();
+    const fix = ctx.page.locator('.action-widget .monaco-list-row', { hasText: 'Generate Missing Image with Flux' }).first();
+    await ctx.retry(
+      async () => {
+        // On the path (sticky scroll or the cursor may overlay the line's edges).
+        const box = await link.boundingBox();
+        if (!box) return false;
+        await ctx.page.mouse.click(box.x + 300, box.y + box.height / 2);
+        await ctx.page.keyboard.press('Control+.');
+        if (await fix.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
+        await ctx.page.keyboard.press('Escape');
+        return false;
+      },
+      { timeoutMs: 30_000, what: 'the quick fix in the Ctrl+. menu' },
+    );
+    await ctx.screenshot('quick-fix-missing-image');
+    // The first quick fix is the selected one (the pointer is blocked while the menu is open).
+    assert.match((await ctx.page.locator('.action-widget .monaco-list-row.focused').first().textContent()) ?? '', /Generate Missing Image with Flux/);
+    await ctx.page.keyboard.press('Enter');
+    await answerInputBox(ctx, ctx.apiKey);
+
+    const file = path.join(ctx.workspace, 'images', 'basalt-lighthouse.jpg');
+    await ctx.retry(async () => fs.existsSync(file), { timeoutMs: 60_000, what: 'images/basalt-lighthouse.jpg written' });
+    const stats = await simStats(ctx);
+    assert.strictEqual(stats.jobsCreated, 1);
+    assert.strictEqual(stats.jobs[0].prompt, 'A basalt lighthouse at dawn', 'the alt text is the prompt');
+    assert.deepStrictEqual([...fs.readFileSync(file).subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG, as the extension says');
+    assert.strictEqual(fs.readFileSync(path.join(ctx.workspace, 'doc.md'), 'utf8'), DOCUMENT, 'the document is not changed');
+
+    await ctx.runCommand('Markdown: Open Preview to the Side');
+    const preview = ctx.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame').locator('img[alt="A basalt lighthouse at dawn"]');
+    await ctx.retry(async () => (await preview.evaluate((img: any) => img.complete && img.naturalWidth > 0).catch(() => false)), {
+      timeoutMs: 20_000,
+      what: 'the generated image in the Markdown preview',
+    });
+    // No tooltip from the palette's click on the title bar in the picture.
+    await ctx.page.mouse.move(600, 600);
+    await ctx.retry(async () => (await ctx.page.locator('.monaco-hover:visible, .workbench-hover:visible').count()) === 0, { timeoutMs: 5000, what: 'the hover gone' }).catch(() => undefined);
+    await ctx.screenshot('quick-fix-generated');
+  },
+};

@@ -1,0 +1,171 @@
+// "Generate Missing Image with Flux" in the real extension host against the simulator: the quick fix
+// is offered on links to images that do not exist (and only there), generates from the alt text or
+// the file name with the link's ratio and format, and writes exactly the linked path without touching
+// the document; "Generate Missing Images in This File" asks once with the count and the credits;
+// paths that lead outside the workspace are refused; an existing file is never replaced; a target
+// left open by an earlier window is written when the gallery loads.
+import * as assert from 'assert';
+import { promises as fs } from 'fs';
+import * as vscode from 'vscode';
+import type { FluxStudioTestApi } from '../../src/extension';
+import type { GalleryEntry } from '../../src/shared/entry';
+import type { Log } from '../../src/shared/log';
+import { TargetFileWriter } from '../../src/vscode/editor/targetFiles';
+import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, seedCompleted, workspaceUri } from './editorFixtures';
+import { jobInput, readyForTests, sim, waitFor } from './support';
+
+const TITLE = 'Generate Missing Image with Flux';
+const log: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function quickFixes(document: vscode.TextDocument, text: string): Promise<vscode.CodeAction[]> {
+  const offset = document.getText().indexOf(text);
+  assert.ok(offset >= 0, `${text} is in the document`);
+  const at = document.positionAt(offset + 2);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(at, at));
+  return actions.filter((action) => action.title === TITLE);
+}
+
+async function jobsCreated(): Promise<number> {
+  return (await sim('/__sim/stats')).jobsCreated;
+}
+
+describe('editor: missing images become one click', function () {
+  this.timeout(90_000);
+  let api: FluxStudioTestApi;
+  const messages = new MessageRecorder();
+  const seeded: GalleryEntry[] = [];
+
+  before(async () => {
+    api = await readyForTests();
+    messages.install();
+  });
+  beforeEach(() => {
+    messages.shown.length = 0;
+    messages.answer = () => undefined;
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await fs.rm(workspaceUri('images').fsPath, { recursive: true, force: true });
+  });
+  after(async () => {
+    messages.restore();
+    await removeNewDocuments();
+    for (const entry of seeded) await api.store.remove(entry.id);
+  });
+
+  /** The entry that will write `file`, once its job is done and the file is written. */
+  async function landed(file: vscode.Uri): Promise<GalleryEntry> {
+    return waitFor(`${file.path} written`, () => api.store.list().find((e) => e.targetFile?.uri === file.toString() && e.targetFile.outcome === 'written'), 30_000);
+  }
+
+  it('is offered on links to missing images in each language, not on existing images or paths outside the workspace', async () => {
+    await fs.mkdir(workspaceUri('images').fsPath, { recursive: true });
+    await fs.writeFile(workspaceUri('images', 'there.png').fsPath, 'an image');
+    const cases: Array<[string, string, string[], string[]]> = [
+      ['q.md', '![A fox](images/fox.jpg) ![here](images/there.png) ![x](/etc/x.png) ![y](../../y.png) ![g](images/anim.gif)', ['images/fox.jpg'], ['images/there.png', '/etc/x.png', '../../y.png', 'images/anim.gif']],
+      ['q.html', '<p><img src="images/fox.webp" alt="A fox"> <img src="images/there.png" alt="here"> <img src="https://x.org/a.png"></p>', ['images/fox.webp'], ['images/there.png', 'https://x.org/a.png']],
+      ['q.css', 'a { background: url("images/fox.png"); }\nb { background: url(images/there.png); }', ['images/fox.png'], ['images/there.png']],
+      ['q.tex', '\\includegraphics[width=\\linewidth]{images/fox}\n\\includegraphics{images/there}', ['images/fox'], ['images/there']],
+      ['q.jsx', 'const A = () => <img src="images/fox.jpg" alt="A fox" />;', ['images/fox.jpg'], []],
+    ];
+    for (const [name, text, offered, notOffered] of cases) {
+      const { document } = await openNewDocument(name, text);
+      for (const link of offered) assert.strictEqual((await quickFixes(document, link)).length, 1, `${name}: ${link} (${document.languageId})`);
+      for (const link of notOffered) assert.strictEqual((await quickFixes(document, link)).length, 0, `${name}: not on ${link}`);
+    }
+  });
+
+  it('the quick fix generates from the alt text and writes exactly the linked path; the document is not changed', async () => {
+    const { document } = await openNewDocument('lighthouse.md', '# Notes\n\n![A basalt lighthouse at dawn](images/basalt-lighthouse.jpg)\n');
+    const before = document.getText();
+    const [fix] = await quickFixes(document, 'basalt-lighthouse.jpg');
+    assert.ok(fix?.command, 'the quick fix is offered');
+    await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    const file = workspaceUri('images', 'basalt-lighthouse.jpg');
+    const entry = await landed(file);
+    assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(file)), await fs.readFile(api.store.imagePath(entry.imageFile!)));
+    const input = await jobInput(entry.jobId!);
+    assert.strictEqual(input.prompt, 'A basalt lighthouse at dawn');
+    assert.strictEqual(input.fluxParams.output_format, 'jpg');
+    assert.strictEqual(document.getText(), before);
+    assert.strictEqual(document.isDirty, false);
+    assert.deepStrictEqual(await quickFixes(document, 'basalt-lighthouse.jpg'), [], 'no longer missing');
+  });
+
+  it('without alt text: the file name is the prompt, width and height choose the ratio, the extension the format', async () => {
+    const { document } = await openNewDocument('page2.html', '<img src="images/red_fox-in-snow.png" width="600" height="800">\n');
+    const [fix] = await quickFixes(document, 'images/red_fox');
+    await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+    const entry = await landed(workspaceUri('images', 'red_fox-in-snow.png'));
+    const input = await jobInput(entry.jobId!);
+    assert.deepStrictEqual([input.prompt, input.fluxParams.aspect_ratio, input.fluxParams.output_format], ['red fox in snow', '3:4', 'png']);
+  });
+
+  it('Generate Missing Images in This File: one confirmation with the count and the credits, then each image at its path', async () => {
+    const hostileAlt = 'A heron [at dusk](command:workbench.action.openSettings) $(trash) "quoted"';
+    const text = [
+      `![${hostileAlt.replace(/[[\]]/g, '\\$&')}](images/heron.jpg)`,
+      '![An owl](images/owl.png) and again ![An owl](images/owl.png)',
+      '![outside](../../../outside.png)',
+    ].join('\n\n');
+    const { document } = await openNewDocument('many.md', text);
+
+    const jobs = await jobsCreated();
+    await vscode.commands.executeCommand('fluxStudio.generateMissingImages', document.uri);
+    const asked = messages.shown.find((m) => m.modal);
+    assert.ok(asked, 'a modal question');
+    assert.strictEqual(asked.text, 'Generate 2 missing images in many.md with Flux?');
+    assert.match(asked.detail ?? '', /^This costs 12 credits \(6 per image\)\..* 1 link leads outside the workspace folder and is left out\.$/);
+    assert.strictEqual(await jobsCreated(), jobs, 'dismissed: nothing was started');
+
+    messages.answer = (_message, actions) => actions.find((a) => a === 'Generate');
+    await vscode.commands.executeCommand('fluxStudio.generateMissingImages', document.uri);
+    const heron = await landed(workspaceUri('images', 'heron.jpg'));
+    await landed(workspaceUri('images', 'owl.png'));
+    assert.strictEqual(await jobsCreated(), jobs + 2, 'the owl linked twice is generated once');
+    assert.strictEqual((await jobInput(heron.jobId!)).prompt, hostileAlt, 'the alt text is the prompt, as text');
+    assert.strictEqual(document.getText(), text);
+  });
+
+  it('a link whose folder leads outside the workspace through a symbolic link: refused with a message, nothing paid for or written', async () => {
+    const escape = await linkOutside('escape');
+    try {
+      const { document } = await openNewDocument('linked-through-escape.md', '![A fox](escape/fox.jpg)\n');
+      const [fix] = await quickFixes(document, 'escape/fox.jpg');
+      const jobs = await jobsCreated();
+      await vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []));
+      assert.match(messages.texts('showErrorMessage').join('\n'), /did not generate escape\/fox\.jpg: that path leads outside the workspace folder/);
+      assert.strictEqual(await jobsCreated(), jobs);
+      assert.deepStrictEqual(await listFiles(escape.outside), []);
+    } finally {
+      await escape.remove();
+    }
+  });
+
+  it('targets left open by an earlier window are written when the gallery loads: never over a file, never outside', async () => {
+    const escape = await linkOutside('escape');
+    try {
+      await fs.mkdir(workspaceUri('images').fsPath, { recursive: true });
+      await fs.writeFile(workspaceUri('images', 'taken.jpg').fsPath, 'the user’s own file');
+      const folder = vscode.workspace.workspaceFolders![0].uri.toString();
+      const targets = { free: workspaceUri('images', 'free.jpg'), taken: workspaceUri('images', 'taken.jpg'), outside: workspaceUri('escape', 'out.jpg') };
+      const entries: Record<string, GalleryEntry> = {};
+      for (const [name, file] of Object.entries(targets)) {
+        const entry = await seedCompleted(api.store, `left open: ${name}`);
+        seeded.push(entry);
+        entries[name] = (await api.store.update(entry.id, { targetFile: { uri: file.toString(), folder } }))!;
+      }
+      new TargetFileWriter(api.store, log).landPending();
+      const outcome = (name: string) => api.store.get(entries[name].id)?.targetFile?.outcome;
+      await waitFor('every target handled', () => Object.keys(targets).every(outcome));
+      assert.deepStrictEqual(Object.keys(targets).map(outcome), ['written', 'exists', 'refused']);
+      assert.deepStrictEqual(await fs.readFile(targets.free.fsPath), await fs.readFile(api.store.imagePath(entries.free.imageFile!)));
+      assert.strictEqual(await fs.readFile(targets.taken.fsPath, 'utf8'), 'the user’s own file');
+      assert.deepStrictEqual(await listFiles(escape.outside), []);
+      assert.match(messages.texts('showWarningMessage').join('\n'), /taken\.jpg exists now/);
+      assert.match(messages.texts('showErrorMessage').join('\n'), /did not write escape\/out\.jpg/);
+    } finally {
+      await escape.remove();
+    }
+  });
+});
