@@ -49,6 +49,8 @@ export class JobEngine {
   private readonly clock: Clock;
   private readonly stopped = new AbortController();
   private scanning = false;
+  /** Lease attempts under way, so that dispose leaves no lease behind. */
+  private readonly takingOver = new Set<Promise<void>>();
   private readonly storeSubscription: { dispose(): void };
 
   constructor(private readonly deps: EngineDeps) {
@@ -157,11 +159,19 @@ export class JobEngine {
     }
   }
 
-  /** Works on an unfinished job nobody works on, if its lease is free. */
-  private async takeOver(entry: GalleryEntry): Promise<void> {
+  /** Works on an unfinished job nobody works on, if its lease is free. (Awaited by dispose.) */
+  private takeOver(entry: GalleryEntry): Promise<void> {
+    const attempt = this.tryTakeOver(entry).finally(() => this.takingOver.delete(attempt));
+    this.takingOver.add(attempt);
+    return attempt;
+  }
+
+  private async tryTakeOver(entry: GalleryEntry): Promise<void> {
     if (!isRunning(entry.state) || this.active.has(entry.id)) return;
     try {
-      if (await this.leases.tryAcquire(entry.id)) this.track(entry.id, true);
+      if (!(await this.leases.tryAcquire(entry.id))) return;
+      if (this.stopped.signal.aborted) return void (await this.leases.release(entry.id)); // disposed meanwhile
+      this.track(entry.id, true);
     } catch (error) {
       this.context.log.warn(`job ${entry.id}: could not take it over: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -224,6 +234,7 @@ export class JobEngine {
     this.stopped.abort();
     this.storeSubscription.dispose();
     this.listeners.clear();
+    await Promise.all(this.takingOver);
     const running = [...this.active.values()];
     for (const job of running) job.controller.abort();
     await Promise.all(running.map((job) => job.settled));

@@ -31,13 +31,13 @@ async function fuzz(dir: string, index: number): Promise<void> {
   // Several operations in flight at once, as in a real window (engine, gallery panel, user).
   for (let i = 0; i < work.length; i += 4) await Promise.all(work.slice(i, i + 4).map((run) => run()));
   process.send!({ done: true });
-  const expected = await new Promise<string[]>((resolve) => process.on('message', (message: { check: string[] }) => resolve(message.check)));
-  const deadline = Date.now() + 3_000;
-  const ids = () => store.list().map((e) => e.id).sort();
-  while (Date.now() < deadline && JSON.stringify(ids()) !== JSON.stringify(expected)) await new Promise((r) => setTimeout(r, 20));
-  const view: WorkerView = {};
-  for (const e of store.list()) view[e.id] = { progress: e.progress, creditCost: e.creditCost };
-  process.send!({ view });
+  const expected = await new Promise<WorkerView>((resolve) => process.on('message', (message: { check: WorkerView }) => resolve(message.check)));
+  // Other processes' last writes arrive through the change feed: wait (bounded) until this view has them all.
+  const view = (): WorkerView => Object.fromEntries(store.list().map((e) => [e.id, { progress: e.progress, creditCost: e.creditCost }]));
+  const canonical = (v: WorkerView) => JSON.stringify(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)));
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline && canonical(view()) !== canonical(expected)) await new Promise((r) => setTimeout(r, 20));
+  process.send!({ view: view() });
   store.dispose();
 }
 
