@@ -2,6 +2,7 @@
 // Insert into workspace writes <img …> into page.html, the entry survives a window reload, Delete
 // asks and removes it. Run in the dark, light and high-contrast themes, with screenshots of each.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_VERSIONS, type Scenario, type VsCodeRole } from './context';
@@ -42,6 +43,10 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
       assert.match(tag, /alt="A red lighthouse on a green hill/);
       assert.match(tag, /width="\d+" height="\d+"/);
       ctx.log(`page.html: ${tag.slice(0, 120)}`);
+      // The inserted file carries its prompt and model (issue: the prompt lives in the file), as exiftool reads it.
+      const [meta] = JSON.parse(execFileSync('exiftool', ['-json', '-XMP-dc:Description', '-XMP-fluxstudio:Model', path.join(ctx.workspace, 'images', inserted)], { encoding: 'utf8' }));
+      assert.match(String(meta.Description), /^A red lighthouse on a green hill/, JSON.stringify(meta));
+      assert.strictEqual(meta.Model, 'flux-1.1-pro-ultra', JSON.stringify(meta));
 
       await ctx.runCommand('Developer: Reload Window');
       await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
