@@ -48,6 +48,8 @@ function vsce(args) {
 /** Packages into `out` (the bundles in dist/ must be built); returns the path. */
 async function packageVsix(out = path.join(ROOT, 'flux-studio.vsix')) {
   await writePackagedReadme();
+  // vsce does not create the folder (on a fresh checkout test-output/ does not exist yet).
+  mkdirSync(path.dirname(out), { recursive: true });
   vsce(['package', '--out', out, ...PACKAGE_FLAGS]);
   return out;
 }

@@ -155,6 +155,17 @@ function ensureNode(l) {
   if (r.stdout.trim() !== `v${l.version.node}`) throw new SetupError(`${l.node} --version said "${r.stdout.trim()}${r.stderr}"`);
 }
 
+/**
+ * The environment without what an outer `npm test`/`npm run` put there for its own scripts: the inner npm
+ * would take the outer `npm_config_user_agent` (which names the outer Node) as its own, and code-server's
+ * postinstall reads the Node version from that agent string, so it refused Node 24 as "node v20".
+ */
+function withoutOuterNpmRun(env) {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^(npm_config_user_agent|npm_node_execpath|npm_execpath|npm_lifecycle_.*|npm_package_.*|NODE)$/i.test(name)),
+  );
+}
+
 /** 4. code-server into its cache folder, with its own package.json, built by (and for) the version's Node. */
 function installCodeServer(l) {
   const { codeServer } = l.version;
@@ -164,7 +175,7 @@ function installCodeServer(l) {
     JSON.stringify({ name: 'flux-studio-test-vscode', private: true, description: 'Test tooling only: VS Code via code-server. Not part of the extension.' }, null, 2) + '\n',
   );
   const env = {
-    ...process.env,
+    ...withoutOuterNpmRun(process.env),
     // code-server's postinstall runs as root here; node-pty's postinstall calls npx without a terminal.
     npm_config_unsafe_perm: 'true',
     npm_config_yes: 'true',
