@@ -6,6 +6,7 @@ import * as path from 'path';
 import { ApiframeClient, type ApiframeApi, type CallOptions, type ImageResponse, type SubmitOptions } from '../../src/api/client';
 import type { Job } from '../../src/api/job';
 import { GalleryStore } from '../../src/gallery/store';
+import { DEFAULT_PRIOR, DurationModel } from '../../src/jobs/schedule';
 import type { GenerationOptions } from '../../src/shared/options';
 import type { SimulatorOptions, SimulatorStats } from '../simulator/server';
 
@@ -105,6 +106,11 @@ export async function newStore(prefix = 'flux-bench-'): Promise<{ store: Gallery
   const store = new GalleryStore(path.join(t.dir, 'gallery'));
   await store.load();
   return { store, remove: t.remove };
+}
+
+/** A new user's duration model (the extension's prior), time-lapsed like the simulator. */
+export function newUserModel(timeScale: number): DurationModel {
+  return new DurationModel([], { ...DEFAULT_PRIOR, medianMs: DEFAULT_PRIOR.medianMs * timeScale });
 }
 
 /** Fixed prompt and seed: every job renders the same image, so the simulator encodes it once. */

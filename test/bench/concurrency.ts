@@ -4,8 +4,8 @@
 import { spawn } from 'child_process';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { JobEngine } from '../../src/jobs/engine';
-import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
-import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, startSimHost, runMain } from './common';
+import { DEFAULT_SCHEDULE, scaleSchedule } from '../../src/jobs/schedule';
+import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, newUserModel, startSimHost, runMain } from './common';
 
 const TIME_SCALE = arg('time-scale', 0.1);
 const JOBS = arg('jobs', 20);
@@ -17,7 +17,7 @@ async function batch(url: string, count: number) {
   const { store, remove } = await newStore();
   const api = new RecordingApi(newClient(url));
   // A fresh model per batch (the extension's prior, time-scaled): both batches poll under the same model.
-  const durations = new DurationModel([], { medianMs: 15_000 * TIME_SCALE, sigma: 0.5, weight: 5 });
+  const durations = newUserModel(TIME_SCALE);
   const engine = new JobEngine({ api, store, durations, schedule: scaleSchedule(DEFAULT_SCHEDULE, TIME_SCALE) });
   let completed = 0;
   engine.onEvent((event) => event.kind === 'completed' && completed++);

@@ -13,7 +13,7 @@ import { randomUUID } from 'crypto';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { isFinished } from '../../src/api/job';
 import { JobEngine } from '../../src/jobs/engine';
-import { DEFAULT_SCHEDULE, DurationModel, HazardSchedule, scaleSchedule } from '../../src/jobs/schedule';
+import { DEFAULT_SCHEDULE, DurationModel, SilentSchedule, scaleSchedule } from '../../src/jobs/schedule';
 import { evaluate, optimalSchedule } from './optimal';
 import {
   BENCH_KEYS,
@@ -24,6 +24,7 @@ import {
   log,
   mean,
   newClient,
+  newUserModel,
   newStore,
   pool,
   quantile,
@@ -61,7 +62,7 @@ async function fixedLoop(client: ApiframeClient, jobId: string, intervalMs: numb
 }
 
 function scaledPriorModel(): DurationModel {
-  return new DurationModel([], { medianMs: 15_000 * TIME_SCALE, sigma: 0.5, weight: 5 });
+  return newUserModel(TIME_SCALE);
 }
 
 async function warmUp(durations: DurationModel): Promise<void> {
@@ -193,8 +194,8 @@ async function main(): Promise<void> {
   const optAtFixedOnJobs = silent.durationsMs.map((d) => evaluate(optAtFixed.times, d));
   // Our hazard schedule itself, without HTTP or timers, with the model as learned by the end of the run.
   const fit = durations.fit();
-  const unscaledFit = { mu: fit.mu - Math.log(TIME_SCALE), sigma: fit.sigma };
-  const hazard = new HazardSchedule(unscaledFit, DEFAULT_SCHEDULE);
+  const unscaledFit = { ...fit, mu: fit.mu - Math.log(TIME_SCALE) };
+  const hazard = new SilentSchedule(unscaledFit, DEFAULT_SCHEDULE);
   const hazardOnJobs = silent.durationsMs.map((d) => {
     let t = 0;
     for (let gets = 1; ; gets++) {

@@ -3,7 +3,7 @@
 // E[t_first poll ≥ T − T] for a given expected number of GETs. Solved exactly on a time grid by
 // dynamic programming over "last poll at t_i, job still running" states, with a Lagrange multiplier
 // on the GET count found by bisection. The job duration itself stays continuous (closed-form integrals).
-import { logNormalSurvival, type LogNormal } from '../../src/jobs/schedule';
+import { logNormalSurvival, type LogNormal } from '../../src/jobs/pollPlan';
 
 export interface Schedule {
   /** Poll times (ms since submission). */

@@ -4,8 +4,8 @@
 // image downloads (rss and arrayBuffers sampled every 5 ms, after a gc() at the start of each job).
 // Run with --expose-gc. The simulator runs in a child process so its encoder's memory is not counted.
 import { JobEngine } from '../../src/jobs/engine';
-import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
-import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, quantile, sleep, startSimHost, runMain } from './common';
+import { DEFAULT_SCHEDULE, scaleSchedule } from '../../src/jobs/schedule';
+import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, newUserModel, quantile, sleep, startSimHost, runMain } from './common';
 
 const TIME_SCALE = arg('time-scale', 0.02);
 const SAMPLES = arg('samples', 30);
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   ]);
   const { store, remove } = await newStore();
   const api = new RecordingApi(newClient(host.urls[0]));
-  const durations = new DurationModel([], { medianMs: 15_000 * TIME_SCALE, sigma: 0.5, weight: 5 });
+  const durations = newUserModel(TIME_SCALE);
   const engine = new JobEngine({ api, store, durations, schedule: scaleSchedule(DEFAULT_SCHEDULE, TIME_SCALE) });
   const completedAt = new Map<string, number>();
   engine.onEvent((event) => event.kind === 'completed' && completedAt.set(event.entry.id, Date.now()));
