@@ -12,6 +12,7 @@ function usage(): string {
     '  --progress MODEL      informative | silent',
     '  --result-shape SHAPE  string | images | array | rotate',
     '  --credits N           credits of the default key (default 1000)',
+    '  --image-style STYLE   placeholder (small files, default) | photo (real-size files: ~2 MB JPEG, ~12 MB PNG)',
     '  --verbose             log one line per request',
   ].join('\n');
 }
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     failureRate: num(args['failure-rate'] ?? env.SIM_FAILURE_RATE, '--failure-rate'),
     progressModel: args.progress === 'silent' ? 'silent' : undefined,
     resultShape: args['result-shape'] as SimulatorOptions['resultShape'],
+    imageStyle: args['image-style'] === 'photo' ? 'photo' : undefined,
     apiKeys: { [DEFAULT_API_KEY]: { credits } },
     verbose: args.verbose === 'true' || env.SIM_VERBOSE === '1',
   };
