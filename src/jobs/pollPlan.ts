@@ -1,8 +1,8 @@
 // The best poll times for a job whose finish time follows a known distribution: the deterministic
 // polls t1 < t2 < … that minimise the expected detection lag E[first poll ≥ T − T] plus a price per
-// request, found exactly by dynamic programming over "polled at t_i, job still running" states on a
-// time grid (test/bench/optimal.ts does the same on a fine grid to measure how close we get). The
-// price is set by bisection so the expected request count fits a budget.
+// request, found by dynamic programming over "polled at t_i, job still running" states on a time
+// grid (exact on the grid; test/bench/optimal.ts does the same on a fine grid to measure how close
+// we get). The price is set by bisection so the expected request count fits a budget.
 
 /** A finish-time distribution as the plan needs it. */
 export interface FinishDistribution {
@@ -18,7 +18,7 @@ export interface LogNormal {
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26, error < 1.5e-7). */
-export function normalCdf(x: number): number {
+function normalCdf(x: number): number {
   const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
   const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
   const erf = 1 - poly * Math.exp(-(x * x) / 2);
@@ -79,7 +79,7 @@ const MAX_GAP_CELLS = 250;
 const BISECTIONS = 16;
 
 export class PollPlan {
-  readonly step: number;
+  private readonly step: number;
   private readonly survival: Float64Array;
   private readonly cumulative: Float64Array;
   private readonly partialMean: Float64Array;
@@ -87,15 +87,13 @@ export class PollPlan {
   private readonly next: Int32Array;
   private readonly minGap: number;
   private readonly maxGap: number;
-  /** Expected requests of the chosen plan, from `fromCell`. */
-  expectedRequests = 0;
 
   /**
    * @param requestOdds probability that the poll after one at time t is made, for counting requests
    *   against the budget (usually the same distribution's survival; a narrower one makes the budget stricter).
    */
   constructor(
-    readonly grid: PlanGrid,
+    private readonly grid: PlanGrid,
     distribution: FinishDistribution,
     budget: number,
     private readonly fromCell: number,
@@ -124,10 +122,10 @@ export class PollPlan {
       if (this.solve(Math.exp(mid)) > budget) low = mid;
       else high = mid;
     }
-    this.expectedRequests = this.solve(Math.exp(high));
+    this.solve(Math.exp(high)); // the plan kept: the cheapest price found within budget
   }
 
-  timeOf(cell: number): number {
+  private timeOf(cell: number): number {
     return this.grid.startMs + cell * this.step;
   }
 

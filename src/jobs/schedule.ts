@@ -167,21 +167,16 @@ const PAYBACK = 8;
 export class SilentSchedule {
   private readonly plan: PollPlan;
   private readonly tailFromMs: number;
-  /** Expected requests per job on the typical distribution: ours, and the documented loop's. */
-  readonly expectedRequests: number;
-  readonly loopRequests: number;
 
   constructor(readonly distribution: DurationFit, private readonly config: ScheduleConfig) {
     const { mu, sigma } = distribution;
     const typical = { mu, sigma: distribution.within };
     const endMs = Math.max(2 * config.probeMs, Math.exp(mu + HORIZON_Z * sigma));
     const grid = { startMs: 0, endMs, cells: SILENT_CELLS, minGapMs: config.minIntervalMs, maxGapMs: config.maxIntervalMs };
-    this.loopRequests = loopRequests(typical, config.referenceIntervalMs);
     const probeCell = Math.round((config.probeMs / endMs) * SILENT_CELLS);
     // The probe is one request of the budget; the plan spends the rest from there.
-    const budget = this.loopRequests - GET_MARGIN - 1;
+    const budget = loopRequests(typical, config.referenceIntervalMs) - GET_MARGIN - 1;
     this.plan = new PollPlan(grid, logNormal(distribution), budget, probeCell, (t) => logNormalSurvival(t, typical));
-    this.expectedRequests = 1 + this.plan.expectedRequests;
     this.tailFromMs = Math.exp(mu + TAIL_Z * sigma);
   }
 
