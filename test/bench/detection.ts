@@ -5,7 +5,8 @@
 //   cold      every job is a new user's first (the model never learns): 15 s jobs on the prior;
 //   shift5 / shift40
 //             a new user whose jobs take 5 s / 40 s while the prior says 15 s, learning as they finish;
-//   failfast  jobs refused (FAILED) within about 1 s: how soon each side reports them.
+//   failfast  jobs refused (FAILED) within about 1 s: how soon each side reports them (new user, and a
+//             model that learned 15 s jobs).
 // `--progress informative|silent` picks the simulator's progress model (warm runs both, one after the other).
 //
 // Two simulators with the same seed run in a child process; every job is submitted to both in
@@ -18,6 +19,7 @@ import { monitorEventLoopDelay } from 'perf_hooks';
 import { isFinished } from '../../src/api/job';
 import { JobEngine } from '../../src/jobs/engine';
 import { DEFAULT_SCHEDULE, DurationModel, SilentSchedule, scaleSchedule } from '../../src/jobs/schedule';
+import { mulberry32, normal } from '../simulator/prng';
 import type { SimulatorOptions } from '../simulator/server';
 import { evaluate, optimalSchedule } from './optimal';
 import {
@@ -240,9 +242,13 @@ async function main(): Promise<void> {
     const silent = await runPair('silent', durations);
     result = { ...base, warmupJobs: WARMUP, informative: slim(informative), silent: slim(silent), ...silentOptimum(silent, 15_000, durations) };
   } else if (SCENARIO === 'failfast') {
-    // The probe does not depend on the model: a new user, and a model that learned 15 s jobs.
-    const learned = newUserModel(TIME_SCALE);
-    await warmUp(learned);
+    // The probe does not depend on the model: a new user, and a model that learned 15 s jobs (run in
+    // real time, `--time-scale 1`, so a hiccup of the shared machine is not magnified).
+    const rand = mulberry32(SEED);
+    const learned = new DurationModel(
+      Array.from({ length: WARMUP }, () => 15_000 * TIME_SCALE * Math.exp(SIGMA * normal(rand))),
+      newUserPrior(TIME_SCALE),
+    );
     const sim = { durations: FAILFAST_DURATIONS, failureRate: 1 };
     const runs = { newUser: await runPair('silent', new FirstJobModel([], newUserPrior(TIME_SCALE)), sim), learned: await runPair('silent', learned, sim) };
     // "Fails within 1 s, reported within 2 s": time from acceptance to the GET that saw FAILED.
