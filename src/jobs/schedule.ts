@@ -147,7 +147,10 @@ export function estimateFinish(observations: readonly Observation[], idleAtMs = 
   return { atMs: latest.elapsedMs + (100 - latest.progress) / slope, spreadMs };
 }
 
-/** Requests per job the silent plan stays below the documented loop's, for model error. */
+/**
+ * Requests per job the silent plan stays below the documented loop's, for model error; scaled by how
+ * much the predictive spread exceeds the learned one (about 2 for a new user, 1 once the median is known).
+ */
 const GET_MARGIN = 0.1;
 /** Grid cells of the silent plan: fine enough for sub-second polls, planned in a few ms. */
 const SILENT_CELLS = 500;
@@ -175,7 +178,7 @@ export class SilentSchedule {
     const grid = { startMs: 0, endMs, cells: SILENT_CELLS, minGapMs: config.minIntervalMs, maxGapMs: config.maxIntervalMs };
     const probeCell = Math.round((config.probeMs / endMs) * SILENT_CELLS);
     // The probe is one request of the budget; the plan spends the rest from there.
-    const budget = loopRequests(typical, config.referenceIntervalMs) - GET_MARGIN - 1;
+    const budget = loopRequests(typical, config.referenceIntervalMs) - GET_MARGIN * (sigma / typical.sigma) - 1;
     this.plan = new PollPlan(grid, logNormal(distribution), budget, probeCell, (t) => logNormalSurvival(t, typical));
     this.tailFromMs = Math.exp(mu + TAIL_Z * sigma);
   }

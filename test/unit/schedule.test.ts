@@ -308,11 +308,16 @@ describe('PollSchedule', function () {
   });
 
   // Distribution shift: jobs of 5 s and 40 s while the prior says 15 s, 10 at a time, the model
-  // learning as they finish (as the engine does). Silent is the hard case: no progress to read.
-  for (const medianMs of [5_000, 40_000]) {
+  // learning as they finish (as the engine does). Silent is the hard case: no progress to read. Silent
+  // 5 s jobs come out at ~0.92× the loop's lag (the 1 s probe is one of their ~3 requests), with ±5 %
+  // from the sample alone at 300 jobs: 600 keep the comparison about the schedule, not the sample.
+  for (const [medianMs, count] of [
+    [5_000, 600],
+    [40_000, 120],
+  ]) {
     for (const informative of [true, false]) {
       it(`jobs of ${medianMs / 1000} s from a new user, ${informative ? 'informative' : 'silent'}: lower lag than the loop at no more GETs`, () => {
-        const jobs = logNormalDurations(120, 12, medianMs);
+        const jobs = logNormalDurations(count, 12, medianMs);
         const { ours, loop } = stream(jobs, { concurrency: 10, informative, learn: true, seed: 13 });
         assert.ok(ours.gets <= loop.gets, `GETs: ${ours.gets.toFixed(2)} vs loop ${loop.gets.toFixed(2)}`);
         assert.ok(ours.lagMs < (informative ? 0.8 : 1) * loop.lagMs, `lag: ${ours.lagMs.toFixed(0)} ms vs loop ${loop.lagMs.toFixed(0)} ms`);
