@@ -30,6 +30,8 @@ export class LeaseManager {
   readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private readonly held = new Set<string>();
   private renewing: AbortController | undefined;
+  /** The renewal pass under way, which releaseAll waits for (it could rewrite a lease just released). */
+  private renewal: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly directory: string,
@@ -72,14 +74,21 @@ export class LeaseManager {
   async releaseAll(): Promise<void> {
     this.renewing?.abort();
     this.renewing = undefined;
+    await this.renewal;
     await Promise.all([...this.held].map((id) => this.release(id)));
   }
 
   /** Renews every held lease now; a lease someone else holds meanwhile is given up and reported. */
-  async renewAll(): Promise<void> {
+  renewAll(): Promise<void> {
+    this.renewal = this.renewal.then(() => this.renewHeld());
+    return this.renewal;
+  }
+
+  private async renewHeld(): Promise<void> {
     for (const id of [...this.held]) {
       try {
         const still = await this.locked(id, async () => {
+          if (!this.held.has(id)) return true; // released while this pass ran: its file must stay gone
           const current = await this.read(id);
           if (current && current.owner !== this.owner) return false;
           await this.write(id);

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { ApiframeClient, type ApiframeApi, type CallOptions, type ImageResponse, type SubmitOptions } from '../../src/api/client';
 import type { Job } from '../../src/api/job';
 import { GalleryStore } from '../../src/gallery/store';
+import { DEFAULT_PRIOR, DurationModel, type DurationPrior } from '../../src/jobs/schedule';
 import type { GenerationOptions } from '../../src/shared/options';
 import type { SimulatorOptions, SimulatorStats } from '../simulator/server';
 
@@ -41,6 +42,11 @@ export async function emit(result: unknown): Promise<void> {
   const text = JSON.stringify(result, null, 2);
   if (i > 0 && process.argv[i + 1]) await fs.writeFile(process.argv[i + 1], text);
   else process.stdout.write(`${text}\n`);
+}
+
+export function argText(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
 export function arg(name: string, fallback: number): number {
@@ -105,6 +111,16 @@ export async function newStore(prefix = 'flux-bench-'): Promise<{ store: Gallery
   const store = new GalleryStore(path.join(t.dir, 'gallery'));
   await store.load();
   return { store, remove: t.remove };
+}
+
+/** The extension's prior, time-lapsed like the simulator. */
+export function newUserPrior(timeScale: number): DurationPrior {
+  return { ...DEFAULT_PRIOR, medianMs: DEFAULT_PRIOR.medianMs * timeScale };
+}
+
+/** A new user's duration model. */
+export function newUserModel(timeScale: number): DurationModel {
+  return new DurationModel([], newUserPrior(timeScale));
 }
 
 /** Fixed prompt and seed: every job renders the same image, so the simulator encodes it once. */

@@ -3,7 +3,7 @@
 // E[t_first poll ≥ T − T] for a given expected number of GETs. Solved exactly on a time grid by
 // dynamic programming over "last poll at t_i, job still running" states, with a Lagrange multiplier
 // on the GET count found by bisection. The job duration itself stays continuous (closed-form integrals).
-import { logNormalSurvival, type LogNormal } from '../../src/jobs/schedule';
+import { logNormalSurvival, type LogNormal } from '../../src/jobs/pollPlan';
 
 export interface Schedule {
   /** Poll times (ms since submission). */
@@ -15,6 +15,8 @@ export interface Schedule {
 export interface OptimalOptions {
   stepMs?: number;
   maxGapMs?: number;
+  /** A first poll fixed at this time (our probe), counted in the budget. */
+  probeMs?: number;
 }
 
 /** Optimal silent schedule for `dist` whose expected GET count is as close as possible to (≤) `budget`. */
@@ -57,7 +59,13 @@ export function optimalSchedule(dist: LogNormal, budget: number, options: Optima
     const times: number[] = [];
     let polls = 0;
     let lag = 0;
-    for (let i = 0; i < n; ) {
+    const probe = options.probeMs === undefined ? 0 : Math.min(n, Math.round(options.probeMs / step));
+    if (probe > 0) {
+      polls += S[0];
+      lag += probe * step * F[probe] - G[probe];
+      times.push(probe * step);
+    }
+    for (let i = probe; i < n; ) {
       const j = next[i];
       polls += S[i];
       lag += j * step * (F[j] - F[i]) - (G[j] - G[i]);

@@ -1,15 +1,23 @@
 // Item 2 — client overhead: submit → image stored and the gallery notified (the engine's 'completed'
 // event), minus the simulator's own generation time (completion − job creation, server side), for a
-// ~4 MP JPEG (16:9 → 2752×1536) on loopback, one job at a time. Also the peak memory growth while the
-// image downloads (rss and arrayBuffers sampled every 5 ms, after a gc() at the start of each job).
+// ~4 MP image (16:9 → 2752×1536, `--format jpg|png|webp`) on loopback, one job at a time. Also the peak
+// memory growth while the image downloads (rss and arrayBuffers sampled every 5 ms, after a gc() at the
+// start of each job). `--image-style photo` (the default) serves images of real Ultra size (~2 MB JPEG,
+// ~12 MB PNG); the simulator renders the one image once and serves it from its cache.
 // Run with --expose-gc. The simulator runs in a child process so its encoder's memory is not counted.
+import * as http from 'http';
+import type { ApiframeClient } from '../../src/api/client';
+import { downloadImage } from '../../src/jobs/download';
 import { JobEngine } from '../../src/jobs/engine';
-import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
-import { BENCH_KEYS, RecordingApi, arg, benchOptions, emit, log, median, newClient, newStore, quantile, sleep, startSimHost, runMain } from './common';
+import { DEFAULT_SCHEDULE, scaleSchedule } from '../../src/jobs/schedule';
+import type { OutputFormat } from '../../src/shared/options';
+import type { ImageStyle } from '../simulator/render';
+import { BENCH_KEYS, RecordingApi, arg, argText, benchOptions, emit, log, median, newClient, newStore, newUserModel, quantile, sleep, startSimHost, runMain } from './common';
 
 const TIME_SCALE = arg('time-scale', 0.02);
 const SAMPLES = arg('samples', 30);
-const FORMAT = process.argv.includes('--png') ? 'png' : 'jpg';
+const FORMAT = argText('format', 'jpg') as OutputFormat;
+const IMAGE_STYLE = argText('image-style', 'photo') as ImageStyle;
 const WARMUP = arg('warmup', 3);
 const DURATION_MS = 15_000;
 
@@ -39,11 +47,11 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc');
   const host = await startSimHost([
-    { timeScale: TIME_SCALE, durations: { fixedMs: DURATION_MS }, progressModel: 'informative', seed: 11, apiKeys: BENCH_KEYS },
+    { timeScale: TIME_SCALE, durations: { fixedMs: DURATION_MS }, progressModel: 'informative', seed: 11, apiKeys: BENCH_KEYS, imageStyle: IMAGE_STYLE },
   ]);
   const { store, remove } = await newStore();
   const api = new RecordingApi(newClient(host.urls[0]));
-  const durations = new DurationModel([], { medianMs: 15_000 * TIME_SCALE, sigma: 0.5, weight: 5 });
+  const durations = newUserModel(TIME_SCALE);
   const engine = new JobEngine({ api, store, durations, schedule: scaleSchedule(DEFAULT_SCHEDULE, TIME_SCALE) });
   const completedAt = new Map<string, number>();
   engine.onEvent((event) => event.kind === 'completed' && completedAt.set(event.entry.id, Date.now()));
@@ -53,6 +61,7 @@ async function main(): Promise<void> {
     samples.push({ at: Date.now(), rss: m.rss, arrayBuffers: m.arrayBuffers });
   }, 5);
   const rows: Row[] = [];
+  let downloadMemory: Awaited<ReturnType<typeof measureDownloadMemory>> | undefined;
   try {
     for (let i = 0; i < WARMUP + SAMPLES; i++) {
       gc();
@@ -89,6 +98,8 @@ async function main(): Promise<void> {
         retainedArrayBuffers,
       });
     }
+    clearInterval(sampler);
+    downloadMemory = await measureDownloadMemory(newClient(host.urls[0]), [...api.downloads.keys()].pop()!, store.imagesDir, gc);
   } finally {
     clearInterval(sampler);
     engine.dispose();
@@ -99,6 +110,7 @@ async function main(): Promise<void> {
   const result = {
     timeScale: TIME_SCALE,
     format: FORMAT,
+    imageStyle: IMAGE_STYLE,
     generationMs: DURATION_MS * TIME_SCALE,
     samples: rows.length,
     image: { bytes: median(pick('imageBytes')), width: rows[0]?.width, height: rows[0]?.height },
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
       peakArrayBuffersGrowthMax: Math.max(...pick('peakArrayBuffersGrowth')),
       samplesPerDownloadMedian: median(pick('memSamples')),
       retainedArrayBuffersAfterGcMedian: median(pick('retainedArrayBuffers')),
+      ...downloadMemory,
     },
     rows,
   };
@@ -126,6 +139,45 @@ async function main(): Promise<void> {
       `image ${(result.image.bytes / 1e6).toFixed(2)} MB; peak growth rss ${(result.memory.peakRssGrowthMax / 1e6).toFixed(2)} MB, arrayBuffers ${(result.memory.peakArrayBuffersGrowthMax / 1e6).toFixed(2)} MB (max)`,
   );
   await emit(result);
+}
+
+/** Peak growth of arrayBuffers during `download`, sampled every millisecond; with `collect`, after a gc() each time. */
+async function peakGrowth(download: () => Promise<unknown>, gc: () => void, collect: boolean): Promise<number> {
+  gc();
+  await sleep(20);
+  const base = process.memoryUsage().arrayBuffers;
+  let peak = 0;
+  const sample = () => {
+    if (collect) gc();
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+  };
+  const timer = setInterval(sample, 1);
+  try {
+    await download();
+    sample(); // a fast download can end between two samples
+  } finally {
+    clearInterval(timer);
+  }
+  return peak;
+}
+
+/**
+ * What a download holds, apart from the garbage it leaves: the sampler above counts buffers that are
+ * no longer reachable but not yet collected (Node allocates a fresh buffer for every socket read, and
+ * V8 collects them only at its external-memory limit). Here the same image is downloaded again: with
+ * a gc() before every sample (live memory only), and without, beside a bare http.get that discards
+ * every byte (the garbage any Node download of this image leaves).
+ */
+async function measureDownloadMemory(client: ApiframeClient, url: string, directory: string, gc: () => void) {
+  const live: number[] = [];
+  const allocated: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    live.push(await peakGrowth(() => downloadImage(client, url, directory, `live-${i}`), gc, true));
+    allocated.push(await peakGrowth(() => downloadImage(client, url, directory, `allocated-${i}`), gc, false));
+    bare.push(await peakGrowth(() => new Promise<void>((resolve, reject) => http.get(url, (res) => res.resume().on('end', resolve).on('error', reject)).on('error', reject)), gc, false));
+  }
+  return { peakLiveArrayBuffersMedian: median(live), peakAllocatedArrayBuffersMedian: median(allocated), bareHttpGetAllocatedMedian: median(bare) };
 }
 
 runMain(main);

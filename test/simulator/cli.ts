@@ -13,6 +13,7 @@ function usage(): string {
     '  --progress MODEL      informative | silent',
     '  --result-shape SHAPE  string | images | array | rotate',
     '  --credits N           credits of the default key (default 1000)',
+    '  --image-style STYLE   placeholder (small files, default) | photo (real-size files: ~2 MB JPEG, ~12 MB PNG)',
     '  --verbose             log one line per request',
     '',
     'Faults are injected while it runs: POST /__sim/faults with {"route":"image","kind":"hugeBody","bytes":1073741824}',
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     failureRate: num(args['failure-rate'] ?? env.SIM_FAILURE_RATE, '--failure-rate'),
     progressModel: args.progress === 'silent' ? 'silent' : undefined,
     resultShape: args['result-shape'] as SimulatorOptions['resultShape'],
+    imageStyle: args['image-style'] === 'photo' ? 'photo' : undefined,
     apiKeys: { [DEFAULT_API_KEY]: { credits } },
     verbose: args.verbose === 'true' || env.SIM_VERBOSE === '1',
   };

@@ -1,9 +1,15 @@
 // Renders the simulator's "generated" image: the prompt text, word-wrapped in a large font, over a gradient
 // whose colours derive from a hash of prompt + seed. A screenshot of it proves which prompt produced it.
+// The 'placeholder' style compresses very well (a 4 MP JPEG of ~0.2 MB); the 'photo' style adds a
+// procedural texture (fractal value noise and grain) so files have the byte size of real Ultra output:
+// ~2 MB as JPEG or WebP at quality 90, ~12 MB as PNG.
 
 import sharp from 'sharp';
 import { ULTRA_SIZES, type AspectRatio, type OutputFormat } from '../../src/shared/options';
 import { hash32, mulberry32 } from './prng';
+
+/** 'placeholder': small, fast images (tests); 'photo': real-size images (benchmarks). */
+export type ImageStyle = 'placeholder' | 'photo';
 
 export interface RenderSpec {
   prompt: string;
@@ -13,10 +19,11 @@ export interface RenderSpec {
   /** 0–100; ignored for png. */
   quality: number;
   model: string;
+  style?: ImageStyle;
 }
 
 export function renderKey(spec: RenderSpec): string {
-  return [spec.model, spec.aspectRatio, spec.format, spec.quality, spec.seed, spec.prompt].join('\u0000');
+  return [spec.model, spec.style ?? 'placeholder', spec.aspectRatio, spec.format, spec.quality, spec.seed, spec.prompt].join('\u0000');
 }
 
 /** Escape text for XML and drop characters XML 1.0 cannot carry (control chars, lone surrogates). */
@@ -146,12 +153,62 @@ function encode(pipeline: ReturnType<typeof sharp>, spec: RenderSpec): Promise<B
   }
 }
 
+/** Smooth value noise in [-1, 1] on a grid `spacing` pixels apart (smoothstep interpolation). */
+function valueNoise(rand: () => number, width: number, height: number, spacing: number): (x: number, y: number) => number {
+  const columns = Math.ceil(width / spacing) + 2;
+  const grid = Float32Array.from({ length: columns * (Math.ceil(height / spacing) + 2) }, () => rand() * 2 - 1);
+  return (x, y) => {
+    const gx = x / spacing;
+    const gy = y / spacing;
+    const x0 = Math.floor(gx);
+    const y0 = Math.floor(gy);
+    const sx = (gx - x0) ** 2 * (3 - 2 * (gx - x0));
+    const sy = (gy - y0) ** 2 * (3 - 2 * (gy - y0));
+    const a = grid[y0 * columns + x0];
+    const b = grid[y0 * columns + x0 + 1];
+    const c = grid[(y0 + 1) * columns + x0];
+    const d = grid[(y0 + 1) * columns + x0 + 1];
+    return a + (b - a) * sx + (c - a) * sy + (a - b - c + d) * sx * sy;
+  };
+}
+
+/** Octaves (spacing in px, amplitude in levels) tuned so a 4 MP JPEG at quality 90 is ~2 MB, like a photo. */
+const TEXTURE_OCTAVES = [
+  [160, 40],
+  [40, 40],
+  [9, 50],
+  [2.5, 50],
+] as const;
+const GRAIN = 20;
+
+/** Adds the photo texture to raw RGB(A) pixels in place: shared luminance detail plus per-channel grain. */
+function addTexture(pixels: Buffer, width: number, height: number, channels: number, seed: number): void {
+  const rand = mulberry32(seed);
+  const octaves = TEXTURE_OCTAVES.map(([spacing, amplitude]) => ({ noise: valueNoise(rand, width, height, spacing), amplitude }));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let detail = 0;
+      for (const { noise, amplitude } of octaves) detail += amplitude * noise(x, y);
+      const i = (y * width + x) * channels;
+      for (let c = 0; c < 3; c++) pixels[i + c] = Math.max(0, Math.min(255, pixels[i + c] + detail + (rand() - 0.5) * 2 * GRAIN));
+    }
+  }
+}
+
+async function renderPhoto(spec: RenderSpec, svg: string): Promise<Buffer> {
+  const { data, info } = await sharp(Buffer.from(svg)).flatten({ background: '#000000' }).raw().toBuffer({ resolveWithObject: true });
+  addTexture(data, info.width, info.height, info.channels, hash32(`${spec.prompt}\u0000${spec.seed}\u0000photo`));
+  return encode(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }), spec);
+}
+
 /** Encode the image. Never throws for font problems: falls back to no text, then to a flat colour. */
 export async function renderImage(spec: RenderSpec): Promise<Buffer> {
   const { width, height } = ULTRA_SIZES[spec.aspectRatio];
   for (const withText of [true, false]) {
     try {
-      return await encode(sharp(Buffer.from(buildSvg(spec, withText))).flatten({ background: '#000000' }), spec);
+      const svg = buildSvg(spec, withText);
+      if (spec.style === 'photo') return await renderPhoto(spec, svg);
+      return await encode(sharp(Buffer.from(svg)).flatten({ background: '#000000' }), spec);
     } catch {
       // try the next, simpler variant
     }

@@ -8,7 +8,7 @@ import type { AddressInfo, Socket } from 'net';
 import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
 import { MIME_TYPES, MODEL_ID, type AspectRatio, type OutputFormat } from '../../src/shared/options';
 import { mulberry32, normal } from './prng';
-import { renderImage, renderKey, type RenderSpec } from './render';
+import { renderImage, renderKey, type ImageStyle, type RenderSpec } from './render';
 import { boundaryOf, parseMultipart, sniffImage } from './multipart';
 import { validateGenerate, type Details } from './validate';
 import {
@@ -53,6 +53,7 @@ export interface SimulatorOptions {
   rateLimit?: { perSecond: number } | null; // 429 with Retry-After beyond this (per key); null disables
   maxCacheBytes?: number; // encoded-image LRU budget, default 500 MB
   encodeConcurrency?: number; // parallel background encodes, default 2
+  imageStyle?: ImageStyle; // 'placeholder' (default: small, fast) or 'photo' (real-size files, for benchmarks)
   verbose?: boolean; // one line per request on stdout (never the key)
 }
 
@@ -236,6 +237,7 @@ interface Defaults {
   rateLimit: { perSecond: number } | null;
   maxCacheBytes: number;
   encodeConcurrency: number;
+  imageStyle: ImageStyle;
   verbose: boolean;
 }
 
@@ -258,6 +260,7 @@ function withDefaults(o: SimulatorOptions): Defaults {
     rateLimit: o.rateLimit ?? null,
     maxCacheBytes: o.maxCacheBytes ?? 500 * 1024 * 1024,
     encodeConcurrency: Math.max(1, o.encodeConcurrency ?? 2),
+    imageStyle: o.imageStyle ?? 'placeholder',
     verbose: o.verbose ?? false,
   };
 }
@@ -887,6 +890,7 @@ class SimulatorImpl implements Simulator {
         format: ((flux.output_format as string | undefined) ?? 'jpg') as OutputFormat,
         quality: typeof flux.output_quality === 'number' ? flux.output_quality : 90,
         model: MODEL_ID,
+        style: this.opts.imageStyle,
       },
       createdAt: now,
       startAt: now + queue,
