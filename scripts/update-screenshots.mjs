@@ -19,6 +19,9 @@ export const SCREENSHOTS = [
   'generate-progress.png',
   'gallery-dark.png',
   'gallery-light.png',
+  'gallery-variants.png',
+  'gallery-compare.png',
+  'gallery-paused.png',
   'inserted-markdown.png',
   'context-menu.png',
 ];
