@@ -14,8 +14,9 @@ export const ID_MAX_LENGTH = 64;
 export const REASON_MAX_LENGTH = 500;
 /** A URI dropped onto the gallery, at most this long. */
 export const DROPPED_URI_MAX_LENGTH = 2048;
-/** Images compared side by side. */
-export const COMPARE_COUNT = 2;
+/** Images compared side by side: at least COMPARE_MIN, at most COMPARE_MAX (Swipe takes exactly two). */
+export const COMPARE_MIN = 2;
+export const COMPARE_MAX = 4;
 /** Thumbnails the webview makes: WebP, about this wide, at most this many bytes once decoded. */
 export const THUMBNAIL_WIDTH = 320;
 export const THUMBNAIL_MAX_BYTES = 200 * 1024;
@@ -149,7 +150,7 @@ export interface RequestMap {
   'entry/thumbnails': { params: { entryIds: string[] }; result: { thumbnails: ThumbnailBytes[] } };
   /** A WebP thumbnail the webview drew from the stored image (`data:image/webp;base64,…`). */
   'entry/thumbnail': { params: { entryId: string; dataUrl: string }; result: { stored: boolean } };
-  /** The stored full images of the entries to compare (1–COMPARE_COUNT ids), for those that have one. */
+  /** The stored full images of the entries to compare (1–COMPARE_MAX ids), for those that have one. */
   'entry/fullImages': { params: { entryIds: string[] }; result: { images: FullImage[] } };
 }
 

@@ -52,7 +52,7 @@ export const GALLERY_STRINGS_EN = {
   variantOf: 'Variant {index} of {count}',
   selectToCompare: 'Select to compare',
   compare: 'Compare',
-  compareSelected: '{count} of 2 selected to compare',
+  compareSelected: '{count} of {max} selected to compare',
   clearSelection: 'Clear selection',
   sideBySide: 'Side by side',
   swipe: 'Swipe',

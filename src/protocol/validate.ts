@@ -8,7 +8,7 @@ import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '.
 import {
   BOOT_ENTRIES,
   BOOT_THUMBNAIL_BUDGET,
-  COMPARE_COUNT,
+  COMPARE_MAX,
   DROPPED_URI_MAX_LENGTH,
   ID_MAX_LENGTH,
   NOTIFICATION_METHODS,
@@ -236,7 +236,7 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   'entry/retry': entryParams,
   'entry/forget': entryParams,
   'entry/thumbnails': (p) => entryIdsParams(p, THUMBNAILS_PER_REQUEST),
-  'entry/fullImages': (p) => entryIdsParams(p, COMPARE_COUNT),
+  'entry/fullImages': (p) => entryIdsParams(p, COMPARE_MAX),
   'entry/thumbnail': (p) => {
     const extra = unknownKey(p, ['entryId', 'dataUrl']);
     if (extra) return fail(extra, 'unexpected field');

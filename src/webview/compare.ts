@@ -1,7 +1,7 @@
-// Choosing two images to compare: a "Select to compare" toggle on each completed card (at most two are
-// selected; a third replaces the one chosen first), and a bar under the list — sticky at the bottom of the
+// Choosing the images to compare: a "Select to compare" toggle on each completed card (two to four are
+// compared; one more replaces the one chosen first), and a bar under the list — sticky at the bottom of the
 // view while anything is selected — saying how many are chosen, with Compare and Clear selection.
-import { COMPARE_COUNT } from '../protocol/gallery';
+import { COMPARE_MAX, COMPARE_MIN } from '../protocol/gallery';
 import { h, icon } from './dom';
 import { t } from './strings';
 
@@ -10,8 +10,8 @@ export interface CompareSelectionHost {
   canCompare(id: string): boolean;
   /** Its card shows the toggle: render it again. */
   refresh(id: string): void;
-  /** Compare was pressed with two entries. */
-  open(ids: readonly [string, string]): void;
+  /** Compare was pressed with COMPARE_MIN to COMPARE_MAX entries, in the order they were chosen. */
+  open(ids: readonly string[]): void;
 }
 
 export class CompareSelection {
@@ -36,7 +36,7 @@ export class CompareSelection {
 
   toggle(id: string): void {
     if (this.has(id)) this.set(this.selected.filter((x) => x !== id));
-    else if (this.host.canCompare(id)) this.set([...this.selected, id].slice(-COMPARE_COUNT));
+    else if (this.host.canCompare(id)) this.set([...this.selected, id].slice(-COMPARE_MAX));
   }
 
   /** Drops entries that can no longer be compared (deleted, or no longer completed). */
@@ -59,12 +59,12 @@ export class CompareSelection {
 
   private compare(): void {
     this.prune();
-    if (this.selected.length === COMPARE_COUNT) this.host.open([this.selected[0], this.selected[1]]);
+    if (this.selected.length >= COMPARE_MIN) this.host.open([...this.selected]);
   }
 
   private render(): void {
     this.bar.hidden = this.selected.length === 0;
-    this.status.textContent = t('compareSelected', { count: this.selected.length });
-    this.compareButton.disabled = this.selected.length !== COMPARE_COUNT;
+    this.status.textContent = t('compareSelected', { count: this.selected.length, max: COMPARE_MAX });
+    this.compareButton.disabled = this.selected.length < COMPARE_MIN;
   }
 }

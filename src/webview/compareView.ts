@@ -1,8 +1,8 @@
-// Two images compared, in a modal <dialog> inside the gallery rather than a second panel: this page may
+// Two to four images compared, in a modal <dialog> inside the gallery rather than a second panel: this page may
 // already load the stored images, and a dialog brings focus containment, Escape and the return of focus
-// with it, where a second webview would need its own page, messages and lifecycle. Both images in frames
-// of the same size, the prompt and settings under each, and two ways to look: side by side, or swiped —
-// one image over the other, a slider (arrow keys) choosing where one ends. The thumbnails show at once;
+// with it, where a second webview would need its own page, messages and lifecycle. The images in frames
+// of the same size, the prompt and settings under each, and for two images two ways to look: side by side,
+// or swiped — one image over the other, a slider (arrow keys) choosing where one ends. The thumbnails show at once;
 // the full images replace them once the extension has named them and they have decoded.
 import { FullImagesRequest, type EntryView } from '../protocol/gallery';
 import { parseFullImagesResult } from '../protocol/validate';
@@ -54,11 +54,16 @@ export class CompareView {
     this.setMode('side');
   }
 
-  /** Shows the two entries; focus goes back to `returnFocus` when the comparison closes. */
-  open(entries: readonly [EntryView, EntryView], returnFocus: HTMLElement): void {
+  /** Shows the entries; focus goes back to `returnFocus` when the comparison closes. */
+  open(entries: readonly EntryView[], returnFocus: HTMLElement): void {
     const shown = ++this.shown;
     this.returnFocus = returnFocus;
-    // The same frame for both: the first image's proportions, the second fitted into it.
+    // Swipe lays one image over one other: with more, side by side only.
+    const swipeButton = this.modeButtons.find((button) => button.dataset.mode === 'swipe')!;
+    swipeButton.hidden = entries.length !== 2;
+    if (swipeButton.hidden) this.setMode('side');
+    this.element.style.setProperty('--count', String(entries.length));
+    // The same frame for all: the first image's proportions, the others fitted into it.
     const size = frameSize(entries[0]);
     const images = entries.map((entry, i) => {
       const img = h('img', { alt: entry.prompt, decoding: 'async', draggable: 'false' });

@@ -178,9 +178,9 @@ class GalleryApp {
     this.compare = new CompareSelection({
       canCompare: (id) => this.list.get(id)?.state === 'completed',
       refresh: (id) => this.list.refresh(id),
-      open: ([a, b]) => {
-        const entries = [this.list.get(a), this.list.get(b)];
-        if (entries[0] && entries[1]) this.compareView.open([entries[0], entries[1]], this.compare.focusTarget);
+      open: (ids) => {
+        const entries = ids.map((id) => this.list.get(id)).filter((entry): entry is EntryView => !!entry);
+        if (entries.length === ids.length) this.compareView.open(entries, this.compare.focusTarget);
       },
     });
     this.promptBar = new PromptBar((draft) => {

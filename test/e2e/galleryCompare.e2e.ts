@@ -1,7 +1,8 @@
 // Favourites and Compare in a real VS Code gallery, by button name, in the light theme: star a card (by
 // keyboard too), show only Starred, select two images to compare, Compare shows both full images in frames
 // of the same size with their prompts and settings, Swipe and its slider by keyboard, Escape returns; then
-// the comparison again in the high-contrast and dark themes, switched while the gallery is open.
+// the comparison again in the high-contrast and dark themes, switched while the gallery is open; a third
+// image selected: three frames side by side, no Swipe.
 import * as assert from 'assert';
 import type { Scenario, ScenarioContext } from './context';
 import { cardWithPrompt, generateEach, showOnly, waitForCount } from './gallerySteps';
@@ -9,6 +10,7 @@ import { gallery } from './steps';
 
 const FOX = 'A red fox in fresh snow';
 const WHALE = 'A blue whale under the northern lights';
+const OWL = 'A snowy owl on a fence post at dusk';
 
 /** Switches the colour theme as a user does: Preferences: Color Theme, its name, a click on it. */
 async function setColorTheme(ctx: ScenarioContext, theme: string): Promise<void> {
@@ -26,10 +28,10 @@ export const scenario: Scenario = {
   timeoutMs: 120_000,
   async run(ctx) {
     await ctx.runCommand('Flux: Open Gallery');
-    await generateEach(ctx, [FOX, WHALE]);
+    await generateEach(ctx, [FOX, WHALE, OWL]);
     const view = gallery(ctx);
-    await ctx.retry(async () => (await view.locator('article.card.state-completed img').count()) === 2, { timeoutMs: 60_000, what: 'two completed images' });
-    await waitForCount(ctx, 2, 2);
+    await ctx.retry(async () => (await view.locator('article.card.state-completed img').count()) === 3, { timeoutMs: 60_000, what: 'three completed images' });
+    await waitForCount(ctx, 3, 3);
     await ctx.runCommand('Notifications: Clear All Notifications');
 
     // Star: a real toggle button named "Star" on every card, pressed once starred (the extension stores it).
@@ -49,15 +51,15 @@ export const scenario: Scenario = {
 
     // Show: Starred — only the fox, and the count says so.
     await showOnly(ctx, 'starred');
-    await waitForCount(ctx, 1, 2);
+    await waitForCount(ctx, 1, 3);
     assert.deepStrictEqual(await view.locator('article.card .prompt').allTextContents(), [FOX]);
     await showOnly(ctx, 'all');
-    await waitForCount(ctx, 2, 2);
+    await waitForCount(ctx, 3, 3);
 
     // Select both to compare; Compare opens the comparison.
     const compare = view.getByRole('button', { name: 'Compare', exact: true });
     await cardWithPrompt(ctx, FOX).getByRole('button', { name: 'Select to compare' }).click();
-    await ctx.retry(async () => (await view.locator('.compare-status').textContent()) === '1 of 2 selected to compare', { what: 'one selected' });
+    await ctx.retry(async () => (await view.locator('.compare-status').textContent()) === '1 of 4 selected to compare', { what: 'one selected' });
     assert.ok(await compare.isDisabled(), 'Compare waits for a second image');
     await cardWithPrompt(ctx, WHALE).getByRole('button', { name: 'Select to compare' }).click();
     await ctx.retry(async () => !(await compare.isDisabled()), { what: 'Compare enabled with two selected' });
@@ -112,5 +114,19 @@ export const scenario: Scenario = {
       await dialog.getByRole('button', { name: 'Close', exact: true }).click();
       await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
     }
+
+    // A third image: three frames of the same size side by side, and no Swipe (it lays one image over one other).
+    await cardWithPrompt(ctx, OWL).getByRole('button', { name: 'Select to compare' }).click();
+    await ctx.retry(async () => (await view.locator('.compare-status').textContent()) === '3 of 4 selected to compare', { what: 'three selected' });
+    await compare.click();
+    await dialog.waitFor({ timeout: 10_000 });
+    const three = await dialog.locator('.compare-frame').evaluateAll((els: any[]) => els.map((el) => el.getBoundingClientRect().toJSON()));
+    assert.strictEqual(three.length, 3);
+    assert.ok(three.every((box) => Math.abs(box.width - three[0].width) < 1 && Math.abs(box.y - three[0].y) < 1 && box.width > 100), JSON.stringify(three));
+    assert.ok(three[0].x < three[1].x && three[1].x < three[2].x, 'side by side');
+    assert.deepStrictEqual(await dialog.locator('.compare-caption .prompt').allTextContents(), [FOX, WHALE, OWL]);
+    assert.strictEqual(await dialog.getByRole('button', { name: 'Swipe' }).count(), 0, 'no Swipe for three images');
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 });
   },
 };

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import {
   BOOT_ENTRIES,
   BOOT_THUMBNAIL_BUDGET,
-  COMPARE_COUNT,
+  COMPARE_MAX,
   DROPPED_URI_MAX_LENGTH,
   DropImageCommand,
   FullImagesRequest,
@@ -119,7 +119,7 @@ function assertDeclaredShape(msg: WebviewMessage): void {
     if (kind === 'variants') assert.ok(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 4, String(value));
     if (kind === 'id') assert.match(value as string, /^[\x21-\x7e]{1,64}$/);
     if (kind === 'ids' || kind === 'compareIds') {
-      const max = kind === 'ids' ? THUMBNAILS_PER_REQUEST : COMPARE_COUNT;
+      const max = kind === 'ids' ? THUMBNAILS_PER_REQUEST : COMPARE_MAX;
       assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= max, `${value}`);
       for (const id of value as unknown[]) assert.match(id as string, /^[\x21-\x7e]{1,64}$/);
     }
@@ -191,11 +191,12 @@ describe('protocol', () => {
     }
   });
 
-  it('full images for Compare: 1–2 ids asked; only those answered, each an http(s) URI', () => {
+  it('full images for Compare: 1–4 ids asked; only those answered, each an http(s) URI', () => {
     const make = (entryIds: unknown) => ({ id: 'f', method: FullImagesRequest.method, params: { entryIds } });
     assertDeclaredShape(ok(make(['a', 'b'])));
     assertDeclaredShape(ok(make(['a'])));
-    for (const bad of [[], ['a', 'b', 'c'], 'a', ['a', 'b c'], [5], [, 'a']]) rejected(make(bad));
+    assertDeclaredShape(ok(make(['a', 'b', 'c', 'd'])));
+    for (const bad of [[], ['a', 'b', 'c', 'd', 'e'], 'a', ['a', 'b c'], [5], [, 'a']]) rejected(make(bad));
     const uri = 'https://file+.vscode-resource.vscode-cdn.net/g/images/a.jpg';
     assert.deepStrictEqual(parseFullImagesResult({ images: [{ entryId: 'a', uri }] }, ['a', 'b']), [{ entryId: 'a', uri }]);
     assert.deepStrictEqual(parseFullImagesResult({ images: [] }, ['a']), []);
