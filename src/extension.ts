@@ -30,7 +30,7 @@ import { ApiKeyStore, KeyService } from './vscode/keys';
 import { createLog } from './vscode/log';
 import { JobNotifier } from './vscode/notifier';
 import { registerImageTool, type GenerateImageTool } from './vscode/lmTool';
-import { embedMetadataEnabled, readGenerationDefaults } from './vscode/settings';
+import { embedMetadataEnabled, readGenerationDefaults, readVariantCount } from './vscode/settings';
 import { FluxStatusBar } from './vscode/statusBar';
 import { keepVariant } from './vscode/variants';
 
@@ -117,7 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
-      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength };
+      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
     },
   };
   const revealGallery = (preserveFocus: boolean) =>

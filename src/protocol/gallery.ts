@@ -12,6 +12,11 @@ import type { GalleryStrings } from './strings';
 /** Message and entry ids. */
 export const ID_MAX_LENGTH = 64;
 export const REASON_MAX_LENGTH = 500;
+/** A URI dropped onto the gallery, at most this long. */
+export const DROPPED_URI_MAX_LENGTH = 2048;
+/** Images compared side by side: at least COMPARE_MIN, at most COMPARE_MAX (Swipe takes exactly two). */
+export const COMPARE_MIN = 2;
+export const COMPARE_MAX = 4;
 /** Thumbnails the webview makes: WebP, about this wide, at most this many bytes once decoded. */
 export const THUMBNAIL_WIDTH = 320;
 export const THUMBNAIL_MAX_BYTES = 200 * 1024;
@@ -30,11 +35,11 @@ export const BOOT_THUMBNAIL_BUDGET = 1024 * 1024;
 /** What the prompt bar sends: the generation options minus the webhook (a setting the extension adds). */
 export type PromptOptions = Omit<GenerationOptions, 'webhookUrl'>;
 
-/** Prompt-bar defaults, from the settings. */
+/** Prompt-bar defaults, from the settings (`variants`: fluxStudio.variants, 1–4). */
 export type PromptDefaults = Pick<
   GenerationOptions,
   'aspectRatio' | 'outputFormat' | 'outputQuality' | 'raw' | 'seed' | 'imagePromptStrength'
->;
+> & { variants?: number };
 
 /** One gallery entry as the webview sees it: display fields and webview URIs, no file paths. */
 export interface EntryView extends PromptOptions {
@@ -92,6 +97,8 @@ export interface GalleryBoot {
   locale: string;
   defaults: PromptDefaults;
   totalCredits: number;
+  /** Credits one image costs, as far as Apiframe told us (the Generate button states N × this). */
+  imageCost: number;
   /** The newest entries, at most BOOT_ENTRIES; `gallery/init` then brings them all. */
   entries: EntryView[];
   /** How many entries the gallery holds. */
@@ -125,6 +132,11 @@ export interface CommandParamsMap {
   'entry/star': { entryId: string; starred: boolean };
   /** Keep this variant: offers to delete the other (unstarred, finished) variants of its group. */
   'entry/keep': EntryParams;
+  /**
+   * A file dropped onto the gallery (its `file:` or `vscode-remote:` URI from VS Code's drag data, an image
+   * by its extension): the extension checks it is a local image and offers Re-run with its record.
+   */
+  'gallery/dropImage': { uri: string };
 }
 
 /** Webview → extension, answered with a result of the declared type. */
@@ -138,14 +150,22 @@ export interface RequestMap {
   'entry/thumbnails': { params: { entryIds: string[] }; result: { thumbnails: ThumbnailBytes[] } };
   /** A WebP thumbnail the webview drew from the stored image (`data:image/webp;base64,…`). */
   'entry/thumbnail': { params: { entryId: string; dataUrl: string }; result: { stored: boolean } };
+  /** The stored full images of the entries to compare (1–COMPARE_MAX ids), for those that have one. */
+  'entry/fullImages': { params: { entryIds: string[] }; result: { images: FullImage[] } };
+}
+
+/** asWebviewUri of an entry's stored image. */
+export interface FullImage {
+  entryId: string;
+  uri: string;
 }
 
 /** Extension → webview. */
 export interface NotificationParamsMap {
   /** Every entry, newest first (the page shell carried only the first screenful), and current settings. */
-  'gallery/init': { entries: EntryView[]; defaults: PromptDefaults; totalCredits: number };
+  'gallery/init': { entries: EntryView[]; defaults: PromptDefaults; totalCredits: number; imageCost: number };
   /** Incremental change: entries added or updated, ids removed. */
-  'gallery/entriesChanged': { upserts: EntryView[]; removals: string[]; totalCredits: number };
+  'gallery/entriesChanged': { upserts: EntryView[]; removals: string[]; totalCredits: number; imageCost: number };
   'gallery/defaultsChanged': { defaults: PromptDefaults };
   /** Answers a request by its id. */
   'gallery/response': ResponseParams;
@@ -173,11 +193,13 @@ export const ForgetCommand = command('entry/forget');
 export const ThumbnailFailedCommand = command('entry/thumbnailFailed');
 export const StarCommand = command('entry/star');
 export const KeepCommand = command('entry/keep');
+export const DropImageCommand = command('gallery/dropImage');
 
 // Requests: webview → extension → response
 export const GenerateRequest = request('gallery/generate');
 export const ThumbnailsRequest = request('entry/thumbnails');
 export const ThumbnailRequest = request('entry/thumbnail');
+export const FullImagesRequest = request('entry/fullImages');
 
 // Notifications: extension → webview
 export const InitNotification = notification('gallery/init');
@@ -201,5 +223,10 @@ export const NOTIFICATION_METHODS: readonly NotificationMethod[] = [
 ];
 
 export function isRequestMethod(method: WebviewMessage['method']): method is RequestMethod {
-  return method === GenerateRequest.method || method === ThumbnailsRequest.method || method === ThumbnailRequest.method;
+  return (
+    method === GenerateRequest.method ||
+    method === ThumbnailsRequest.method ||
+    method === ThumbnailRequest.method ||
+    method === FullImagesRequest.method
+  );
 }

@@ -2,11 +2,14 @@
 // plain object with exactly `id`, `method` and `params`, a known method, and params of exactly the
 // declared shape with every field within its limits. What the extension sends (notifications, the page
 // shell's boot data) is trusted but still checked for shape and size. Free of Node and DOM APIs.
-import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
+import { OUTPUT_FORMATS } from '../shared/options';
+import { DEFAULT_CREDIT_COST, isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '../shared/optionsSchema';
 import {
   BOOT_ENTRIES,
   BOOT_THUMBNAIL_BUDGET,
+  COMPARE_MAX,
+  DROPPED_URI_MAX_LENGTH,
   ID_MAX_LENGTH,
   NOTIFICATION_METHODS,
   REASON_MAX_LENGTH,
@@ -20,6 +23,7 @@ import {
   type EmptyParams,
   type EntryParams,
   type ExtensionMessage,
+  type FullImage,
   type GalleryBoot,
   type NotificationMethod,
   type PromptOptions,
@@ -90,7 +94,7 @@ export function isExtensionMessage(raw: unknown): raw is ExtensionMessage {
  */
 export function parseGalleryBoot(raw: unknown): GalleryBoot | undefined {
   if (!isPlainObject(raw)) return undefined;
-  const { strings, locale, defaults, totalCredits, entries, entryCount, thumbnails, codiconStylesheet } = raw;
+  const { strings, locale, defaults, totalCredits, imageCost, entries, entryCount, thumbnails, codiconStylesheet } = raw;
   if (!isPlainObject(strings) || !isPlainObject(defaults) || typeof locale !== 'string' || typeof codiconStylesheet !== 'string') return undefined;
   if (typeof totalCredits !== 'number' || !Number.isFinite(totalCredits)) return undefined;
   if (!Array.isArray(entries) || entries.length > BOOT_ENTRIES || !entries.every((e) => isPlainObject(e) && isId(e.id))) return undefined;
@@ -109,6 +113,7 @@ export function parseGalleryBoot(raw: unknown): GalleryBoot | undefined {
     locale,
     defaults: defaults as GalleryBoot['defaults'],
     totalCredits,
+    imageCost: isImageCost(imageCost) ? imageCost : DEFAULT_CREDIT_COST,
     entries: entries as GalleryBoot['entries'],
     entryCount: entryCount as number,
     thumbnails: thumbnails as BootThumbnail[],
@@ -130,6 +135,43 @@ export function parseThumbnailsResult(raw: unknown, asked: readonly string[]): T
     thumbnails.push({ entryId: item.entryId, bytes });
   }
   return thumbnails;
+}
+
+/** A per-image credit cost as the extension sends it: a positive finite number. */
+export function isImageCost(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+/**
+ * The result of `entry/fullImages` as the webview receives it: only images it asked for, each a URI
+ * the page may load (an http(s) webview resource URI, the CSP decides the rest); undefined when the shape is wrong.
+ */
+export function parseFullImagesResult(raw: unknown, asked: readonly string[]): FullImage[] | undefined {
+  if (!isPlainObject(raw) || !Array.isArray(raw.images) || raw.images.length > asked.length) return undefined;
+  const images: FullImage[] = [];
+  for (const item of raw.images as unknown[]) {
+    if (!isPlainObject(item) || typeof item.entryId !== 'string' || !asked.includes(item.entryId)) return undefined;
+    if (typeof item.uri !== 'string' || item.uri.length > FULL_IMAGE_URI_MAX_LENGTH || !/^https?:\/\/[\x21-\x7e]+$/.test(item.uri)) return undefined;
+    images.push({ entryId: item.entryId, uri: item.uri });
+  }
+  return images;
+}
+
+const FULL_IMAGE_URI_MAX_LENGTH = 4096;
+
+/** File name extensions of the images Flux Studio writes (and so can re-run): its output formats, and .jpeg. */
+const IMAGE_FILE_EXTENSIONS: readonly string[] = [...OUTPUT_FORMATS, 'jpeg'];
+
+/**
+ * A URI of a dropped image file as VS Code's drag data carries it: `file:` (desktop) or `vscode-remote:`
+ * (a remote window, e.g. code-server), printable ASCII (URIs are percent-encoded), no query or fragment,
+ * a path ending in an image extension. Whether the file exists and is an image is for the extension to check.
+ */
+export function isDroppedImageUri(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > DROPPED_URI_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(value) || /[?#]|%00/i.test(value)) return false;
+  const path = /^(?:file|vscode-remote):\/\/[^/]*(\/.*)$/i.exec(value)?.[1];
+  const extension = path && /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return !!extension && IMAGE_FILE_EXTENSIONS.includes(extension);
 }
 
 /** Whether the bytes start like a WebP file (RIFF container, WEBP form). */
@@ -156,6 +198,21 @@ const emptyParams = (p: Record<string, unknown>): FieldResult<EmptyParams> => {
   return extra ? fail(extra, 'unexpected field') : { ok: true, value: {} };
 };
 
+/** `entryIds`: 1–max ids. */
+function entryIdsParams(p: Record<string, unknown>, max: number): FieldResult<{ entryIds: string[] }> {
+  const extra = unknownKey(p, ['entryIds']);
+  if (extra) return fail(extra, 'unexpected field');
+  const ids = p.entryIds;
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > max) return fail('entryIds', `must hold 1–${max} ids`);
+  const entryIds: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id: unknown = ids[i]; // by index: a sparse array's holes are not ids either
+    if (!isId(id)) return fail('entryIds', 'must hold ids');
+    entryIds.push(id);
+  }
+  return { ok: true, value: { entryIds } };
+}
+
 const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<string, unknown>) => FieldResult<ParamsOf<M>> } = {
   'gallery/ready': emptyParams,
   'gallery/importFromAccount': emptyParams,
@@ -178,19 +235,8 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   'entry/delete': entryParams,
   'entry/retry': entryParams,
   'entry/forget': entryParams,
-  'entry/thumbnails': (p) => {
-    const extra = unknownKey(p, ['entryIds']);
-    if (extra) return fail(extra, 'unexpected field');
-    const ids = p.entryIds;
-    if (!Array.isArray(ids) || ids.length < 1 || ids.length > THUMBNAILS_PER_REQUEST) return fail('entryIds', `must hold 1–${THUMBNAILS_PER_REQUEST} ids`);
-    const entryIds: string[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const id: unknown = ids[i]; // by index: a sparse array's holes are not ids either
-      if (!isId(id)) return fail('entryIds', 'must hold ids');
-      entryIds.push(id);
-    }
-    return { ok: true, value: { entryIds } };
-  },
+  'entry/thumbnails': (p) => entryIdsParams(p, THUMBNAILS_PER_REQUEST),
+  'entry/fullImages': (p) => entryIdsParams(p, COMPARE_MAX),
   'entry/thumbnail': (p) => {
     const extra = unknownKey(p, ['entryId', 'dataUrl']);
     if (extra) return fail(extra, 'unexpected field');
@@ -207,6 +253,12 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
     return { ok: true, value: { entryId: p.entryId, dataUrl } };
   },
   'entry/keep': entryParams,
+  'gallery/dropImage': (p) => {
+    const extra = unknownKey(p, ['uri']);
+    if (extra) return fail(extra, 'unexpected field');
+    if (!isDroppedImageUri(p.uri)) return fail('uri', 'must be the file: or vscode-remote: URI of a PNG, JPEG or WebP file');
+    return { ok: true, value: { uri: p.uri } };
+  },
   'entry/star': (p) => {
     const extra = unknownKey(p, ['entryId', 'starred']);
     if (extra) return fail(extra, 'unexpected field');

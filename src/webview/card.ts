@@ -1,7 +1,9 @@
-// One gallery entry as a card. All user and server text goes in with textContent.
+// One gallery entry as a card. All user and server text goes in with textContent. Every card has a star
+// toggle, a completed image a Compare toggle; the actions depend on the state (a paused job: Retry, Forget).
 import type { EntryView } from '../protocol/gallery';
+import { isRunning } from '../shared/entry';
 import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
-import { h, icon, iconButton } from './dom';
+import { h, icon, iconButton, toggleButton } from './dom';
 import { t } from './strings';
 
 export interface CardContext {
@@ -11,22 +13,43 @@ export interface CardContext {
   useFullImage(id: string): boolean;
   /** The image of the entry's stored thumbnail (a blob: URL); undefined while it is on its way. */
   thumbnailSrc(entry: EntryView): string | undefined;
+  /** Whether the entry is selected to compare. */
+  isSelectedToCompare(id: string): boolean;
+}
+
+/** Where a card sits in its group of variants (the group shows the prompt once). */
+export interface VariantPlace {
+  /** 1-based. */
+  position: number;
+  count: number;
 }
 
 export const THUMB_DISPLAY_WIDTH = 320;
 
-export function isRunning(entry: EntryView): boolean {
-  return entry.state !== 'completed' && entry.state !== 'failed';
+export function renderCard(entry: EntryView, ctx: CardContext, variant?: VariantPlace): HTMLElement {
+  const label = variant ? t('variantOf', { index: variant.position, count: variant.count }) : shortPrompt(entry.prompt);
+  const card = h('article', { class: `card state-${entry.state}`, 'data-id': entry.id, 'aria-label': label });
+  card.append(renderImage(entry, ctx), renderToggles(entry, ctx), renderBody(entry, ctx, variant));
+  return card;
 }
 
-export function renderCard(entry: EntryView, ctx: CardContext): HTMLElement {
-  const card = h('article', {
-    class: `card state-${entry.state}`,
-    'data-id': entry.id,
-    'aria-label': entry.prompt.length > 120 ? `${entry.prompt.slice(0, 119)}…` : entry.prompt,
-  });
-  card.append(renderImage(entry, ctx), renderBody(entry, ctx));
-  return card;
+export function shortPrompt(prompt: string): string {
+  return prompt.length > 120 ? `${prompt.slice(0, 119)}…` : prompt;
+}
+
+function hasImage(entry: EntryView): boolean {
+  return entry.state === 'completed' && (!!entry.thumbUri || !!entry.imageUri);
+}
+
+/** Star on every card; Compare on those with an image. Over the image's corner, in the tab order before the actions. */
+function renderToggles(entry: EntryView, ctx: CardContext): HTMLElement {
+  const starred = entry.starred === true;
+  const toggles = h('div', { class: 'toggles' }, toggleButton('star', t('star'), starred, starred ? 'star-full' : 'star-empty', starred ? t('starredNote') : undefined));
+  if (hasImage(entry)) {
+    const selected = ctx.isSelectedToCompare(entry.id);
+    toggles.append(toggleButton('selectToCompare', t('selectToCompare'), selected, selected ? 'pass-filled' : 'circle-large-outline'));
+  }
+  return toggles;
 }
 
 function renderImage(entry: EntryView, ctx: CardContext): HTMLElement {
@@ -56,21 +79,21 @@ function renderImage(entry: EntryView, ctx: CardContext): HTMLElement {
     frame.append(h('span', { class: 'placeholder' }, icon('loading codicon-modifier-spin')));
   } else {
     frame.classList.add('no-image');
-    const name = entry.state === 'failed' ? 'error' : isRunning(entry) ? 'loading codicon-modifier-spin' : 'file-media';
+    const name = entry.state === 'failed' ? 'error' : entry.state === 'paused' ? 'debug-pause' : isRunning(entry.state) ? 'loading codicon-modifier-spin' : 'file-media';
     frame.append(h('span', { class: 'placeholder' }, icon(name)));
     if (entry.state === 'completed') frame.append(h('span', { class: 'visually-hidden', text: t('imageUnavailable') }));
   }
   return frame;
 }
 
-function renderBody(entry: EntryView, ctx: CardContext): HTMLElement {
+function renderBody(entry: EntryView, ctx: CardContext, variant: VariantPlace | undefined): HTMLElement {
   const body = h('div', { class: 'body' });
-  body.append(h('p', { class: 'prompt', title: entry.prompt, text: entry.prompt }));
+  if (variant) body.append(h('p', { class: 'variant', text: t('variantOf', { index: variant.position, count: variant.count }) }));
+  else body.append(h('p', { class: 'prompt', title: entry.prompt, text: entry.prompt }));
   const status = renderStatus(entry);
   if (status) body.append(status);
   body.append(renderMeta(entry, ctx));
-  const actions = renderActions(entry);
-  if (actions) body.append(actions);
+  body.append(renderActions(entry, variant));
   return body;
 }
 
@@ -101,11 +124,16 @@ function renderStatus(entry: EntryView): HTMLElement | undefined {
         h('span', { text: entry.error ? t('stateFailed', { reason: entry.error }) : t('stateFailedUnknown') }),
       );
       break;
+    case 'paused':
+      status.classList.add('paused');
+      status.append(icon('debug-pause'), h('span', { text: entry.error ? t('statePaused', { reason: entry.error }) : t('paused') }));
+      break;
   }
   return status;
 }
 
-function renderMeta(entry: EntryView, ctx: CardContext): HTMLElement {
+/** The settings and facts of an entry as a description list (also under each image in Compare). */
+export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat' | 'numberFormat'>): HTMLElement {
   const meta = h('dl', { class: 'meta' });
   const add = (label: string, value: string, cls?: string, title?: string) => {
     meta.append(h('div', { class: cls ? `pair ${cls}` : 'pair' }, h('dt', { text: label }), h('dd', { text: value, title })));
@@ -128,34 +156,42 @@ function renderMeta(entry: EntryView, ctx: CardContext): HTMLElement {
   return meta;
 }
 
-function renderActions(entry: EntryView): HTMLElement | undefined {
-  const hasImage = entry.state === 'completed' && (!!entry.thumbUri || !!entry.imageUri);
+function renderActions(entry: EntryView, variant: VariantPlace | undefined): HTMLElement {
   const buttons: HTMLButtonElement[] = [];
-  if (hasImage) {
-    // The reason the gallery exists: a labelled primary button. Its label folds away when the card is narrow
-    // (gallery.css), so the name is also its aria-label.
-    const insert = iconButton('insert', t('insert'), 'insert', true);
-    insert.classList.add('primary', 'labelled-action');
-    insert.setAttribute('aria-label', t('insert'));
+  if (hasImage(entry)) {
+    // The reason the gallery exists: a labelled primary button (see labelledAction).
+    buttons.push(labelledAction('insert', t('insert'), 'insert', true));
+    // Keep: one variant stays, the extension offers to delete the others (never a starred one).
+    if (variant && variant.count > 1) buttons.push(labelledAction('keep', t('keep'), 'check', false, t('keepNote')));
     buttons.push(
-      insert,
       iconButton('saveAs', t('saveAs'), 'save-as'),
       iconButton('copyLink', t('copyLink'), 'link'),
       iconButton('openFullSize', t('openFullSize'), 'screen-full'),
       iconButton('useAsReference', t('useAsReference'), 'references'),
       iconButton('rerun', t('rerun'), 'refresh'),
       iconButton('vary', t('vary'), 'wand'),
-      iconButton('delete', t('delete'), 'trash'),
     );
   } else if (entry.state === 'failed' || entry.state === 'completed') {
-    buttons.push(
-      iconButton('editAndRetry', t('editAndRetry'), 'edit', true),
-      iconButton('rerun', t('rerun'), 'refresh'),
-      iconButton('delete', t('delete'), 'trash'),
-    );
+    buttons.push(iconButton('editAndRetry', t('editAndRetry'), 'edit', true), iconButton('rerun', t('rerun'), 'refresh'));
+  } else if (entry.state === 'paused') {
+    buttons.push(labelledAction('retry', t('retry'), 'debug-restart', true), labelledAction('forget', t('forget'), 'circle-slash', false));
   }
-  if (!buttons.length) return undefined;
+  // Every state: for an unfinished job the extension asks first (the job goes on at Apiframe).
+  buttons.push(iconButton('delete', t('delete'), 'trash'));
   return h('div', { class: 'actions', role: 'group', 'aria-label': entry.prompt.slice(0, 80) }, ...buttons);
+}
+
+/**
+ * A button with its label on screen. The label folds away when the card is narrow (gallery.css), so the
+ * name is also its aria-label; `note`, when given, is its tooltip (and accessible description).
+ */
+function labelledAction(action: string, label: string, iconName: string, primary: boolean, note?: string): HTMLButtonElement {
+  const button = iconButton(action, label, iconName, true);
+  button.classList.add('labelled-action');
+  if (primary) button.classList.add('primary');
+  button.setAttribute('aria-label', label);
+  if (note) button.title = note;
+  return button;
 }
 
 function formatDate(ms: number, format: Intl.DateTimeFormat): string {

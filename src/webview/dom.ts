@@ -33,3 +33,15 @@ export function iconButton(action: string, label: string, iconName: string, with
   else button.setAttribute('aria-label', label);
   return button;
 }
+
+/**
+ * An icon button that toggles (aria-pressed), named `label` whatever its state; `note`, when given, is
+ * its tooltip instead of the name (e.g. what being pressed means).
+ */
+export function toggleButton(action: string, label: string, pressed: boolean, iconName: string, note?: string): HTMLButtonElement {
+  const button = iconButton(action, label, iconName);
+  button.classList.add('toggle');
+  button.setAttribute('aria-pressed', String(pressed));
+  if (note) button.title = note;
+  return button;
+}

@@ -1,11 +1,13 @@
-// The entry list: newest first, filtered by state and prompt text, shown in a virtualized grid (only the
-// cards near the view are in the DOM, see virtualGrid.ts). Updates patch single cards in place.
+// The entry list: newest first, filtered by state and prompt text, the variants of one request together
+// as one group (listItems.ts), shown in a virtualized grid (only the items near the view are in the DOM,
+// see virtualGrid.ts). Changes are gathered and shown with the next frame; unchanged items keep their cards.
 import type { EntryView } from '../protocol/gallery';
-import { isRunning, renderCard, type CardContext } from './card';
+import { renderCard, type CardContext } from './card';
 import { h } from './dom';
+import { renderGroup } from './group';
+import { buildItems, groupSizes, passesFilter, type ListItem, type StateFilter } from './listItems';
 import { t } from './strings';
 import { VirtualGrid } from './virtualGrid';
-import type { StateFilter } from './vscodeApi';
 
 export interface ListCallbacks {
   /** A card was added to the DOM (or replaced). */
@@ -14,6 +16,8 @@ export interface ListCallbacks {
   cardRemoved(card: HTMLElement): void;
   /** Counts of the shown and all entries; undefined while the list holds only the page shell's first screenful. */
   countsChanged(counts: { shown: number; total: number } | undefined): void;
+  /** Entries left the gallery. */
+  entriesRemoved(ids: readonly string[]): void;
 }
 
 export class GalleryList {
@@ -23,8 +27,10 @@ export class GalleryList {
   private readonly lowerPrompts = new Map<string, string>();
   /** All ids, newest first. */
   private order: string[] = [];
-  /** Ids passing the filter, newest first. */
-  private filtered: string[] = [];
+  /** What is shown, by item key; and the key of the item showing each entry. */
+  private items = new Map<string, ListItem>();
+  private readonly itemOf = new Map<string, string>();
+  private changeScheduled = false;
   private complete = false;
   private search = '';
   private filter: StateFilter = 'all';
@@ -32,10 +38,9 @@ export class GalleryList {
   constructor(ctx: CardContext, private readonly callbacks: ListCallbacks) {
     this.emptyElement = h('p', { class: 'empty', role: 'status' });
     this.grid = new VirtualGrid({
-      entry: (id) => this.entries.get(id),
-      build: (entry) => renderCard(entry, ctx),
-      cardRendered: (card, entry) => callbacks.cardRendered(card, entry),
-      cardRemoved: (card) => callbacks.cardRemoved(card),
+      build: (item) => (item.groupSize === undefined ? renderCard(item.entries[0], ctx) : renderGroup(item, ctx)),
+      rendered: (element, item) => forEachCard(element, item, callbacks.cardRendered),
+      removed: (element, item) => forEachCard(element, item, (card) => callbacks.cardRemoved(card)),
     });
   }
 
@@ -55,16 +60,18 @@ export class GalleryList {
       const old = previous.get(entry.id);
       this.remember(old && JSON.stringify(old) === JSON.stringify(entry) ? old : entry);
     }
+    const gone = [...previous.keys()].filter((id) => !this.entries.has(id));
     this.order = [...this.entries.values()].sort(compare).map((e) => e.id);
     this.complete = complete;
-    this.refilter();
+    this.show(true);
+    if (gone.length) this.callbacks.entriesRemoved(gone);
   }
 
   setQuery(search: string, filter: StateFilter): void {
     if (search === this.search && filter === this.filter) return;
     this.search = search;
     this.filter = filter;
-    this.refilter();
+    this.show(true);
   }
 
   get(id: string): EntryView | undefined {
@@ -72,22 +79,20 @@ export class GalleryList {
   }
 
   isRendered(id: string): boolean {
-    return this.grid.isRendered(id);
+    const key = this.itemOf.get(id);
+    return key !== undefined && this.grid.isRendered(key);
   }
 
-  /** Renders one card again (its thumbnail arrived, or could not be made). */
+  /** Renders the card of one entry again (its thumbnail arrived, or its selection changed). */
   refresh(id: string): void {
-    this.grid.refresh(id);
+    const key = this.itemOf.get(id);
+    if (key !== undefined) this.grid.refresh(key);
   }
 
   upsert(entry: EntryView): void {
     const isNew = !this.entries.has(entry.id);
     this.remember(entry);
     if (isNew) this.order.splice(insertionIndex(this.order, entry, this.entries), 0, entry.id);
-    const index = this.filtered.indexOf(entry.id);
-    const passes = this.matches(entry);
-    if (index >= 0 && !passes) this.filtered.splice(index, 1);
-    else if (index < 0 && passes) this.filtered.splice(insertionIndex(this.filtered, entry, this.entries), 0, entry.id);
     this.changed();
   }
 
@@ -95,18 +100,18 @@ export class GalleryList {
     if (!this.entries.delete(id)) return;
     this.lowerPrompts.delete(id);
     this.order = this.order.filter((x) => x !== id);
-    this.filtered = this.filtered.filter((x) => x !== id);
     this.changed();
+    this.callbacks.entriesRemoved([id]);
   }
 
-  /** Scrolls so that the card of `id` is `offset` px below the top of the view; false if it is not shown. */
-  scrollToEntry(id: string, offset: number): boolean {
-    return this.grid.scrollTo(id, offset);
+  /** Scrolls so that the item `key` is `offset` px below the top of the view; false if it is not shown. */
+  scrollToItem(key: string, offset: number): boolean {
+    return this.grid.scrollTo(key, offset);
   }
 
-  /** The first card in view. */
-  topCard(): HTMLElement | undefined {
-    return this.grid.topCard();
+  /** The first item in view (its key is `dataset.key`). */
+  topItem(): HTMLElement | undefined {
+    return this.grid.topItem();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -117,42 +122,51 @@ export class GalleryList {
   }
 
   private matches(entry: EntryView): boolean {
-    switch (this.filter) {
-      case 'completed':
-        if (entry.state !== 'completed') return false;
-        break;
-      case 'failed':
-        if (entry.state !== 'failed') return false;
-        break;
-      case 'running':
-        if (!isRunning(entry)) return false;
-        break;
-    }
+    if (!passesFilter(entry, this.filter)) return false;
     if (!this.search) return true;
     return (this.lowerPrompts.get(entry.id) ?? '').includes(this.search.toLocaleLowerCase());
   }
 
-  /** A new filter or a new set of entries: shown at once. */
-  private refilter(): void {
-    this.filtered = this.order.filter((id) => this.matches(this.entries.get(id)!));
-    this.grid.setIds(this.filtered, true);
-    this.updateEmpty();
-    this.grid.update();
+  /**
+   * Works out the items again and hands them to the grid. `regrouped` (a new filter or set of entries):
+   * shown at once; otherwise single entries changed, shown with the next frame (changes come in bursts).
+   */
+  private show(regrouped: boolean): void {
+    const shown = this.order.map((id) => this.entries.get(id)!).filter((entry) => this.matches(entry));
+    const items = buildItems(shown, groupSizes(this.entries.values()), this.items);
+    this.items = new Map(items.map((item) => [item.key, item]));
+    this.itemOf.clear();
+    for (const item of items) for (const entry of item.entries) this.itemOf.set(entry.id, item.key);
+    this.grid.setItems(items, regrouped);
+    this.updateEmpty(shown.length);
+    if (regrouped) this.grid.update();
+    else this.grid.scheduleUpdate();
   }
 
-  /** Single entries changed: shown with the next frame (changes often come in bursts). */
+  /** Single entries changed: the items are worked out once for a burst of changes. */
   private changed(): void {
-    this.grid.setIds(this.filtered, false);
-    this.updateEmpty();
-    this.grid.scheduleUpdate();
+    if (this.changeScheduled) return;
+    this.changeScheduled = true;
+    queueMicrotask(() => {
+      this.changeScheduled = false;
+      this.show(false);
+    });
   }
 
-  private updateEmpty(): void {
+  private updateEmpty(shown: number): void {
     const total = this.entries.size;
-    const shown = this.filtered.length;
     this.emptyElement.textContent = total === 0 ? t('empty') : shown === 0 ? t('noMatches') : '';
     this.emptyElement.hidden = shown > 0 || !this.complete;
     this.callbacks.countsChanged(this.complete ? { shown, total } : undefined);
+  }
+}
+
+/** Calls `fn` for each card of an item's element (a single card is the element itself). */
+function forEachCard(element: HTMLElement, item: ListItem, fn: (card: HTMLElement, entry: EntryView) => void): void {
+  if (item.groupSize === undefined) return fn(element, item.entries[0]);
+  for (const entry of item.entries) {
+    const card = [...element.querySelectorAll<HTMLElement>('.card')].find((c) => c.dataset.id === entry.id);
+    if (card) fn(card, entry);
   }
 }
 

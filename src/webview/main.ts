@@ -5,12 +5,16 @@
 import {
   CopyLinkCommand,
   DeleteCommand,
+  ForgetCommand,
   ImportFromAccountCommand,
   InsertCommand,
+  KeepCommand,
   OpenFullSizeCommand,
   ReadyCommand,
   RerunCommand,
+  RetryCommand,
   SaveAsCommand,
+  StarCommand,
   UseAsReferenceCommand,
   VaryCommand,
   type EntryView,
@@ -20,17 +24,31 @@ import {
 import type { IpcCommandType } from '../protocol/ipc';
 import { isExtensionMessage } from '../protocol/validate';
 import { readBoot } from './boot';
-import { h, icon, iconButton } from './dom';
+import { CompareSelection } from './compare';
+import { CompareView } from './compareView';
+import { h, iconButton } from './dom';
+import { ImageDropTarget } from './dropImage';
 import { installDragCopy } from './dragCopy';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
 import { StoredThumbnails } from './storedThumbnails';
 import { setStrings, t } from './strings';
 import { ThumbnailMaker } from './thumbnails';
-import { loadState, saveState, saveStateNow, send, settleResponse, type PersistedState, type StateFilter } from './vscodeApi';
+import { Toolbar } from './toolbar';
+import { loadState, saveState, saveStateNow, send, settleResponse, type PersistedState } from './vscodeApi';
 
 type EntryCommand = IpcCommandType<
-  'entry/insert' | 'entry/saveAs' | 'entry/copyLink' | 'entry/openFullSize' | 'entry/useAsReference' | 'entry/rerun' | 'entry/vary' | 'entry/delete'
+  | 'entry/insert'
+  | 'entry/saveAs'
+  | 'entry/copyLink'
+  | 'entry/openFullSize'
+  | 'entry/useAsReference'
+  | 'entry/rerun'
+  | 'entry/vary'
+  | 'entry/delete'
+  | 'entry/retry'
+  | 'entry/forget'
+  | 'entry/keep'
 >;
 
 const ENTRY_ACTIONS: Record<string, EntryCommand> = {
@@ -42,6 +60,9 @@ const ENTRY_ACTIONS: Record<string, EntryCommand> = {
   rerun: RerunCommand,
   vary: VaryCommand,
   delete: DeleteCommand,
+  retry: RetryCommand,
+  forget: ForgetCommand,
+  keep: KeepCommand,
 };
 
 // Marks for the benchmark (scripts/bench.mjs) and for profiling in the webview's developer tools.
@@ -54,7 +75,9 @@ class GalleryApp {
   private list!: GalleryList;
   private promptBar!: PromptBar;
   private credits!: HTMLElement;
-  private count!: HTMLElement;
+  private toolbar!: Toolbar;
+  private compare!: CompareSelection;
+  private compareView!: CompareView;
   private restoredScroll = false;
   private scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -71,7 +94,7 @@ class GalleryApp {
     const boot = this.boot;
     if (boot) {
       this.promptBar.applyDefaults(boot.defaults);
-      this.setCredits(boot.totalCredits);
+      this.setCredits(boot.totalCredits, boot.imageCost);
       // Back to a scrolled position after a reload: wait for every entry rather than flash the top.
       if (!this.state.anchorId && !(this.state.scrollY > 0)) this.list.setAll(boot.entries, boot.entries.length >= boot.entryCount);
       // Fetched once the page is shown: a stylesheet or font still loading would keep it hidden.
@@ -102,7 +125,7 @@ class GalleryApp {
         const p = msg.params;
         // The draft, once there is one, wins over the settings (as it does after a reload).
         if (!this.state.draft) this.promptBar.applyDefaults(p.defaults);
-        this.setCredits(p.totalCredits);
+        this.setCredits(p.totalCredits, p.imageCost);
         this.list.setAll(Array.isArray(p.entries) ? p.entries : [], true);
         this.app.removeAttribute('aria-busy');
         performance.mark('flux:entries');
@@ -110,12 +133,10 @@ class GalleryApp {
         break;
       }
       case 'gallery/entriesChanged': {
-        for (const id of msg.params.removals) {
-          this.list.remove(id);
-          this.storedThumbnails.release(id);
-        }
+        for (const id of msg.params.removals) this.list.remove(id);
         for (const entry of msg.params.upserts) this.list.upsert(entry);
-        this.setCredits(msg.params.totalCredits);
+        this.compare.prune();
+        this.setCredits(msg.params.totalCredits, msg.params.imageCost);
         break;
       }
       case 'gallery/defaultsChanged':
@@ -141,16 +162,29 @@ class GalleryApp {
     if (lang) document.documentElement.lang = lang;
 
     const thumbnails = new ThumbnailMaker((id) => this.list.refresh(id));
+    const formats = { dateFormat, numberFormat };
+    const thumbnailSrc = (entry: EntryView) => this.storedThumbnails.src(entry);
     this.list = new GalleryList(
-      { dateFormat, numberFormat, useFullImage: (id) => thumbnails.hasFailed(id), thumbnailSrc: (entry) => this.storedThumbnails.src(entry) },
+      { ...formats, useFullImage: (id) => thumbnails.hasFailed(id), thumbnailSrc, isSelectedToCompare: (id) => this.compare.has(id) },
       {
         cardRendered: (card, entry: EntryView) => thumbnails.watch(card, entry),
         cardRemoved: (card) => thumbnails.unwatch(card),
-        countsChanged: (counts) => {
-          this.count.textContent = counts ? t('shownCount', counts) : '';
+        countsChanged: (counts) => this.toolbar.setCounts(counts),
+        entriesRemoved: (ids) => {
+          for (const id of ids) this.storedThumbnails.release(id);
+          this.compare.prune();
         },
       },
     );
+    this.compareView = new CompareView({ ...formats, thumbnailSrc });
+    this.compare = new CompareSelection({
+      canCompare: (id) => this.list.get(id)?.state === 'completed',
+      refresh: (id) => this.list.refresh(id),
+      open: (ids) => {
+        const entries = ids.map((id) => this.list.get(id)).filter((entry): entry is EntryView => !!entry);
+        if (entries.length === ids.length) this.compareView.open(entries, this.compare.focusTarget);
+      },
+    });
     this.promptBar = new PromptBar((draft) => {
       this.state.draft = draft;
       saveState(this.state);
@@ -167,46 +201,15 @@ class GalleryApp {
       importButton,
     );
 
-    const search = h('input', {
-      type: 'search',
-      class: 'search',
-      placeholder: t('search'),
-      'aria-label': t('search'),
-      value: this.state.search,
-      maxlength: 500,
-    });
-    search.value = this.state.search;
-    const filter = h('select', { class: 'filter', 'aria-label': t('filter') });
-    const filters: [StateFilter, string][] = [
-      ['all', t('filterAll')],
-      ['completed', t('filterCompleted')],
-      ['running', t('filterRunning')],
-      ['failed', t('filterFailed')],
-    ];
-    for (const [value, label] of filters) filter.append(h('option', { value, text: label }));
-    filter.value = this.state.filter;
-    this.count = h('span', { class: 'count', 'aria-live': 'polite' });
-    let searchTimer: ReturnType<typeof setTimeout> | undefined;
-    const applyQuery = () => {
-      this.state.search = search.value;
-      this.state.filter = filter.value as StateFilter;
-      this.list.setQuery(this.state.search.trim(), this.state.filter);
+    this.toolbar = new Toolbar(this.state, (query) => {
+      this.state.search = query.search;
+      this.state.filter = query.filter;
+      this.list.setQuery(query.search.trim(), query.filter);
       saveState(this.state);
-    };
-    search.addEventListener('input', () => {
-      if (searchTimer) clearTimeout(searchTimer);
-      searchTimer = setTimeout(applyQuery, 150);
     });
-    filter.addEventListener('change', applyQuery);
-    const toolbar = h(
-      'div',
-      { class: 'filters', role: 'search' },
-      h('span', { class: 'search-box' }, icon('search'), search),
-      h('label', { class: 'field inline' }, h('span', { class: 'label', text: t('filter') }), filter),
-      this.count,
-    );
-    const main = h('main', { class: 'main' }, toolbar, this.list.emptyElement, this.list.element);
-    this.app.replaceChildren(header, this.promptBar.element, main);
+    const drop = new ImageDropTarget();
+    const main = h('main', { class: 'main' }, this.toolbar.element, drop.notice, this.list.emptyElement, this.list.element, this.compare.bar);
+    this.app.replaceChildren(header, this.promptBar.element, main, drop.overlay, this.compareView.element);
     this.list.setQuery(this.state.search.trim(), this.state.filter);
   }
 
@@ -219,41 +222,48 @@ class GalleryApp {
       return;
     }
     const id = button.closest<HTMLElement>('.card')?.dataset.id;
-    if (!id) return;
+    const entry = id === undefined ? undefined : this.list.get(id);
+    if (!entry) return;
+    if (action === 'star') {
+      send(StarCommand, { entryId: entry.id, starred: entry.starred !== true });
+      return;
+    }
+    if (action === 'selectToCompare') {
+      this.compare.toggle(entry.id);
+      return;
+    }
     if (action === 'editAndRetry') {
-      const entry = this.list.get(id);
-      if (entry) {
-        this.promptBar.fill({
-          prompt: entry.prompt,
-          aspectRatio: entry.aspectRatio,
-          outputFormat: entry.outputFormat,
-          outputQuality: entry.outputQuality,
-          raw: entry.raw,
-          seed: entry.seed,
-          imagePrompt: entry.imagePrompt,
-          ...(entry.imagePromptStrength !== undefined ? { imagePromptStrength: entry.imagePromptStrength } : {}),
-        });
-      }
+      this.promptBar.fill({
+        prompt: entry.prompt,
+        aspectRatio: entry.aspectRatio,
+        outputFormat: entry.outputFormat,
+        outputQuality: entry.outputQuality,
+        raw: entry.raw,
+        seed: entry.seed,
+        imagePrompt: entry.imagePrompt,
+        ...(entry.imagePromptStrength !== undefined ? { imagePromptStrength: entry.imagePromptStrength } : {}),
+      });
       return;
     }
     const command = ENTRY_ACTIONS[action];
-    if (command) send(command, { entryId: id });
+    if (command) send(command, { entryId: entry.id });
   }
 
-  private setCredits(total: number): void {
+  private setCredits(total: number, imageCost: number): void {
     if (typeof total === 'number' && Number.isFinite(total)) {
       this.credits.textContent = t('creditsSpent', { credits: new Intl.NumberFormat().format(total) });
     }
+    this.promptBar.setImageCost(imageCost);
   }
 
-  /** Remembers the card at the top of the view and its offset, so a reload returns to it. */
+  /** Remembers the item at the top of the view and its offset, so a reload returns to it. */
   private rememberScroll(): void {
     if (!this.restoredScroll) return;
     this.state.scrollY = window.scrollY;
-    const card = window.scrollY > 0 ? this.list.topCard() : undefined;
-    if (card?.dataset.id) {
-      this.state.anchorId = card.dataset.id;
-      this.state.anchorOffset = card.getBoundingClientRect().top;
+    const item = window.scrollY > 0 ? this.list.topItem() : undefined;
+    if (item?.dataset.key) {
+      this.state.anchorId = item.dataset.key;
+      this.state.anchorOffset = item.getBoundingClientRect().top;
     } else {
       delete this.state.anchorId;
       delete this.state.anchorOffset;
@@ -261,11 +271,11 @@ class GalleryApp {
     saveState(this.state);
   }
 
-  /** Once every entry is known: back to the card that was at the top of the view before the reload. */
+  /** Once every entry is known: back to the item that was at the top of the view before the reload. */
   private restoreScroll(): void {
     if (this.restoredScroll) return;
     const { anchorId, anchorOffset, scrollY } = this.state;
-    if (!(anchorId && this.list.scrollToEntry(anchorId, anchorOffset ?? 0)) && scrollY > 0) window.scrollTo(0, scrollY);
+    if (!(anchorId && this.list.scrollToItem(anchorId, anchorOffset ?? 0)) && scrollY > 0) window.scrollTo(0, scrollY);
     this.restoredScroll = true;
     saveStateNow(this.state);
   }

@@ -1,8 +1,10 @@
-// The prompt bar: prompt, options and Generate. Checked with the one options schema the extension uses
-// too (validatePromptOptions) so errors show here before anything is sent.
+// The prompt bar: prompt, options, how many variants, and Generate (its label states the cost when more
+// than one image will be made; the extension still asks before paying). Checked with the one options
+// schema the extension uses too (validatePromptOptions) so errors show here before anything is sent.
 import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
-import { validatePromptOptions } from '../protocol/validate';
+import { isImageCost, validatePromptOptions } from '../protocol/validate';
 import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
+import { DEFAULT_CREDIT_COST, VARIANTS_MAX, VARIANTS_MIN, isVariantCount } from '../shared/variants';
 import { h, icon } from './dom';
 import { t, type GalleryStringKey } from './strings';
 import { request, type Draft } from './vscodeApi';
@@ -18,10 +20,12 @@ export class PromptBar {
   private readonly seed: HTMLInputElement;
   private readonly reference: HTMLInputElement;
   private readonly strength: HTMLInputElement;
+  private readonly variants: HTMLSelectElement;
   private readonly error: HTMLDivElement;
   private readonly generate: HTMLButtonElement;
   private readonly generateLabel: HTMLSpanElement;
   private submitting = false;
+  private imageCost = DEFAULT_CREDIT_COST;
 
   constructor(private readonly onDraftChange: (draft: Draft) => void) {
     this.prompt = h('textarea', {
@@ -44,6 +48,8 @@ export class PromptBar {
     this.seed = h('input', { id: 'opt-seed', type: 'text', inputmode: 'numeric', placeholder: t('seedPlaceholder'), autocomplete: 'off' });
     this.reference = h('input', { id: 'opt-reference', type: 'url', placeholder: 'https://…', autocomplete: 'off', spellcheck: 'false' });
     this.strength = h('input', { id: 'opt-strength', type: 'number', min: 0, max: 1, step: 0.05 });
+    this.variants = h('select', { id: 'opt-variants' });
+    for (let count = VARIANTS_MIN; count <= VARIANTS_MAX; count++) this.variants.append(h('option', { value: count, text: String(count) }));
     this.error = h('div', { id: 'prompt-error', class: 'error', role: 'alert' });
     this.generateLabel = h('span', { text: t('generate') });
     this.generate = h('button', { type: 'submit', class: 'button primary', 'data-action': 'generate' }, icon('sparkle'), this.generateLabel);
@@ -66,6 +72,7 @@ export class PromptBar {
         field('seed', this.seed, 'field narrow'),
         field('referenceUrl', this.reference, 'field wide'),
         field('strength', this.strength, 'field narrow'),
+        field('variants', this.variants),
       ),
       h('div', { class: 'actions-row' }, this.error, this.counter, this.generate),
     );
@@ -93,7 +100,16 @@ export class PromptBar {
     this.raw.checked = defaults.raw;
     this.seed.value = defaults.seed !== undefined ? String(defaults.seed) : '';
     this.strength.value = String(defaults.imagePromptStrength ?? 0.5);
+    this.variants.value = String(isVariantCount(defaults.variants) ? defaults.variants : VARIANTS_MIN);
     this.syncDisabled();
+    this.updateGenerateLabel();
+  }
+
+  /** What one image costs, as far as the extension knows (the label states count × this). */
+  setImageCost(credits: number): void {
+    if (!isImageCost(credits) || credits === this.imageCost) return;
+    this.imageCost = credits;
+    this.updateGenerateLabel();
   }
 
   applyDraft(draft: Draft): void {
@@ -108,8 +124,10 @@ export class PromptBar {
     set(this.seed, draft.seed);
     set(this.reference, draft.imagePrompt);
     set(this.strength, draft.imagePromptStrength);
+    if ([...this.variants.options].some((o) => o.value === draft.variants)) set(this.variants, draft.variants);
     this.syncDisabled();
     this.updateCounter();
+    this.updateGenerateLabel();
   }
 
   /** Fills the bar from an entry ("Edit prompt and retry" on a failed card). */
@@ -140,6 +158,7 @@ export class PromptBar {
       seed: this.seed.value,
       imagePrompt: this.reference.value,
       imagePromptStrength: this.strength.value,
+      variants: this.variants.value,
     };
   }
 
@@ -166,7 +185,7 @@ export class PromptBar {
     }
     this.showError('');
     this.setSubmitting(true);
-    request(GenerateRequest, { options: result.value }).then(
+    request(GenerateRequest, { options: result.value, variants: this.variantCount() }).then(
       () => this.setSubmitting(false),
       (error: Error) => {
         this.setSubmitting(false);
@@ -178,7 +197,22 @@ export class PromptBar {
   private setSubmitting(submitting: boolean): void {
     this.submitting = submitting;
     this.generate.disabled = submitting;
-    this.generateLabel.textContent = t(submitting ? 'submitting' : 'generate');
+    this.updateGenerateLabel();
+  }
+
+  private variantCount(): number {
+    const count = Number(this.variants.value);
+    return isVariantCount(count) ? count : VARIANTS_MIN;
+  }
+
+  /** "Generate", or with several variants "Generate 3 · 18 credits". */
+  private updateGenerateLabel(): void {
+    const count = this.variantCount();
+    this.generateLabel.textContent = this.submitting
+      ? t('submitting')
+      : count > 1
+        ? t('generateVariants', { count, credits: count * this.imageCost })
+        : t('generate');
   }
 
   private describe(field: string): string {
@@ -214,6 +248,7 @@ export class PromptBar {
 
   private changed(): void {
     this.updateCounter();
+    this.updateGenerateLabel();
     this.syncDisabled();
     this.onDraftChange(this.draft());
   }

@@ -1,10 +1,11 @@
 // The grid of cards, virtualized: only the rows within a screen of the view are in the DOM, and padding
-// stands in for the rows above and below, so 10,000 entries cost about what a screenful does. Row heights
-// are measured as rows are shown (rows never shown count as the average of those measured); when rows
-// above the view turn out taller or shorter, the card at the top of the view is kept where it was.
-import type { EntryView } from '../protocol/gallery';
+// stands in for the rows above and below, so 10,000 entries cost about what a screenful does. An item is
+// a card, or a group of variants that has a row of its own. Row heights are measured as rows are shown
+// (rows never shown count as the average of those measured); when rows above the view turn out taller or
+// shorter, the item at the top of the view is kept where it was.
 import { h } from './dom';
-import { rowAt, rowTops } from './rows';
+import type { ListItem } from './listItems';
+import { packRows, rowAt, rowTops } from './rows';
 
 /** Cards are kept rendered this many view heights above and below the view. */
 const OVERSCAN_SCREENS = 1;
@@ -12,23 +13,25 @@ const OVERSCAN_SCREENS = 1;
 const DEFAULT_ROW_HEIGHT = 420;
 
 export interface GridSource {
-  /** The entry an id stands for now; a card is built again when this changes. */
-  entry(id: string): EntryView | undefined;
-  build(entry: EntryView): HTMLElement;
-  /** A card was added to the DOM (or replaced). */
-  cardRendered(card: HTMLElement, entry: EntryView): void;
-  /** A card left the DOM. */
-  cardRemoved(card: HTMLElement): void;
+  build(item: ListItem): HTMLElement;
+  /** An item's element was added to the DOM (or replaced). */
+  rendered(element: HTMLElement, item: ListItem): void;
+  /** An item's element left the DOM. */
+  removed(element: HTMLElement, item: ListItem): void;
 }
 
 interface Rendered {
-  card: HTMLElement;
-  entry: EntryView;
+  element: HTMLElement;
+  item: ListItem;
 }
 
 export class VirtualGrid {
   readonly element: HTMLElement;
-  private ids: readonly string[] = [];
+  private items: readonly ListItem[] = [];
+  /** Item keys → their index in `items`. */
+  private readonly indexOf = new Map<string, number>();
+  /** Where each row starts in `items` (packRows), for `columns`; undefined when the items or columns changed. */
+  private rowStarts: number[] | undefined;
   private readonly rendered = new Map<string, Rendered>();
   /** Measured height of each row (sparse: rows not shown yet have none). */
   private rowHeights: number[] = [];
@@ -51,45 +54,48 @@ export class VirtualGrid {
   }
 
   /**
-   * The ids to show, in order. `regrouped`: most rows now hold other cards (a new filter), so their
-   * measured heights no longer apply.
+   * The items to show, in order. An item that is another object than before is built again. `regrouped`:
+   * most rows now hold other items (a new filter), so their measured heights no longer apply.
    */
-  setIds(ids: readonly string[], regrouped: boolean): void {
-    this.ids = ids;
+  setItems(items: readonly ListItem[], regrouped: boolean): void {
+    this.items = items;
+    this.indexOf.clear();
+    items.forEach((item, i) => this.indexOf.set(item.key, i));
+    this.rowStarts = undefined;
     if (regrouped) this.rowHeights = [];
   }
 
-  isRendered(id: string): boolean {
-    return this.rendered.has(id);
+  isRendered(key: string): boolean {
+    return this.rendered.has(key);
   }
 
-  /** Builds the card of `id` again, in place, if it is rendered. */
-  refresh(id: string): void {
-    const shown = this.rendered.get(id);
-    const entry = this.source.entry(id);
-    if (shown && entry) this.replace(shown, entry);
+  /** Builds the element of item `key` again, in place, if it is rendered. */
+  refresh(key: string): void {
+    const shown = this.rendered.get(key);
+    const index = this.indexOf.get(key);
+    if (shown && index !== undefined) this.replace(shown, this.items[index]);
   }
 
-  /** The first card in view (the first whose bottom is below the top of the view). */
-  topCard(): HTMLElement | undefined {
-    for (const card of this.element.children) {
-      const { top, bottom } = card.getBoundingClientRect();
-      if (bottom > 0) return top < window.innerHeight ? (card as HTMLElement) : undefined;
+  /** The first item in view (the first whose bottom is below the top of the view). */
+  topItem(): HTMLElement | undefined {
+    for (const element of this.element.children) {
+      const { top, bottom } = element.getBoundingClientRect();
+      if (bottom > 0) return top < window.innerHeight ? (element as HTMLElement) : undefined;
     }
     return undefined;
   }
 
-  /** Scrolls so that the card of `id` is `offset` px below the top of the view; false if it is not shown. */
-  scrollTo(id: string, offset: number): boolean {
-    const index = this.ids.indexOf(id);
-    if (index < 0) return false;
+  /** Scrolls so that item `key` is `offset` px below the top of the view; false if it is not shown. */
+  scrollTo(key: string, offset: number): boolean {
+    const index = this.indexOf.get(key);
+    if (index === undefined) return false;
     const tops = this.layout();
-    window.scrollTo(0, window.scrollY + this.element.getBoundingClientRect().top + tops[Math.floor(index / this.columns)] - offset);
-    // Rows on the way may be taller or shorter than guessed: correct until the card stays put.
+    window.scrollTo(0, window.scrollY + this.element.getBoundingClientRect().top + tops[rowAt(this.rowStarts!, index)] - offset);
+    // Rows on the way may be taller or shorter than guessed: correct until the item stays put.
     for (let i = 0; i < 4; i++) {
       this.update();
-      const card = this.rendered.get(id)?.card;
-      const delta = card ? card.getBoundingClientRect().top - offset : 0;
+      const element = this.rendered.get(key)?.element;
+      const delta = element ? element.getBoundingClientRect().top - offset : 0;
       if (Math.abs(delta) < 1) break;
       window.scrollBy(0, delta);
     }
@@ -102,10 +108,10 @@ export class VirtualGrid {
     requestAnimationFrame(() => this.update());
   }
 
-  /** Renders the rows near the view, measures them, and keeps the card at the top of the view in place. */
+  /** Renders the rows near the view, measures them, and keeps the item at the top of the view in place. */
   update(): void {
     this.updateScheduled = false;
-    const anchor = window.scrollY > 0 ? this.topCard() : undefined;
+    const anchor = window.scrollY > 0 ? this.topItem() : undefined;
     const anchorTop = anchor?.getBoundingClientRect().top;
     // An empty grid (the first screen) gets the rows in view now and those around them with the next frame.
     const overscan = this.rendered.size ? OVERSCAN_SCREENS * window.innerHeight : 0;
@@ -116,7 +122,7 @@ export class VirtualGrid {
       const viewTop = -this.element.getBoundingClientRect().top;
       const first = Math.max(0, rowAt(tops, viewTop - overscan));
       const end = Math.min(rows, rowAt(tops, viewTop + window.innerHeight + overscan) + 1);
-      this.renderRange(first * this.columns, Math.min(this.ids.length, end * this.columns));
+      this.renderRange(this.rowStarts![first], this.rowStarts![Math.max(first, end)]);
       this.element.style.paddingTop = `${tops[first]}px`;
       this.element.style.paddingBottom = `${tops[rows] - tops[Math.max(first, end)]}px`;
       if (!this.measure(first, end)) break;
@@ -128,47 +134,52 @@ export class VirtualGrid {
     }
   }
 
-  /** Reads the columns and row gap the stylesheet gives the grid; returns the top of each row and the end. */
+  /**
+   * Reads the columns and row gap the stylesheet gives the grid; returns the top of each row and the end
+   * (and sets rowStarts).
+   */
   private layout(): number[] {
     const style = getComputedStyle(this.element);
     const columns = Math.max(1, style.gridTemplateColumns.split(' ').filter(Boolean).length);
-    if (columns !== this.columns) this.rowHeights = [];
+    if (columns !== this.columns) {
+      this.rowHeights = [];
+      this.rowStarts = undefined;
+    }
     this.columns = columns;
-    const rows = Math.ceil(this.ids.length / columns);
+    this.rowStarts ??= packRows(this.items.length, columns, (i) => this.items[i].groupSize !== undefined);
+    const rows = this.rowStarts.length - 1;
     return rowTops(rows, (r) => this.rowHeights[r], this.averageRowHeight, parseFloat(style.rowGap) || 0);
   }
 
-  /** Makes the DOM hold exactly the cards of ids[from, to), in order, keeping those already there. */
+  /** Makes the DOM hold exactly the elements of items[from, to), in order, keeping those already there. */
   private renderRange(from: number, to: number): void {
-    const wanted = new Set(this.ids.slice(from, to));
-    for (const [id, shown] of this.rendered) {
-      if (wanted.has(id)) continue;
-      this.rendered.delete(id);
-      this.source.cardRemoved(shown.card);
-      shown.card.remove();
+    const wanted = new Set(this.items.slice(from, to).map((item) => item.key));
+    for (const [key, shown] of this.rendered) {
+      if (wanted.has(key)) continue;
+      this.rendered.delete(key);
+      this.source.removed(shown.element, shown.item);
+      shown.element.remove();
     }
     let next = this.element.firstElementChild;
     for (let i = from; i < to; i++) {
-      const id = this.ids[i];
-      const entry = this.source.entry(id);
-      if (!entry) continue;
-      let shown = this.rendered.get(id);
-      if (shown && shown.entry !== entry) {
-        const old = shown.card;
-        shown = this.replace(shown, entry);
-        if (old === next) next = shown.card;
+      const item = this.items[i];
+      let shown = this.rendered.get(item.key);
+      if (shown && shown.item !== item) {
+        const old = shown.element;
+        shown = this.replace(shown, item);
+        if (old === next) next = shown.element;
       }
       if (!shown) {
-        shown = this.build(entry);
-        this.element.insertBefore(shown.card, next);
-        this.source.cardRendered(shown.card, entry);
-      } else if (shown.card !== next) {
-        this.element.insertBefore(shown.card, next);
+        shown = this.build(item);
+        this.element.insertBefore(shown.element, next);
+        this.source.rendered(shown.element, item);
+      } else if (shown.element !== next) {
+        this.element.insertBefore(shown.element, next);
       } else {
         next = next.nextElementSibling;
       }
-      shown.card.setAttribute('aria-posinset', String(i + 1));
-      shown.card.setAttribute('aria-setsize', String(this.ids.length));
+      shown.element.setAttribute('aria-posinset', String(i + 1));
+      shown.element.setAttribute('aria-setsize', String(this.items.length));
     }
   }
 
@@ -176,8 +187,8 @@ export class VirtualGrid {
   private measure(first: number, end: number): boolean {
     let changed = false;
     for (let r = first; r < end; r++) {
-      // Cards stretch to their row's height, so a row's first card measures the row.
-      const height = this.rendered.get(this.ids[r * this.columns])?.card.offsetHeight ?? 0;
+      // Items stretch to their row's height, so a row's first item measures the row.
+      const height = this.rendered.get(this.items[this.rowStarts![r]].key)?.element.offsetHeight ?? 0;
       if (height <= 0) continue;
       if (Math.abs((this.rowHeights[r] ?? this.averageRowHeight) - height) >= 1) changed = true;
       this.rowHeights[r] = height;
@@ -187,23 +198,30 @@ export class VirtualGrid {
     return changed;
   }
 
-  private build(entry: EntryView): Rendered {
-    const card = this.source.build(entry);
-    card.setAttribute('role', 'listitem');
-    const shown = { card, entry };
-    this.rendered.set(entry.id, shown);
+  private build(item: ListItem): Rendered {
+    const element = this.source.build(item);
+    element.setAttribute('role', 'listitem');
+    element.dataset.key = item.key;
+    const shown = { element, item };
+    this.rendered.set(item.key, shown);
     return shown;
   }
 
-  private replace(old: Rendered, entry: EntryView): Rendered {
-    // Keep keyboard focus on the same action if it was inside the card.
-    const focused = old.card.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.action : undefined;
-    const shown = this.build(entry);
-    for (const name of ['aria-posinset', 'aria-setsize']) shown.card.setAttribute(name, old.card.getAttribute(name) ?? '');
-    this.source.cardRemoved(old.card);
-    old.card.replaceWith(shown.card);
-    this.source.cardRendered(shown.card, entry);
-    if (focused) (shown.card.querySelector<HTMLElement>(`[data-action="${focused}"]`) ?? shown.card.querySelector('button'))?.focus();
+  private replace(old: Rendered, item: ListItem): Rendered {
+    // Keep keyboard focus on the same action of the same card if it was inside the item.
+    const active = old.element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : undefined;
+    const action = active?.dataset.action;
+    const cardId = active?.closest<HTMLElement>('.card')?.dataset.id;
+    const shown = this.build(item);
+    for (const name of ['aria-posinset', 'aria-setsize']) shown.element.setAttribute(name, old.element.getAttribute(name) ?? '');
+    this.source.removed(old.element, old.item);
+    old.element.replaceWith(shown.element);
+    this.source.rendered(shown.element, item);
+    if (active) {
+      const card = [...shown.element.querySelectorAll<HTMLElement>('.card')].find((c) => c.dataset.id === cardId) ?? shown.element;
+      const target = [...card.querySelectorAll<HTMLElement>('[data-action]')].find((b) => b.dataset.action === action);
+      (target ?? card.querySelector('button'))?.focus();
+    }
     return shown;
   }
 }

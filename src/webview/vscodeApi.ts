@@ -2,6 +2,7 @@
 // across reloads with setState (the panel does not retain its context when hidden).
 import { PendingRequests, type IpcCommandType, type IpcRequestType, type ResponseParams } from '../protocol/ipc';
 import type { CommandMethod, CommandParamsMap, RequestMethod, RequestParams, RequestResult } from '../protocol/gallery';
+import { STATE_FILTERS, type StateFilter } from './listItems';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -32,8 +33,6 @@ export function settleResponse(response: ResponseParams): void {
   requests.settle(response);
 }
 
-export type StateFilter = 'all' | 'completed' | 'running' | 'failed';
-
 export interface Draft {
   prompt: string;
   aspectRatio: string;
@@ -43,6 +42,8 @@ export interface Draft {
   seed: string;
   imagePrompt: string;
   imagePromptStrength: string;
+  /** Absent in drafts saved before the prompt bar had it. */
+  variants?: string;
 }
 
 export interface PersistedState {
@@ -55,14 +56,12 @@ export interface PersistedState {
   draft?: Draft;
 }
 
-const FILTERS: readonly StateFilter[] = ['all', 'completed', 'running', 'failed'];
-
 export function loadState(): PersistedState {
   const raw = api.getState() as Partial<PersistedState> | undefined;
   const state: PersistedState = { search: '', filter: 'all', scrollY: 0 };
   if (!raw || typeof raw !== 'object') return state;
   if (typeof raw.search === 'string') state.search = raw.search.slice(0, 500);
-  if (FILTERS.includes(raw.filter as StateFilter)) state.filter = raw.filter as StateFilter;
+  if (STATE_FILTERS.includes(raw.filter as StateFilter)) state.filter = raw.filter as StateFilter;
   if (typeof raw.anchorId === 'string') state.anchorId = raw.anchorId;
   if (typeof raw.anchorOffset === 'number' && Number.isFinite(raw.anchorOffset)) state.anchorOffset = raw.anchorOffset;
   if (typeof raw.scrollY === 'number' && Number.isFinite(raw.scrollY)) state.scrollY = raw.scrollY;

@@ -137,6 +137,21 @@ export const scenario: Scenario & { locale: string } = {
     assert.deepStrictEqual(englishLeftovers(withCard, ko, PROMPT), [], 'English strings left in the gallery with a card');
     await ctx.screenshot('korean-gallery');
 
+    // A paused job (its image link refused): the reason put into words in Korean, with Retry and Forget.
+    const pausedPrompt = '일시 중지될 프롬프트';
+    await ctx.simulator.injectFault({ route: 'image', kind: 'redirectToHttp', times: 1 });
+    await view.locator('#prompt').fill(pausedPrompt);
+    await view.getByRole('button', { name: t(GALLERY_STRINGS_EN.generate), exact: true }).click();
+    const paused = view.locator('article.card.state-paused', { hasText: pausedPrompt });
+    await ctx.retry(async () => (await paused.count()) > 0, { timeoutMs: 60_000, what: 'the paused card' });
+    const reason = t('Apiframe sent an image link Flux Studio does not open (not https, or too many redirects). The job is kept: retry later. Details are in the "Flux Studio" output.');
+    const pausedStatus = (await paused.locator('.status').innerText()).trim();
+    assert.strictEqual(pausedStatus, t(GALLERY_STRINGS_EN.statePaused).replace('{reason}', reason), 'the paused reason in Korean');
+    for (const key of ['retry', 'forget', 'star'] as const) {
+      assert.strictEqual(await paused.getByRole('button', { name: t(GALLERY_STRINGS_EN[key]), exact: true }).count(), 1, `paused card button "${t(GALLERY_STRINGS_EN[key])}" (${key})`);
+    }
+    assert.deepStrictEqual(englishLeftovers(await galleryTexts(ctx), ko, PROMPT), [], 'English strings left in the gallery with a paused card');
+
     // A string from the extension host: the "image ready" notification.
     const ready = t('Image ready: “{0}”').split('“')[0].trim();
     const notifications = await ctx.retry(

@@ -139,6 +139,7 @@ describe('hostile input in the real extension host', function () {
     const methods = [
       'entry/insert', 'entry/saveAs', 'entry/copyLink', 'entry/openFullSize', 'entry/useAsReference', 'entry/rerun', 'entry/vary',
       'entry/delete', 'entry/thumbnail', 'entry/thumbnailFailed', 'entry/star', 'entry/keep', 'gallery/generate', 'gallery/nope', 'constructor', '__proto__', '', 'ENTRY/INSERT',
+      'entry/fullImages', 'gallery/dropImage',
     ];
     const badOptions = () => pick([
       { prompt: '', aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false },
@@ -164,6 +165,8 @@ describe('hostile input in the real extension host', function () {
       let params: unknown;
       if (method === 'gallery/generate') params = { options: badOptions() };
       else if (method === 'entry/thumbnail') params = { entryId: entryId(), dataUrl: pick(['data:image/webp;base64,AAAA', 'data:text/html,<script>', scalar()]) };
+      else if (method === 'entry/fullImages') params = { entryIds: random() < 0.7 ? [entryId(), entryId()] : scalar() };
+      else if (method === 'gallery/dropImage') params = { uri: pick(['file:///nonexistent/fuzz.png', 'file:///etc/passwd', 'https://example.com/a.png', 'vscode-remote://x/a.jpg?q', scalar()]) };
       else params = random() < 0.85 ? { entryId: entryId(), ...(random() < 0.1 ? { extra: scalar() } : {}) } : scalar();
       const message: Record<string, unknown> = { id: random() < 0.9 ? `fuzz-${i}` : scalar(), method, params };
       fuzzIds.add(message.id);

@@ -14,6 +14,7 @@ function params(patch: Partial<GalleryHtmlParams> = {}): GalleryHtmlParams {
     locale: 'en',
     defaults: { aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false },
     totalCredits: 6,
+    imageCost: 6,
     entries: [{ id: 'e1', prompt: HOSTILE, aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false, state: 'completed', progress: 100, createdAt: 1 }],
     entryCount: 1,
     thumbnails: [{ entryId: 'e1', webp: 'UklGRg==' }],

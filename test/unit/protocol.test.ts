@@ -2,6 +2,10 @@ import * as assert from 'assert';
 import {
   BOOT_ENTRIES,
   BOOT_THUMBNAIL_BUDGET,
+  COMPARE_MAX,
+  DROPPED_URI_MAX_LENGTH,
+  DropImageCommand,
+  FullImagesRequest,
   GenerateRequest,
   THUMBNAIL_MAX_BYTES,
   ThumbnailRequest,
@@ -16,7 +20,15 @@ import {
 } from '../../src/protocol/gallery';
 import { PendingRequests } from '../../src/protocol/ipc';
 import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
-import { isExtensionMessage, isWebp, parseGalleryBoot, parseThumbnailsResult, parseWebviewMessage } from '../../src/protocol/validate';
+import {
+  isDroppedImageUri,
+  isExtensionMessage,
+  isWebp,
+  parseFullImagesResult,
+  parseGalleryBoot,
+  parseThumbnailsResult,
+  parseWebviewMessage,
+} from '../../src/protocol/validate';
 import { isHttpUrl } from '../../src/shared/urls';
 import { ASPECT_RATIOS, OUTPUT_FORMATS } from '../../src/shared/options';
 
@@ -41,7 +53,7 @@ function rejected(raw: unknown): string {
 }
 
 /** The exact keys (and value types) each method's params may have: the declared shape. A key ending in ? is optional. */
-const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' | 'string' | 'options' | 'boolean' | 'variants'>> = {
+const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' | 'compareIds' | 'string' | 'options' | 'boolean' | 'variants' | 'droppedUri'>> = {
   'gallery/ready': {},
   'gallery/generate': { options: 'options', 'variants?': 'variants' },
   'gallery/importFromAccount': {},
@@ -60,7 +72,36 @@ const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' 
   'entry/thumbnailFailed': { entryId: 'id', reason: 'string' },
   'entry/star': { entryId: 'id', starred: 'boolean' },
   'entry/keep': { entryId: 'id' },
+  'entry/fullImages': { entryIds: 'compareIds' },
+  'gallery/dropImage': { uri: 'droppedUri' },
 };
+
+/** Dropped URIs the extension may receive, and ones it must never see. */
+const GOOD_DROPPED_URIS = [
+  'file:///home/ada/images/a-red-fox.png',
+  'file:///C:/Users/ada/Pictures/fox%20in%20snow.JPG',
+  'vscode-remote://ssh-remote%2Bbox/home/ada/fox.webp',
+  'vscode-remote://127.0.0.1:8080/work/ws/images/fox.jpeg',
+];
+const BAD_DROPPED_URIS = [
+  'https://example.com/fox.png',
+  'vscode-resource://x/fox.png',
+  'javascript:alert(1)//.png',
+  'file:///home/ada/notes.md',
+  'file:///home/ada/fox.png.exe',
+  'file:///home/ada/fox.svg',
+  'file:///home/ada/fox.png?x=1',
+  'file:///home/ada/fox.png#frag',
+  'file:///home/ada/fox%00.png',
+  'file:///home/ada/fox .png',
+  'file:///home/ada/\u0000fox.png',
+  'file:///home/ada/fox\n.png',
+  'file://host',
+  'file:fox.png',
+  'FILE:/fox.png',
+  `file:///${'a'.repeat(DROPPED_URI_MAX_LENGTH)}.png`,
+  '',
+];
 
 function assertDeclaredShape(msg: WebviewMessage): void {
   assert.deepStrictEqual(Object.keys(msg).sort(), ['id', 'method', 'params']);
@@ -77,9 +118,14 @@ function assertDeclaredShape(msg: WebviewMessage): void {
     if (kind === 'boolean') assert.strictEqual(typeof value, 'boolean');
     if (kind === 'variants') assert.ok(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 4, String(value));
     if (kind === 'id') assert.match(value as string, /^[\x21-\x7e]{1,64}$/);
-    if (kind === 'ids') {
-      assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= THUMBNAILS_PER_REQUEST, `${value}`);
+    if (kind === 'ids' || kind === 'compareIds') {
+      const max = kind === 'ids' ? THUMBNAILS_PER_REQUEST : COMPARE_MAX;
+      assert.ok(Array.isArray(value) && value.length >= 1 && value.length <= max, `${value}`);
       for (const id of value as unknown[]) assert.match(id as string, /^[\x21-\x7e]{1,64}$/);
+    }
+    if (kind === 'droppedUri') {
+      assert.match(value as string, /^(file|vscode-remote):\/\/[\x21-\x7e]*\.(png|jpe?g|webp)$/i);
+      assert.ok(!/[?#]|%00/i.test(value as string), String(value));
     }
     if (kind === 'string') assert.strictEqual(typeof value, 'string');
     if (kind === 'options') {
@@ -143,6 +189,43 @@ describe('protocol', () => {
     for (const variants of [0, 5, 2.5, -1, '2', null, NaN, true]) {
       rejected({ id: 'g', method: 'gallery/generate', params: { options: goodOptions, variants } });
     }
+  });
+
+  it('full images for Compare: 1–4 ids asked; only those answered, each an http(s) URI', () => {
+    const make = (entryIds: unknown) => ({ id: 'f', method: FullImagesRequest.method, params: { entryIds } });
+    assertDeclaredShape(ok(make(['a', 'b'])));
+    assertDeclaredShape(ok(make(['a'])));
+    assertDeclaredShape(ok(make(['a', 'b', 'c', 'd'])));
+    for (const bad of [[], ['a', 'b', 'c', 'd', 'e'], 'a', ['a', 'b c'], [5], [, 'a']]) rejected(make(bad));
+    const uri = 'https://file+.vscode-resource.vscode-cdn.net/g/images/a.jpg';
+    assert.deepStrictEqual(parseFullImagesResult({ images: [{ entryId: 'a', uri }] }, ['a', 'b']), [{ entryId: 'a', uri }]);
+    assert.deepStrictEqual(parseFullImagesResult({ images: [] }, ['a']), []);
+    for (const bad of [
+      { images: [{ entryId: 'c', uri }] },
+      { images: [{ entryId: 'a', uri: 'javascript:alert(1)' }] },
+      { images: [{ entryId: 'a', uri: 'data:image/png;base64,AAAA' }] },
+      { images: [{ entryId: 'a', uri: `${uri} onerror=x` }] },
+      { images: [{ entryId: 'a', uri }, { entryId: 'a', uri }, { entryId: 'a', uri }] },
+      { images: 'a' },
+      null,
+    ]) {
+      assert.strictEqual(parseFullImagesResult(bad, ['a', 'b']), undefined, JSON.stringify(bad));
+    }
+  });
+
+  it('a dropped image: only the file: or vscode-remote: URI of a PNG, JPEG or WebP file, nothing else', () => {
+    for (const uri of GOOD_DROPPED_URIS) {
+      assert.ok(isDroppedImageUri(uri), uri);
+      const msg = ok({ id: 'd', method: DropImageCommand.method, params: { uri } });
+      assertDeclaredShape(msg);
+      assert.ok(msg.method === DropImageCommand.method && msg.params.uri === uri);
+    }
+    for (const uri of [...BAD_DROPPED_URIS, 5, null, ['file:///a.png'], { toString: () => 'file:///a.png' }]) {
+      assert.ok(!isDroppedImageUri(uri), String(uri));
+      rejected({ id: 'd', method: DropImageCommand.method, params: { uri } });
+    }
+    rejected({ id: 'd', method: DropImageCommand.method, params: { uri: GOOD_DROPPED_URIS[0], path: '/etc/passwd' } });
+    rejected({ id: 'd', method: DropImageCommand.method, params: {} });
   });
 
   it('pending requests: unique ids, each response settles exactly its own request', async () => {
@@ -322,6 +405,7 @@ describe('protocol', () => {
       locale: 'ko',
       defaults: { aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false },
       totalCredits: 6,
+      imageCost: 7,
       entries: [entry],
       entryCount: 1000,
       thumbnails: [{ entryId: 'e1', webp: 'UklGRg==' }],
@@ -333,6 +417,10 @@ describe('protocol', () => {
     assert.strictEqual(parsed.strings.title, 'Flux 갤러리');
     assert.strictEqual(parsed.strings.search, GALLERY_STRINGS_EN.search, 'a string that is not one falls back to English');
     assert.strictEqual(parsed.entryCount, 1000);
+    assert.strictEqual(parsed.imageCost, 7);
+    for (const imageCost of [undefined, 0, -6, NaN, '7', Infinity]) {
+      assert.strictEqual(parseGalleryBoot(boot({ imageCost }))?.imageCost, 6, `${String(imageCost)}: the default price`);
+    }
     const many = Array.from({ length: BOOT_ENTRIES }, (_, i) => ({ ...entry, id: `e${i}` }));
     // The whole budget, in thumbnails of the largest size.
     const perThumbnail = Math.floor(THUMBNAIL_MAX_BYTES / 3) * 3;
@@ -409,8 +497,13 @@ describe('protocol', () => {
       for (const [declared, kind] of Object.entries(shape)) {
         const key = declared.replace(/\?$/, '');
         if (rand() < (declared.endsWith('?') ? 0.5 : 0.1)) continue;
-        if (kind === 'ids') {
-          p[key] = rand() < 0.7 ? Array.from({ length: Math.floor(rand() * 52) }, () => (rand() < 0.97 ? `id-${Math.floor(rand() * 99)}` : scalars())) : scalars();
+        if (kind === 'ids' || kind === 'compareIds') {
+          const length = Math.floor(rand() * (kind === 'ids' ? 52 : 4));
+          p[key] = rand() < 0.7 ? Array.from({ length }, () => (rand() < 0.97 ? `id-${Math.floor(rand() * 99)}` : scalars())) : scalars();
+          continue;
+        }
+        if (kind === 'droppedUri') {
+          p[key] = rand() < 0.4 ? pick(GOOD_DROPPED_URIS) : rand() < 0.8 ? pick(BAD_DROPPED_URIS) : scalars();
           continue;
         }
         const good = { id: 'abc-123', string: 'QUJD', boolean: rand() < 0.5, variants: 1 + Math.floor(rand() * 4), options: undefined }[kind];

@@ -35,7 +35,12 @@ export function toEntryView(entry: GalleryEntry, webview: vscode.Webview, store:
   if (entry.thumbFile) {
     view.thumbUri = webview.asWebviewUri(vscode.Uri.file(store.thumbPath(entry.thumbFile))).toString();
   } else if (entry.state === 'completed' && entry.imageFile) {
-    view.imageUri = webview.asWebviewUri(vscode.Uri.file(store.imagePath(entry.imageFile))).toString();
+    view.imageUri = imageWebviewUri(entry.imageFile, webview, store);
   }
   return view;
+}
+
+/** The webview's URI of a stored image file. */
+export function imageWebviewUri(imageFile: string, webview: vscode.Webview, store: GalleryStore): string {
+  return webview.asWebviewUri(vscode.Uri.file(store.imagePath(imageFile))).toString();
 }

@@ -6,6 +6,7 @@ import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import { BOOT_ENTRIES, BOOT_THUMBNAIL_BUDGET, type GalleryBoot } from '../../protocol/gallery';
+import { perImageCost } from '../../shared/variants';
 import { toEntryView } from './entryView';
 import { renderGalleryHtml } from './html';
 import type { ThumbnailStore } from './thumbnailStore';
@@ -32,6 +33,7 @@ export async function buildGalleryPage({ webview, extensionUri, store, thumbnail
     ...settings,
     locale: vscode.env.language,
     totalCredits: store.totalCreditsSpent(),
+    imageCost: perImageCost(all).credits,
     entries: first.map((entry) => toEntryView(entry, webview, store)),
     entryCount: all.length,
     thumbnails: firstThumbnails.map(({ entryId, bytes }) => ({ entryId, webp: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64') })),

@@ -1,6 +1,7 @@
 // The gallery webview panel: one owner class (createOrShow / revive / dispose), the serializer that
-// restores it after a reload, and the bridge between the webview protocol and the store and actions.
-// Everything the webview sends is validated by parseWebviewMessage, and entry ids must exist in the gallery.
+// restores it after a reload, and the bridge between the webview protocol and the store and actions (requests
+// are answered in requests.ts, card buttons run in entryActions.ts). Everything the webview sends is validated by
+// parseWebviewMessage, and entry ids must exist in the gallery.
 import * as vscode from 'vscode';
 import type { GalleryChange } from '../../gallery/store';
 import type { ResponseParams } from '../../protocol/ipc';
@@ -13,24 +14,21 @@ import {
   type NotificationMethod,
   type NotificationParamsMap,
   type PromptDefaults,
-  type RequestMethod,
-  type RequestResult,
   type WebviewMessage,
 } from '../../protocol/gallery';
 import type { IpcNotificationType } from '../../protocol/ipc';
 import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from '../../protocol/strings';
 import { parseWebviewMessage } from '../../protocol/validate';
-import { isTerminal, type GalleryEntry } from '../../shared/entry';
+import type { GalleryEntry } from '../../shared/entry';
 import type { GenerationOptions } from '../../shared/options';
-import { confirmForget } from '../commands/jobs';
-import { copyImageLink } from '../editor/copyLink';
-import { deleteEntry } from '../editor/deleteEntry';
-import { insertIntoWorkspace, type EntryActionDeps } from '../editor/insertAction';
-import { openFullSize } from '../editor/openFullSize';
-import { saveImageAs } from '../editor/saveAs';
+import { perImageCost } from '../../shared/variants';
+import type { EntryActionDeps } from '../editor/insertAction';
 import { l10n } from '../ui/text';
+import { droppedImageFile } from './droppedImage';
+import { runEntryAction } from './entryActions';
 import { toEntryView } from './entryView';
 import { buildGalleryPage } from './page';
+import { answerRequest, RequestRefused, type RequestMessage } from './requests';
 import { ThumbnailStore } from './thumbnailStore';
 
 /** What the gallery asks the rest of the extension to do. */
@@ -174,6 +172,7 @@ export class GalleryPanel {
       entries: store.list().map((entry) => toEntryView(entry, this.panel.webview, store)),
       defaults: this.deps.getDefaults(),
       totalCredits: store.totalCreditsSpent(),
+      imageCost: perImageCost(store.list()).credits,
     });
   }
 
@@ -198,7 +197,7 @@ export class GalleryPanel {
     const removals = [...this.pendingRemovals];
     this.pendingUpserts.clear();
     this.pendingRemovals.clear();
-    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent() });
+    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent(), imageCost: perImageCost(store.list()).credits });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -214,7 +213,7 @@ export class GalleryPanel {
     }
     let response: ResponseParams;
     try {
-      response = { requestId: msg.id, ok: true, result: await this.handleRequest(msg) };
+      response = { requestId: msg.id, ok: true, result: await answerRequest(msg, this.deps, this.thumbnails, this.panel.webview) };
     } catch (error) {
       this.deps.log.warn(`Gallery: ${msg.method} failed: ${describe(error)}`);
       response = { requestId: msg.id, ok: false, error: error instanceof RequestRefused ? error.message : '' };
@@ -222,32 +221,15 @@ export class GalleryPanel {
     this.post(ResponseNotification, response);
   }
 
-  private async handleRequest(msg: RequestMessage): Promise<RequestResult<RequestMethod>> {
-    switch (msg.method) {
-      case 'gallery/generate': {
-        const entry = await this.deps.actions.generate({ ...msg.params.options }, msg.params.variants);
-        if (!entry) throw new RequestRefused('');
-        return { entryId: entry.id };
-      }
-      case 'entry/thumbnails': {
-        const { store } = this.deps;
-        const entries = msg.params.entryIds.map((id) => store.get(id)).filter((entry): entry is GalleryEntry => !!entry);
-        return { thumbnails: await this.thumbnails.read(entries) };
-      }
-      case 'entry/thumbnail': {
-        const entry = this.deps.store.get(msg.params.entryId);
-        return { stored: !!entry && (await this.thumbnails.save(entry, msg.params.dataUrl)) };
-      }
-    }
-  }
-
   private async handleCommand(msg: CommandMessage): Promise<void> {
-    const { actions, store, log } = this.deps;
+    const { actions, log } = this.deps;
     switch (msg.method) {
       case 'gallery/ready':
         return this.sendInit();
       case 'gallery/importFromAccount':
         return actions.importFromAccount();
+      case 'gallery/dropImage':
+        return actions.rerunFromImage(droppedImageFile(msg.params.uri));
       case 'entry/thumbnailFailed':
         if (!this.loggedThumbnailFailure) {
           this.loggedThumbnailFailure = true;
@@ -255,63 +237,15 @@ export class GalleryPanel {
         }
         return;
     }
-    const entry = store.get(msg.params.entryId);
-    if (!entry) return log.warn(`Gallery: ignored ${msg.method} for an id that is not in the gallery`);
-    if (!allowedIn(msg.method, entry)) return log.warn(`Gallery: ignored ${msg.method} for ${entry.id} in state ${entry.state}`);
-    switch (msg.method) {
-      case 'entry/insert':
-        return void (await insertIntoWorkspace(entry, this.deps));
-      case 'entry/saveAs':
-        return void (await saveImageAs(entry, this.deps));
-      case 'entry/copyLink':
-        return void (await copyImageLink(entry, this.deps));
-      case 'entry/openFullSize':
-        return openFullSize(entry, this.deps);
-      case 'entry/useAsReference':
-        return actions.useAsReference(entry);
-      case 'entry/vary':
-        return actions.vary(entry);
-      case 'entry/rerun':
-        return actions.rerun(entry);
-      case 'entry/delete':
-        return void (await deleteEntry(entry, { log, remove: actions.remove }));
-      case 'entry/retry':
-        return actions.retry(entry);
-      case 'entry/forget':
-        return void ((await confirmForget(entry)) && (await actions.remove(entry)));
-      case 'entry/star':
-        return actions.star(entry, msg.params.starred);
-      case 'entry/keep':
-        return actions.keep(entry);
-    }
+    return runEntryAction(msg, this.deps);
   }
 }
 
-/** Which card actions an entry's state allows (the webview shows only these; a stale click is ignored). */
-function allowedIn(method: CommandMessage['method'], entry: GalleryEntry): boolean {
-  switch (method) {
-    case 'entry/delete':
-    case 'entry/star':
-      return true;
-    case 'entry/rerun':
-      return isTerminal(entry.state);
-    case 'entry/retry':
-    case 'entry/forget':
-      return entry.state === 'paused';
-    default:
-      return entry.state === 'completed' && !!entry.imageFile;
-  }
-}
-
-type RequestMessage = Extract<WebviewMessage, { method: RequestMethod }>;
-type CommandMessage = Exclude<WebviewMessage, RequestMessage>;
+export type CommandMessage = Exclude<WebviewMessage, RequestMessage>;
 
 function isRequest(msg: WebviewMessage): msg is RequestMessage {
   return isRequestMethod(msg.method);
 }
-
-/** A request the extension declined, with the reason to show in the webview (empty: nothing to show). */
-class RequestRefused extends Error {}
 
 function describe(error: unknown): string {
   return error instanceof Error && error.stack ? error.stack : String(error);

@@ -1,0 +1,53 @@
+// Steps shared by the gallery scenarios on favourites, compare, variants and paused jobs: generating from the
+// prompt bar, the workbench's modal dialogs, and reading the gallery's count and cards.
+import type { Locator } from 'playwright-core';
+import type { ScenarioContext } from './context';
+import { answerInputBox, gallery, simStats } from './steps';
+
+/** Writes the prompt into the gallery's prompt bar and presses Generate; the first one is asked for the key. */
+export async function generateFromPromptBar(ctx: ScenarioContext, prompt: string, options: { first: boolean }): Promise<void> {
+  const view = gallery(ctx);
+  await view.locator('#prompt').fill(prompt);
+  await view.locator('button[data-action="generate"]').click();
+  if (options.first) await answerInputBox(ctx, ctx.apiKey);
+}
+
+/** Generates each prompt from the prompt bar in turn, each once the simulator has the one before. */
+export async function generateEach(ctx: ScenarioContext, prompts: readonly string[]): Promise<void> {
+  for (const [i, prompt] of prompts.entries()) {
+    await generateFromPromptBar(ctx, prompt, { first: i === 0 });
+    await ctx.retry(async () => (await simStats(ctx)).jobsCreated === i + 1, { timeoutMs: 20_000, what: `job ${i + 1} accepted` });
+  }
+}
+
+/** Waits for the workbench's modal dialog whose message contains `message`, and presses its button `button`. */
+export async function answerDialog(ctx: ScenarioContext, message: string | RegExp, button: string): Promise<string> {
+  const dialog = ctx.page.locator('.monaco-dialog-box', { hasText: message });
+  await dialog.waitFor({ timeout: 20_000 });
+  const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  return text;
+}
+
+/** The card whose prompt (or, in a group, whose group's prompt) contains `text`. */
+export function cardWithPrompt(ctx: ScenarioContext, text: string): Locator {
+  const view = gallery(ctx);
+  return view.locator('article.card', { has: view.locator('.prompt', { hasText: text }) });
+}
+
+/** The gallery's "n of m" count. */
+export async function shownCount(ctx: ScenarioContext): Promise<string> {
+  return ((await gallery(ctx).locator('.count').textContent()) ?? '').trim();
+}
+
+/** Waits until the gallery says "`shown` of `total`". */
+export async function waitForCount(ctx: ScenarioContext, shown: number, total: number, timeoutMs = 30_000): Promise<void> {
+  const want = `${shown} of ${total}`;
+  await ctx.retry(async () => (await shownCount(ctx)) === want, { timeoutMs, what: `the count "${want}"` });
+}
+
+/** Shows only the entries of `filter` (the Show select's value). */
+export async function showOnly(ctx: ScenarioContext, filter: 'all' | 'completed' | 'running' | 'paused' | 'failed' | 'starred'): Promise<void> {
+  await gallery(ctx).locator('select.filter').selectOption(filter);
+}
