@@ -91,6 +91,23 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     return store.create(entry);
   }
 
+  /** What the extension logged about the gallery (for a failure's message): …/logs/…/Flux Studio.log. */
+  async function galleryLogLines(): Promise<string[]> {
+    const dataDir = path.dirname(path.dirname(path.dirname(path.dirname(store.root))));
+    const lines: string[] = [];
+    const visit = async (dir: string): Promise<void> => {
+      for (const item of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const full = path.join(dir, item.name);
+        if (item.isDirectory() && item.name !== 'extensions' && item.name !== 'User') await visit(full);
+        else if (item.isFile() && item.name.endsWith('Flux Studio.log')) {
+          lines.push(...(await fs.readFile(full, 'utf8')).split('\n').filter((line) => /gallery|thumbnail/i.test(line)));
+        }
+      }
+    };
+    await visit(dataDir);
+    return lines.slice(-30);
+  }
+
   const openFile = (file: string) => openAtEnd(vscode.Uri.joinPath(folder().uri, file));
 
   before(async () => {
@@ -112,14 +129,18 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
 
   it('opens "Flux Gallery" and its webview makes and stores a WebP thumbnail', async () => {
     const entry = await seed('A lighthouse on a cliff for the thumbnail test');
+    const galleryTab = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('fluxStudio.gallery'));
     await vscode.commands.executeCommand('fluxStudio.openGallery');
-    const tab = await waitFor('the gallery tab', () =>
-      vscode.window.tabGroups.all
-        .flatMap((g) => g.tabs)
-        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('fluxStudio.gallery')),
-    );
+    const tab = await waitFor('the gallery tab', galleryTab);
     assert.strictEqual(tab.label, 'Flux Gallery');
-    const withThumb = await waitFor('the thumbnail made by the webview', () => (store.get(entry.id)?.thumbFile ? store.get(entry.id) : undefined));
+    // Up to 50 s: in code-server a new webview page sometimes never starts, and the gallery opens itself again
+    // after 10 s, twice at most (pageStart.ts).
+    const withThumb = await waitFor('the thumbnail made by the webview', () => (store.get(entry.id)?.thumbFile ? store.get(entry.id) : undefined), 50_000).catch(
+      async (error: Error) => {
+        throw new Error(`${error.message}; entry: ${JSON.stringify(store.get(entry.id))}; gallery log lines:\n${(await galleryLogLines()).join('\n')}`);
+      },
+    );
     const bytes = await fs.readFile(store.thumbPath(withThumb.thumbFile!));
     assert.strictEqual(bytes.toString('ascii', 0, 4), 'RIFF');
     assert.strictEqual(bytes.toString('ascii', 8, 12), 'WEBP');

@@ -6,10 +6,19 @@ import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import { BOOT_ENTRIES, BOOT_THUMBNAIL_BUDGET, type GalleryBoot } from '../../protocol/gallery';
+import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from '../../protocol/strings';
 import { perImageCost } from '../../shared/variants';
+import { l10n } from '../ui/text';
 import { toEntryView } from './entryView';
 import { renderGalleryHtml } from './html';
 import type { ThumbnailStore } from './thumbnailStore';
+
+/** The English table run through l10n.t (English text is the key in l10n/bundle.l10n.*.json). */
+export function localizedGalleryStrings(): GalleryStrings {
+  const strings = {} as GalleryStrings;
+  for (const key of GALLERY_STRING_KEYS) strings[key] = l10n.t(GALLERY_STRINGS_EN[key]);
+  return strings;
+}
 
 export interface GalleryPageParams {
   webview: vscode.Webview;

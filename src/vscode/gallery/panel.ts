@@ -17,7 +17,6 @@ import {
   type WebviewMessage,
 } from '../../protocol/gallery';
 import type { IpcNotificationType } from '../../protocol/ipc';
-import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from '../../protocol/strings';
 import { parseWebviewMessage } from '../../protocol/validate';
 import type { GalleryEntry } from '../../shared/entry';
 import type { GenerationOptions } from '../../shared/options';
@@ -27,7 +26,8 @@ import { l10n } from '../ui/text';
 import { droppedImageFile } from './droppedImage';
 import { runEntryAction } from './entryActions';
 import { toEntryView } from './entryView';
-import { buildGalleryPage } from './page';
+import { buildGalleryPage, localizedGalleryStrings } from './page';
+import { PAGE_START_TIMEOUT_MS, PageStartWatch } from './pageStart';
 import { answerRequest, RequestRefused, type RequestMessage } from './requests';
 import { ThumbnailStore } from './thumbnailStore';
 
@@ -65,14 +65,9 @@ export interface ShowOptions {
   viewColumn?: vscode.ViewColumn;
 }
 
-/** The English table run through l10n.t (English text is the key in l10n/bundle.l10n.*.json). */
-export function localizedGalleryStrings(): GalleryStrings {
-  const strings = {} as GalleryStrings;
-  for (const key of GALLERY_STRING_KEYS) strings[key] = l10n.t(GALLERY_STRINGS_EN[key]);
-  return strings;
-}
-
 const FLUSH_DELAY_MS = 50;
+/** A page that never starts is opened again in a new panel at most this often in a row. */
+const MAX_REOPENS = 2;
 
 export class GalleryPanel {
   static readonly viewType = 'fluxStudio.gallery';
@@ -82,6 +77,7 @@ export class GalleryPanel {
   private readonly pendingUpserts = new Map<string, GalleryEntry>();
   private readonly pendingRemovals = new Set<string>();
   private readonly thumbnails: ThumbnailStore;
+  private readonly pageStart: PageStartWatch;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** The webview has sent `ready` since it was (re)loaded; until then updates are dropped (init resends all). */
   private webviewReady = false;
@@ -99,6 +95,11 @@ export class GalleryPanel {
       if (!(preserveFocus && existing.panel.visible)) existing.panel.reveal(existing.panel.visible ? undefined : options.viewColumn, preserveFocus);
       return existing;
     }
+    return GalleryPanel.open(deps, { viewColumn: options.viewColumn, preserveFocus }, 0);
+  }
+
+  private static open(deps: GalleryDeps, options: ShowOptions, reopens: number): GalleryPanel {
+    const preserveFocus = options.preserveFocus ?? false;
     const panel = vscode.window.createWebviewPanel(
       GalleryPanel.viewType,
       l10n.t('Flux Gallery'),
@@ -107,7 +108,7 @@ export class GalleryPanel {
       // shows again in ~0.1 s; reloaded instead, it took ~1.5 s in code-server (a new page waits ~1 s for VS Code).
       { ...webviewOptions(deps), retainContextWhenHidden: true },
     );
-    return new GalleryPanel(panel, deps);
+    return new GalleryPanel(panel, deps, reopens);
   }
 
   /** Used by the serializer after a reload. */
@@ -120,12 +121,15 @@ export class GalleryPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly deps: GalleryDeps,
+    private readonly reopens = 0,
   ) {
     GalleryPanel.current = this;
     this.thumbnails = new ThumbnailStore(deps.store, deps.log);
+    this.pageStart = new PageStartWatch(panel, () => this.reopen());
     panel.title = l10n.t('Flux Gallery');
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
     this.disposables.push(
+      this.pageStart,
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       deps.store.onDidChange((change) => this.onStoreChange(change)),
@@ -155,7 +159,22 @@ export class GalleryPanel {
       settings: { strings: localizedGalleryStrings(), defaults: this.deps.getDefaults() },
       title: l10n.t('Flux Gallery'),
     });
-    if (!this.disposed) this.panel.webview.html = html;
+    if (this.disposed) return;
+    this.panel.webview.html = html;
+    this.pageStart.expectStart();
+  }
+
+  /** The page never started (see pageStart.ts): the gallery again in a new panel, in the same place. */
+  private reopen(): void {
+    const seconds = PAGE_START_TIMEOUT_MS / 1000;
+    if (this.reopens >= MAX_REOPENS) {
+      this.deps.log.warn(`Gallery: the page did not start within ${seconds} s; close the gallery and open it again`);
+      return;
+    }
+    this.deps.log.warn(`Gallery: the page did not start within ${seconds} s (VS Code's webview host hung); opening the gallery again`);
+    const viewColumn = this.panel.viewColumn;
+    this.dispose();
+    GalleryPanel.open(this.deps, { viewColumn, preserveFocus: true }, this.reopens + 1);
   }
 
   private post<M extends NotificationMethod>(type: IpcNotificationType<M>, params: NotificationParamsMap[M]): void {
@@ -168,6 +187,7 @@ export class GalleryPanel {
     this.pendingRemovals.clear();
     this.webviewReady = true;
     const { store } = this.deps;
+    this.pageStart.markStarted();
     this.post(InitNotification, {
       entries: store.list().map((entry) => toEntryView(entry, this.panel.webview, store)),
       defaults: this.deps.getDefaults(),
