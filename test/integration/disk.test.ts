@@ -14,7 +14,7 @@ import type { Log } from '../../src/shared/log';
 import { insertIntoWorkspace } from '../../src/vscode/editor/insertAction';
 import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import { loadConfig } from './config';
-import { EXTENSION_ID, openAtEnd } from './support';
+import { EXTENSION_ID, openAtEnd, seedCompleted } from './support';
 
 // A tiny but complete PNG (1×1), enough for a copy.
 const PNG = Buffer.from(
@@ -44,23 +44,9 @@ describe('disk: Insert into workspace when the disk says no', function () {
   const created: string[] = [];
 
   async function seed(prompt: string): Promise<GalleryEntry> {
-    const id = randomUUID();
-    await fs.writeFile(store.imagePath(`${id}.png`), PNG);
-    const now = Date.now();
-    created.push(id);
-    return store.create({
-      id,
-      options: { prompt, aspectRatio: '1:1', outputFormat: 'png', outputQuality: 90, raw: false, seed: 7 },
-      state: 'completed',
-      progress: 100,
-      createdAt: now,
-      acceptedAt: now,
-      completedAt: now + 1000,
-      creditCost: 6,
-      imageFile: `${id}.png`,
-      width: 1,
-      height: 1,
-    });
+    const entry = await seedCompleted(store, prompt, { format: 'png', bytes: PNG, aspectRatio: '1:1', width: 1, height: 1 });
+    created.push(entry.id);
+    return entry;
   }
 
   const openDoc = () => openAtEnd(vscode.Uri.file(path.join(workspace(), 'doc.md')));

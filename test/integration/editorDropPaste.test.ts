@@ -12,8 +12,8 @@ import type { Log } from '../../src/shared/log';
 import { GalleryImageEdits } from '../../src/vscode/editor/dropPaste';
 import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import { storedImageUri } from '../../src/vscode/editor/storedImage';
-import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, seedCompleted, workspaceUri } from './editorFixtures';
-import { activateForTests } from './support';
+import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, workspaceUri } from './editorFixtures';
+import { activateForTests, seedCompleted } from './support';
 
 const NONE = new vscode.CancellationTokenSource().token;
 const PASTE_CONTEXT: vscode.DocumentPasteEditContext = { only: undefined, triggerKind: vscode.DocumentPasteTriggerKind.Automatic };

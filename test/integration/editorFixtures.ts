@@ -1,35 +1,11 @@
-// Helpers for the editor suites (drop/paste, missing images): completed gallery entries with a stored
-// image, the messages the user is shown (read by wrapping the real vscode.window functions), files
+// Helpers for the editor suites (drop/paste, missing images):
+// the messages the user is shown (read by wrapping the real vscode.window functions), files
 // in the test workspace, and a folder outside it.
-import { randomBytes, randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GalleryStore } from '../../src/gallery/store';
-import type { GalleryEntry } from '../../src/shared/entry';
-import type { OutputFormat } from '../../src/shared/options';
 import { loadConfig } from './config';
-
-/** A completed entry whose stored image is `bytes` (the copy is checked byte for byte, so any bytes do). */
-export async function seedCompleted(store: GalleryStore, prompt: string, format: OutputFormat = 'jpg'): Promise<GalleryEntry> {
-  const id = randomUUID();
-  const imageFile = `${id}.${format}`;
-  await fs.writeFile(store.imagePath(imageFile), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2048)]));
-  const now = Date.now();
-  return store.create({
-    id,
-    options: { prompt, aspectRatio: '16:9', outputFormat: format, outputQuality: 90, raw: false, seed: 7 },
-    state: 'completed',
-    progress: 100,
-    createdAt: now,
-    completedAt: now,
-    creditCost: 6,
-    imageFile,
-    width: 2752,
-    height: 1536,
-  });
-}
 
 type MessageSink = 'showInformationMessage' | 'showWarningMessage' | 'showErrorMessage';
 const SINKS: MessageSink[] = ['showInformationMessage', 'showWarningMessage', 'showErrorMessage'];

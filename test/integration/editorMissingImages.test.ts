@@ -11,8 +11,8 @@ import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryEntry } from '../../src/shared/entry';
 import type { Log } from '../../src/shared/log';
 import { TargetFileWriter } from '../../src/vscode/editor/targetFiles';
-import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, seedCompleted, workspaceUri } from './editorFixtures';
-import { jobInput, readyForTests, sim, waitFor } from './support';
+import { MessageRecorder, linkOutside, listFiles, openNewDocument, removeNewDocuments, workspaceUri } from './editorFixtures';
+import { jobInput, readyForTests, seedCompleted, sim, waitFor } from './support';
 
 const TITLE = 'Generate Missing Image with Flux';
 const log: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -2,7 +2,6 @@
 // thumbnail (proves the canvas is not tainted in a real VS Code webview), and "Insert into workspace"
 // writes the image file and the snippet for Markdown and HTML — one undoable edit, never overwriting.
 import * as assert from 'assert';
-import { randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
@@ -13,7 +12,7 @@ import type { GalleryEntry, PromptSource } from '../../src/shared/entry';
 import type { Log } from '../../src/shared/log';
 import { insertIntoWorkspace } from '../../src/vscode/editor/insertAction';
 import { EditorTracker } from '../../src/vscode/editor/editorTracker';
-import { EXTENSION_ID, openAtEnd, waitFor } from './support';
+import { EXTENSION_ID, openAtEnd, seedCompleted, waitFor } from './support';
 
 /** A small valid RGB PNG (gradient), so the webview has something real to decode and draw. */
 function makePng(width: number, height: number): Buffer {
@@ -68,27 +67,10 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
   const folder = () => vscode.workspace.workspaceFolders![0];
   const settings = () => vscode.workspace.getConfiguration('fluxStudio');
 
-  async function seed(prompt: string, source?: PromptSource, format: 'png' = 'png'): Promise<GalleryEntry> {
-    const id = randomUUID();
-    const imageFile = `${id}.${format}`;
-    await fs.writeFile(store.imagePath(imageFile), makePng(96, 54));
-    const now = Date.now();
-    const entry: GalleryEntry = {
-      id,
-      options: { prompt, aspectRatio: '16:9', outputFormat: format, outputQuality: 90, raw: false, seed: 42 },
-      state: 'completed',
-      progress: 100,
-      createdAt: now,
-      acceptedAt: now,
-      completedAt: now + 1000,
-      creditCost: 6,
-      imageFile,
-      width: 2752,
-      height: 1536,
-      ...(source ? { source } : {}),
-    };
-    created.push(id);
-    return store.create(entry);
+  async function seed(prompt: string, source?: PromptSource): Promise<GalleryEntry> {
+    const entry = await seedCompleted(store, prompt, { format: 'png', bytes: makePng(96, 54), seed: 42, source });
+    created.push(entry.id);
+    return entry;
   }
 
   /** What the extension logged about the gallery (for a failure's message): …/logs/…/Flux Studio.log. */

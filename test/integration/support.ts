@@ -1,7 +1,12 @@
 // Helpers shared by the in-host suites: the extension's test API, the simulator's control surface,
-// polling, and opening a document with the cursor at its end.
+// polling, completed gallery entries, and opening a document with the cursor at its end.
+import { randomBytes, randomUUID } from 'crypto';
+import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
+import type { GalleryStore } from '../../src/gallery/store';
+import type { GalleryEntry, PromptSource } from '../../src/shared/entry';
+import type { AspectRatio, OutputFormat } from '../../src/shared/options';
 import { loadConfig } from './config';
 
 export const EXTENSION_ID = 'flux-studio.flux-studio';
@@ -54,4 +59,38 @@ export async function openAtEnd(uri: vscode.Uri): Promise<vscode.TextEditor> {
   const end = document.lineAt(document.lineCount - 1).range.end;
   editor.selection = new vscode.Selection(end, end);
   return editor;
+}
+
+export interface SeedOptions {
+  format?: OutputFormat;
+  /** The stored image (any bytes do where only copies are compared). */
+  bytes?: Buffer;
+  seed?: number;
+  aspectRatio?: AspectRatio;
+  width?: number;
+  height?: number;
+  source?: PromptSource;
+}
+
+/** A completed entry with a stored image, as a finished job leaves it. */
+export async function seedCompleted(store: GalleryStore, prompt: string, o: SeedOptions = {}): Promise<GalleryEntry> {
+  const id = randomUUID();
+  const format = o.format ?? 'jpg';
+  const imageFile = `${id}.${format}`;
+  await fs.writeFile(store.imagePath(imageFile), o.bytes ?? Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2048)]));
+  const now = Date.now();
+  return store.create({
+    id,
+    options: { prompt, aspectRatio: o.aspectRatio ?? '16:9', outputFormat: format, outputQuality: 90, raw: false, seed: o.seed ?? 7 },
+    state: 'completed',
+    progress: 100,
+    createdAt: now,
+    acceptedAt: now,
+    completedAt: now + 1000,
+    creditCost: 6,
+    imageFile,
+    width: o.width ?? 2752,
+    height: o.height ?? 1536,
+    ...(o.source ? { source: o.source } : {}),
+  });
 }

@@ -2,7 +2,7 @@
 //  - every literal first argument of `vscode.l10n.t(…)` / `l10n.t(…)` in src/**/*.ts (parsed with the
 //    TypeScript compiler, so escapes, comments and line breaks are handled like the compiler does);
 //  - the gallery webview's English table, `GALLERY_STRINGS_EN` in src/protocol/strings.ts (its values go
-//    through `l10n.t` in src/vscode/gallery/panel.ts, so they are bundle keys too).
+//    through `l10n.t` in src/vscode/gallery/page.ts, so they are bundle keys too).
 // A call whose message cannot be read statically is an error, so no string slips through.
 // Used by scripts/l10n-extract.mjs (writes l10n/bundle.l10n.json) and test/unit/l10n.test.ts.
 // Depends only on Node and `typescript`, so the script can load it without compiling the project.
@@ -35,7 +35,7 @@ export const GALLERY_STRINGS_TABLE = 'GALLERY_STRINGS_EN';
  * way: file → argument source text. The gallery panel translates every value of the gallery table.
  */
 export const KNOWN_DYNAMIC_CALLS: ReadonlyArray<{ file: string; argument: string; coveredBy: string }> = [
-  { file: 'src/vscode/gallery/panel.ts', argument: 'GALLERY_STRINGS_EN[key]', coveredBy: GALLERY_STRINGS_TABLE },
+  { file: 'src/vscode/gallery/page.ts', argument: 'GALLERY_STRINGS_EN[key]', coveredBy: GALLERY_STRINGS_TABLE },
   // The safe-text wrapper passes its callers' literal messages on; those calls are extracted where they are.
   { file: 'src/vscode/ui/text.ts', argument: 'message', coveredBy: 'the callers of l10n.t' },
 ];

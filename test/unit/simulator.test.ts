@@ -200,9 +200,10 @@ describe('Apiframe simulator', function () {
     });
 
     it('silent progress model stays at 0 until COMPLETED', async () => {
-      sim.configure({ durations: { fixedMs: 200 }, timeScale: 1, queueMs: 0, progressModel: 'silent' });
+      // 2 s: long enough that the look in the middle lands in PROCESSING on a loaded machine too.
+      sim.configure({ durations: { fixedMs: 2000 }, timeScale: 1, queueMs: 0, progressModel: 'silent' });
       const id = await submit(sim);
-      await sleep(120);
+      await sleep(300);
       const mid = (await call(sim, `/v2/jobs/${id}`)).body;
       assert.strictEqual(mid.status, 'PROCESSING');
       assert.strictEqual(mid.progress, 0);
