@@ -445,13 +445,15 @@ export async function selectLineWithText(page, text, { timeoutMs = 15_000 } = {}
 
 /**
  * Right-clicks on the selected text (right-clicking elsewhere clears the selection) and clicks the
- * context-menu entry `menuLabel` if given. Retries until the entry is there.
+ * context-menu entry `menuLabel` if given. Retries until the entry is there; selects the line holding `text`
+ * again when the selection is gone.
  */
-export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 30_000 } = {}) {
+export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 60_000 } = {}) {
   const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
   return retry(
     async () => {
-      await page.locator('.monaco-editor .selected-text').first().waitFor({ timeout: 5000 });
+      // A lost right-click or a view taking the focus can clear the selection: select the line again.
+      if (!(await page.locator('.monaco-editor .selected-text').first().isVisible())) await selectLineWithText(page, text);
       await line.click({ button: 'right' });
       const menu = page.locator('.monaco-menu .action-label');
       await menu.first().waitFor({ timeout: 5000 });

@@ -19,7 +19,7 @@ async function generateFromSelection(ctx: ScenarioContext, screenshot?: string):
     if ((await entry.count()) > 0) return true;
     await ctx.page.keyboard.press('Escape');
     return false;
-  }, { timeoutMs: 30_000, what: `the "${MENU_LABEL}" context-menu entry` });
+  }, { timeoutMs: 60_000, what: `the "${MENU_LABEL}" context-menu entry` });
   await ctx.screenshot(screenshot);
   // A lost click leaves the menu closed again: open it once more and run the entry.
   if (!(await ctx.clickMenuEntry(entry))) await ctx.rightClickSelection(PARAGRAPH, MENU_LABEL);
