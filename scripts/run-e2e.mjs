@@ -49,7 +49,12 @@ export function loadScenarios(grep, vscodeRole = 'oldest') {
   return all.filter((s) => (s.versions ?? ['oldest']).includes(vscodeRole) && (!grep || s.name.includes(grep) || s.file.includes(grep)));
 }
 
-const LANGUAGE_PACK_STUB = path.join(ROOT, 'test', 'fixtures', 'ko-language-pack-stub');
+/** Packages the test-only extension test/fixtures/<name> and installs it into extensionsDir. */
+async function installFixtureExtension(vscode, tmp, name, extensionsDir) {
+  const out = path.join(tmp, `${name}.vsix`);
+  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: path.join(ROOT, 'test', 'fixtures', name), stdio: 'pipe' });
+  await h.installVsix(vscode, out, extensionsDir);
+}
 
 /**
  * code-server 4.100 keeps the workbench (and `vscode.env.language`) in English unless a language pack
@@ -57,11 +62,23 @@ const LANGUAGE_PACK_STUB = path.join(ROOT, 'test', 'fixtures', 'ko-language-pack
  * UI stays English, our extension's strings follow the locale.
  */
 async function installLanguagePackStub(vscode, tmp, extensionsDir) {
-  const out = path.join(tmp, 'ko-language-pack-stub.vsix');
-  execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: LANGUAGE_PACK_STUB, stdio: 'pipe' });
-  await h.installVsix(vscode, out, extensionsDir);
+  await installFixtureExtension(vscode, tmp, 'ko-language-pack-stub', extensionsDir);
   return path.join(extensionsDir, readdirSync(extensionsDir).find((d) => d.startsWith("flux-studio-test.ko-language-pack-stub")));
 }
+
+/**
+ * Without Copilot, VS Code has no default chat participant (so it hides its Chat view) and no default
+ * language model (so every chat request fails). For the scenarios that need chat (Scenario.chatHost), a
+ * separate extensions dir holds the extension and the test-only stub that registers both; code-server must
+ * then allow the stub's API proposals (CHAT_HOST_ARGS). Other scenarios never see the stub.
+ */
+async function chatExtensionsDir(vscode, tmp, vsix) {
+  const dir = path.join(tmp, 'extensions-chat');
+  await h.installVsix(vscode, vsix, dir);
+  await installFixtureExtension(vscode, tmp, 'chat-host-stub', dir);
+  return dir;
+}
+const CHAT_HOST_ARGS = ['--enable-proposed-api', 'flux-studio-test.chat-host-stub'];
 
 /** A user data dir whose display language is `locale`, backed by the installed stub pack. */
 function localizedUserDataDir(settings, locale, stubPath) {
@@ -149,6 +166,7 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep,
     log(`installed ${path.basename(vsix)} into code-server ${vscode.codeServerVersion} (VS Code ${vscode.vscodeVersion}); ${scenarios.length} scenarios`);
 
     const stubPath = scenarios.some((s) => s.locale) ? await installLanguagePackStub(vscode, tmp, extensionsDir) : undefined;
+    const chatDir = scenarios.some((s) => s.chatHost) ? await chatExtensionsDir(vscode, tmp, vsix) : undefined;
     const simulator = await h.startSimulator({ timeScale: 0.02 });
     log(`simulator at ${simulator.url}`);
     const { browser } = await h.launchBrowser({ chromium: vscode.chromium });
@@ -166,7 +184,8 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep,
         server = await h.startCodeServer({
           vscode,
           workspace,
-          extensionsDir,
+          extensionsDir: s.chatHost ? chatDir : extensionsDir,
+          args: s.chatHost ? CHAT_HOST_ARGS : [],
           settings,
           userDataDir: s.locale ? localizedUserDataDir(settings, s.locale, stubPath) : undefined,
           logFile: path.join(outputDir, `${slug(name)}.server.log`),

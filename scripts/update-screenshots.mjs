@@ -22,6 +22,8 @@ export const SCREENSHOTS = [
   'gallery-variants.png',
   'gallery-compare.png',
   'gallery-paused.png',
+  'chat-flux-confirm.png',
+  'chat-flux.png',
   'inserted-markdown.png',
   'context-menu.png',
   'copy-image-menu.png',

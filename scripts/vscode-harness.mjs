@@ -231,11 +231,11 @@ export async function installVsix(vscode, vsix, extensionsDir) {
  * version needs. A fresh user-data-dir gets that version's own settings (`vscode.settings`) and `settings`.
  * @param {{vscode: {codeServerBin: string, node?: string, settings?: Record<string, unknown>}, workspace: string,
  *          settings?: Record<string, unknown>, extensionsDir?: string, userDataDir?: string, env?: NodeJS.ProcessEnv,
- *          logFile?: string}} o
+ *          logFile?: string, args?: string[]}} o  (args: more code-server flags, e.g. --enable-proposed-api <id>)
  * @returns {Promise<{url: string, workbenchUrl: string, port: number, userDataDir: string, extensionsDir: string,
  *                    proc: ReturnType<typeof startProcess>, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ vscode, workspace, settings = {}, extensionsDir, userDataDir, env, logFile }) {
+export async function startCodeServer({ vscode, workspace, settings = {}, extensionsDir, userDataDir, env, logFile, args = [] }) {
   const port = await freePort();
   const udd = userDataDir ?? makeUserDataDir({ ...vscode.settings, ...settings });
   const ext = extensionsDir ?? makeTempDir('flux-ext-');
@@ -252,6 +252,7 @@ export async function startCodeServer({ vscode, workspace, settings = {}, extens
       '--disable-workspace-trust',
       '--user-data-dir', udd,
       '--extensions-dir', ext,
+      ...args,
       workspace,
     ],
     env: { ...process.env, ...env },

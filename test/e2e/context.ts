@@ -74,6 +74,11 @@ export interface Scenario {
   locale?: string;
   /** The VS Code versions to run on; default ['oldest']. The core flow uses ALL_VERSIONS. */
   versions?: VsCodeRole[];
+  /**
+   * Makes VS Code's own Chat view usable without Copilot: installs test/fixtures/chat-host-stub, a test-only
+   * default participant and language model (VS Code 1.100's API proposals, so 'oldest' only).
+   */
+  chatHost?: boolean;
   /** Per-scenario time limit; default 120 s. */
   timeoutMs?: number;
   run(ctx: ScenarioContext): Promise<void>;

@@ -1,0 +1,51 @@
+// @flux in VS Code's own Chat view, as a user types it: `@flux /generate <prompt>` → the tool's cost
+// confirmation inline in the chat → Continue → one job on the simulator → the answer names the saved file.
+// No Copilot here: the test-only chat host stub (Scenario.chatHost) gives VS Code the default participant
+// and language model it needs before it sends any request; @flux itself asks no model.
+import * as assert from 'assert';
+import { existsSync } from 'fs';
+import * as path from 'path';
+import type { Scenario } from './context';
+import { answer, simStats } from './steps';
+
+const PROMPT = 'A lighthouse on a cliff at dusk';
+
+export const scenario: Scenario = {
+  name: 'chat: @flux /generate in the Chat view, cost confirmed inline, the answer names the saved file',
+  chatHost: true,
+  timeoutMs: 120_000,
+  async run(ctx) {
+    const { page } = ctx;
+    await ctx.runCommand('Flux: Set API Key');
+    await answer(ctx, 'Set API Key', ctx.apiKey);
+    await page.locator('.statusbar-item', { hasText: /Flux · \d+ credits/ }).waitFor({ timeout: 20_000 }); // the key is saved
+    await ctx.runCommand('Notifications: Clear All Notifications');
+    await ctx.runCommand('Chat: Focus on Chat View');
+    const chat = page.locator('.interactive-session');
+    const input = chat.getByRole('textbox', { name: /chat input/i });
+    await input.focus(); // Monaco's text area sits under its rendered lines: a click lands on those
+    await page.keyboard.type(`@flux /generate ${PROMPT}`);
+    await page.keyboard.press('Enter');
+
+    // prepareInvocation's confirmation, inline: the cost and the prompt, before anything is sent.
+    const continueButton = chat.getByRole('button', { name: /^Continue\b/ }); // "Continue (Ctrl+Enter)"
+    await continueButton.waitFor({ timeout: 20_000 });
+    const response = chat.locator('.interactive-response').last();
+    const text = async () => (await response.innerText()).replace(/\s+/g, ' '); // the chat renders some spaces as &nbsp;
+    const question = await text();
+    assert.match(question, /Generate an image for 6 credits\?/);
+    assert.ok(question.includes(`Prompt: “${PROMPT}”`), `the prompt in the confirmation: ${question}`);
+    assert.strictEqual((await simStats(ctx)).jobsCreated, 0, 'nothing sent before Continue');
+    await ctx.screenshot('chat-flux-confirm');
+    await continueButton.click();
+
+    const saved = await ctx.retry(async () => /Saved (\S+)\. /.exec(`${await text()} `)?.[1], { timeoutMs: 60_000, what: '"Saved <file>." in the answer' });
+    ctx.log(`answer: ${await text()}`);
+    assert.ok(existsSync(path.join(ctx.workspace, saved)), `${saved} is in the workspace`);
+    const stats = await simStats(ctx);
+    assert.strictEqual(stats.jobsCreated, 1, 'one job');
+    assert.strictEqual(stats.jobs[0].prompt, PROMPT);
+    await ctx.runCommand('Notifications: Clear All Notifications'); // the "Image ready" toast covers the chat input
+    await ctx.screenshot('chat-flux');
+  },
+};
