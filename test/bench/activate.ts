@@ -118,6 +118,7 @@ const RECORDED_NAMES = [
   'TabInputWebview', 'QuickPickItemKind', 'QuickInputButtons', 'DiagnosticSeverity', 'EndOfLine', 'TextEditorRevealType',
   'ColorThemeKind', 'UIKind', 'LogLevel', 'DocumentLink', 'Hover', 'CodeAction', 'CodeActionKind', 'CompletionItem',
   'CompletionItemKind', 'DataTransferItem', 'DocumentDropEdit', 'StatusBarItem', 'TextEdit', 'Location',
+  'DocumentDropOrPasteEditKind', 'DocumentPasteEdit', 'DataTransfer', 'LanguageModelToolResult', 'LanguageModelTextPart',
 ];
 
 function context(storage: string): unknown {
