@@ -8,7 +8,7 @@ import * as path from 'path';
 import { GalleryEntry, parseEntry } from '../shared/entry';
 import { SILENT_LOG, type Log } from '../shared/log';
 import { ChangeFeed, ENTRY_FILE, FeedOptions } from './feed';
-import { mapWithLimit, quarantine, readIfExists, removeStaleTempFiles, withFileLock, writeFileAtomic } from './files';
+import { fileSignature, mapWithLimit, quarantine, readIfExists, removeStaleTempFiles, snapshotFiles, withFileLock, writeFileAtomic, type FileSnapshot } from './files';
 import { migrateLegacyIndex } from './migrate';
 
 export type GalleryChange =
@@ -201,7 +201,9 @@ export class GalleryStore {
       if (id) present.add(id);
     }
     const gone = [...this.entries.keys()].filter((id) => !present.has(id));
-    await mapWithLimit([...present, ...gone], 32, (id) => this.serial(id, () => this.readFromDisk(id, true)));
+    // The first scan reads every entry: batched synchronous reads are ~7× faster there (see snapshotFiles).
+    const snapshots = this.entries.size === 0 ? await snapshotFiles([...present].map((id) => this.entryFile(id)!)) : undefined;
+    await mapWithLimit([...present, ...gone], 32, (id) => this.serial(id, () => this.readFromDisk(id, true, snapshots?.get(this.entryFile(id)!))));
   }
 
   private entryFile(id: string): string | undefined {
@@ -248,12 +250,12 @@ export class GalleryStore {
   }
 
   /** Another window may have changed, created or removed the file: read it and tell listeners. */
-  private async readFromDisk(id: string, skipUnchanged: boolean): Promise<void> {
+  private async readFromDisk(id: string, skipUnchanged: boolean, snapshot?: FileSnapshot): Promise<void> {
     const file = this.entryFile(id)!;
-    const stat = await fs.stat(file).catch(() => undefined);
-    const signature = stat && `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    const stat = snapshot ? undefined : await fs.stat(file).catch(() => undefined);
+    const signature = snapshot?.signature ?? (stat && fileSignature(stat));
     if (skipUnchanged && signature && signature === this.signatures.get(id)) return;
-    const raw = stat && (await readIfExists(file));
+    const raw = snapshot?.text ?? (stat && (await readIfExists(file)));
     if (raw === undefined) return this.forget(id);
     this.signatures.set(id, signature!);
     if (raw === this.onDisk.get(id)) return;

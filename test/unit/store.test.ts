@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { removeStaleTempFiles, withFileLock } from '../../src/gallery/files';
+import { fileSignature, removeStaleTempFiles, snapshotFiles, withFileLock } from '../../src/gallery/files';
 import { GalleryChange, GalleryStore, StoreOptions } from '../../src/gallery/store';
 import { captureLog, deadPid, entry, filesMatching, tempGallery, waitUntil } from '../support/storeFixtures';
 
@@ -260,5 +260,27 @@ describe('GalleryStore (one file per entry)', () => {
     it('removeStaleTempFiles ignores folders that do not exist', async () => {
       assert.deepStrictEqual(await removeStaleTempFiles([path.join(dir, 'missing')]), []);
     });
+  });
+});
+
+describe('snapshotFiles (the first scan of the gallery)', () => {
+  it('reads every readable file with its signature, leaves out the rest, and yields between batches', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-snapshot-'));
+    try {
+      const files = Array.from({ length: 450 }, (_, i) => path.join(dir, `${i}.json`));
+      files.forEach((file, i) => fs.writeFileSync(file, `{"n":${i}}`));
+      fs.mkdirSync(path.join(dir, 'folder.json'));
+      let turns = 0;
+      const ticker = setInterval(() => turns++, 0);
+      const snapshots = await snapshotFiles([...files, path.join(dir, 'missing.json'), path.join(dir, 'folder.json')], 100);
+      clearInterval(ticker);
+      assert.strictEqual(snapshots.size, 450);
+      for (const [i, file] of files.entries()) {
+        assert.deepStrictEqual(snapshots.get(file), { signature: fileSignature(fs.statSync(file)), text: `{"n":${i}}` });
+      }
+      assert.ok(turns >= 2, `other work ran between the batches (${turns} timer turns)`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
