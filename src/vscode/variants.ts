@@ -55,11 +55,13 @@ export async function keepVariant(kept: GalleryEntry, deps: KeepDeps): Promise<n
   const spared = group.length - deletable.length;
   const detail = join([
     l10n.t('“{0}”', plain(kept.options.prompt, 200)),
-    ...(spared > 0 ? [l10n.t('{0} starred or unfinished variants stay.', spared)] : []),
+    ...(spared === 1 ? [l10n.t('One starred or unfinished variant stays.')] : spared > 1 ? [l10n.t('{0} starred or unfinished variants stay.', spared)] : []),
     l10n.t('Copies saved in your workspace are kept.'),
   ]);
-  const remove = l10n.t('Delete {0} Others', deletable.length);
-  if ((await askModal(l10n.t('Keep this variant and delete the {0} others of its group?', deletable.length), detail, remove)) !== remove) return 0;
+  const one = deletable.length === 1;
+  const remove = one ? l10n.t('Delete the Other') : l10n.t('Delete {0} Others', deletable.length);
+  const question = one ? l10n.t('Keep this variant and delete the other one of its group?') : l10n.t('Keep this variant and delete the {0} others of its group?', deletable.length);
+  if ((await askModal(question, detail, remove)) !== remove) return 0;
   let removed = 0;
   try {
     for (const other of deletable) if (await deps.remove(other.id, mayBulkDelete)) removed++;

@@ -58,7 +58,7 @@ export const scenario: Scenario = {
     // Keep the first: the extension asks, then the other one goes and the kept one is a plain card again.
     const keptId = await group.locator('article.card').first().getAttribute('data-id');
     await keep.click();
-    await answerDialog(ctx, 'Keep this variant and delete the 1 others of its group?', 'Delete 1 Others');
+    await answerDialog(ctx, 'Keep this variant and delete the other one of its group?', 'Delete the Other');
     await waitForCount(ctx, 1, 1);
     await ctx.retry(async () => (await view.locator('section.group').count()) === 0, { what: 'the group gone' });
     assert.strictEqual(await view.locator('article.card').getAttribute('data-id'), keptId, 'the kept variant stays');
