@@ -125,7 +125,7 @@ describe('variants, Keep and Re-run from Image', function () {
       const removed = await keepVariant(kept, { store: api.store, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, remove: (id, onlyIf) => api.engine.remove(id, onlyIf) });
       assert.strictEqual(removed, 2);
       assert.match(dialogs.asked.at(-1)?.message ?? '', /delete the 2 others/);
-      assert.match(dialogs.asked.at(-1)?.detail ?? '', /1 starred or unfinished variants stay/);
+      assert.match(dialogs.asked.at(-1)?.detail ?? '', /One starred or unfinished variant stays/);
       assert.ok(api.store.get(kept.id) && api.store.get(starred.id), 'the kept and the starred variant stay');
       for (const other of others) assert.strictEqual(api.store.get(other.id), undefined);
     } finally {
