@@ -450,6 +450,21 @@ export async function selectLineWithText(page, text, { timeoutMs = 15_000 } = {}
  * again when the selection is gone.
  */
 export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 60_000 } = {}) {
+  if (!menuLabel) return openContextMenuOnSelection(page, text, undefined, { timeoutMs });
+  // Under load, code-server sometimes shows the editor menu without our entry for a minute (cause not found;
+  // the generate scenario's own retry keeps requiring it in the menu). After 30 s the same command runs
+  // from the Command Palette on the same selection, and the log says so.
+  try {
+    return await openContextMenuOnSelection(page, text, menuLabel, { timeoutMs: Math.min(timeoutMs, 30_000) });
+  } catch (error) {
+    console.log(`    context menu without "${menuLabel}" for 30 s; running "Flux: ${menuLabel}" from the Command Palette instead`);
+    if (!(await page.locator('.monaco-editor .selected-text').first().isVisible())) await selectLineWithText(page, text);
+    await runCommand(page, `Flux: ${menuLabel}`);
+    return true;
+  }
+}
+
+async function openContextMenuOnSelection(page, text, menuLabel, { timeoutMs }) {
   const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
   let attempt = 0;
   return retry(
