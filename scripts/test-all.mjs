@@ -2,7 +2,7 @@
 // "N passed, N failed, N skipped". Exit code is non-zero when anything failed. A layer that cannot run on this
 // system is reported as FAILED with the reason — never skipped silently.
 //
-// Layers: build (esbuild, tsc, webview tsc, .vsix — a failed step counts as one failure), unit (mocha), then
+// Layers: system packages (Debian packages every later layer needs, installed first), build (esbuild, tsc, webview tsc, .vsix — a failed step counts as one failure), unit (mocha), then
 // for every tested VS Code version (scripts/setup-vscode.mjs, VSCODE_VERSIONS): its setup, the in-host
 // integration suite, and the e2e scenarios marked for it (all of them on the oldest, the core flow on the newest).
 // Skipped = declared skips (it.skip …); a test that skips itself at run time counts as failed (see
@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VERSION_ROLES, VSCODE_VERSIONS, ensureVsCode } from './setup-vscode.mjs';
+import { APT_PACKAGES, VERSION_ROLES, VSCODE_VERSIONS, ensureAptPackages, ensureVsCode } from './setup-vscode.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'test-output');
@@ -132,6 +132,13 @@ async function onVersion(role) {
 async function main() {
   const started = Date.now();
   rmSync(VSIX, { force: true });
+  // Before any layer: the unit layer already reads images with exiftool and compiles LaTeX (a fresh machine
+  // that installed these only in the VS Code setup failed its unit layer).
+  const system = await layer('system packages', () => {
+    ensureAptPackages();
+    return { note: `ok: ${APT_PACKAGES.length} Debian packages present (not counted)` };
+  });
+  if (system.failed) console.log('[test-all] system packages are missing: the layers that need them will fail (see above)');
   await layer('build', build);
   await layer('unit', () =>
     runWithSummary(
