@@ -126,6 +126,7 @@ function windowContext({ page, workspace, server, shared, windows = [] }) {
     clickMenuEntry: (entry) => h.clickMenuEntry(page, entry),
     webview: () => h.webviewFrame(page),
     retry: (fn, o) => h.retry(fn, o),
+    countRetry: h.countRetry,
     sleep: h.sleep,
     async openSecondWindow() {
       const second = h.copyWorkspace(undefined, `workspace-${windows.length + 1}`);
@@ -137,11 +138,13 @@ function windowContext({ page, workspace, server, shared, windows = [] }) {
 }
 
 /**
- * @param {{build?: boolean, vsix?: string, grep?: string, vscodeRole?: string}} [o]
+ * `onProgress` gets the results so far and the scenarios not finished yet after each scenario, so that a run
+ * stopped at its time limit still reports what passed and names what did not finish.
+ * @param {{build?: boolean, vsix?: string, grep?: string, vscodeRole?: string, onProgress?: (r: object) => void}} [o]
  * @returns {Promise<{passed: number, failed: number, skipped: number, failures: {title: string, error: string}[],
  *                    scenarios: {name: string, state: string, durationMs: number}[], vscodeVersion?: string}>}
  */
-export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep, vscodeRole = 'oldest' } = {}) {
+export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep, vscodeRole = 'oldest', onProgress = () => {} } = {}) {
   const outputDir = h.outputDirFor('e2e', vscodeRole);
   try {
     if (build) {
@@ -171,7 +174,12 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep,
     log(`simulator at ${simulator.url}`);
     const { browser } = await h.launchBrowser({ chromium: vscode.chromium });
 
-    const results = { passed: 0, failed: 0, skipped: 0, failures: [], scenarios: [], vscodeVersion: vscode.vscodeVersion };
+    const results = { passed: 0, failed: 0, skipped: 0, failures: [], scenarios: [], retries: [], unfinished: scenarios.map((s) => s.name), vscodeVersion: vscode.vscodeVersion };
+    const progress = () => {
+      results.retries = h.retries();
+      onProgress(results);
+    };
+    progress();
     for (const s of scenarios) {
       const t = Date.now();
       const name = s.name;
@@ -220,6 +228,8 @@ export async function runE2E({ build = true, vsix = process.env.FLUX_VSIX, grep,
       } finally {
         await page?.context().close().catch(() => {});
         await server?.stop();
+        results.unfinished.shift();
+        progress();
       }
     }
     h.writeOutputJson(path.join(path.relative(h.OUTPUT_DIR, outputDir), 'results.json'), results);
@@ -234,12 +244,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   const opt = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const summary = opt('--summary');
   const t = Date.now();
-  runE2E({ build: !argv.includes('--no-build'), vsix: opt('--vsix') ?? process.env.FLUX_VSIX, grep: opt('--grep'), vscodeRole: opt('--vscode') })
+  const writeSummary = (r) => summary && writeFileSync(summary, JSON.stringify(r, null, 2));
+  runE2E({ build: !argv.includes('--no-build'), vsix: opt('--vsix') ?? process.env.FLUX_VSIX, grep: opt('--grep'), vscodeRole: opt('--vscode'), onProgress: writeSummary })
     .catch((e) => ({ passed: 0, failed: 1, skipped: 0, failures: [{ title: 'e2e runner', error: e?.stack || String(e) }], error: String(e?.message || e) }))
     .then((r) => {
       if (r.error) console.error(`[e2e] FAILED to run: ${r.error}`);
-      console.log(`[e2e] ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${((Date.now() - t) / 1000).toFixed(1)} s)`);
-      if (summary) writeFileSync(summary, JSON.stringify(r, null, 2));
+      console.log(`[e2e] ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped, retries: ${r.retries?.length ?? 0} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      for (const what of r.retries ?? []) console.log(`[e2e]   retried: ${what}`);
+      writeSummary(r);
       process.exit(r.failed > 0 ? 1 : 0);
     });
 }

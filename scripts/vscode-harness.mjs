@@ -21,6 +21,11 @@ export const BASE_SETTINGS = Object.freeze({
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'update.mode': 'none',
+  // Markdown wraps by default: a long paragraph would be several rows, and selecting "the line" with the keys
+  // would select one row only — a right-click outside the selection then moves the cursor and the menu is
+  // built without `editorHasSelection`.
+  'editor.wordWrap': 'off',
+  '[markdown]': { 'editor.wordWrap': 'off' },
 });
 
 export const CHROMIUM_ARGS = [
@@ -362,6 +367,26 @@ export async function openFileFromExplorer(page, fileName, { timeoutMs = 20_000 
   await row.click();
   await page.locator(`.tab[data-resource-name="${fileName}"], .tabs-container .tab:has-text("${fileName}")`).first().waitFor({ timeout: timeoutMs });
   await page.locator('.editor-instance .monaco-editor').first().waitFor({ timeout: timeoutMs });
+  await waitForLanguageMode(page, fileName);
+}
+
+/** The language mode VS Code gives a file once the extensions' contributions are registered. */
+const LANGUAGE_MODES = { '.md': 'Markdown', '.html': 'HTML', '.tex': 'LaTeX', '.mdx': 'MDX' };
+
+/**
+ * Until the workbench has registered the extensions' contributions, a Markdown file is "Plain Text" and the
+ * editor's context menu holds only VS Code's own entries (seen under load: a right-click 7 s after the window
+ * opened offered Cut/Copy/Paste and no "Generate Image from Selection", with the line selected). Languages and
+ * menus of all extensions are registered in one pass, so the file's own language mode in the status bar says
+ * the menus are there too. A user sees the same: nothing of any extension before that moment.
+ */
+async function waitForLanguageMode(page, fileName, { timeoutMs = 90_000 } = {}) {
+  const mode = LANGUAGE_MODES[path.extname(fileName).toLowerCase()];
+  if (!mode) return;
+  const started = Date.now();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*${mode}\\s*$`) }).first().waitFor({ timeout: timeoutMs });
+  const waited = Date.now() - started;
+  if (waited > 1000) console.log(`    ${fileName} became ${mode} after ${(waited / 1000).toFixed(1)} s (extensions registered)`);
 }
 
 async function closeQuickInput(page) {
@@ -375,8 +400,10 @@ async function closeQuickInput(page) {
  */
 export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
   const want = title.toLowerCase();
+  let attempts = 0;
   return retry(
     async () => {
+      if (attempts++ > 0) countRetry(`"${title}" was not in the Command Palette; opening it again`);
       await closeQuickInput(page);
       await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
       await page.keyboard.press('F1');
@@ -416,8 +443,10 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
 export async function readNotifications(page, { keepOpen = false } = {}) {
   const center = page.locator('.notifications-center');
   // Under load the palette can swallow the first try (focus still in a webview, list re-rendering).
+  let attempts = 0;
   await retry(
     async () => {
+      if (attempts++ > 0) countRetry('the notification center did not open; asking for it again');
       await runCommand(page, 'Notifications: Show Notifications');
       return center.waitFor({ state: 'visible', timeout: 5000 }).then(
         () => true,
@@ -434,7 +463,26 @@ export async function readNotifications(page, { keepOpen = false } = {}) {
   return texts;
 }
 
-/** Selects the whole line of the active editor that contains `text` (Home, Shift+End) and waits for the selection. */
+// ---------------------------------------------------------------------------------------------
+// Retries. A repeated user step (a menu opened again, a click sent again) can hide a product bug, so each
+// one is counted, named in the log, and the count is printed in the runner's summary ("retries: N").
+// ---------------------------------------------------------------------------------------------
+const retriedSteps = [];
+
+/** Records that a user step was done again, and why. */
+export function countRetry(what) {
+  retriedSteps.push(what);
+  console.log(`    [retry ${retriedSteps.length}] ${what}`);
+}
+
+/** The user steps done again so far in this process. */
+export const retries = () => [...retriedSteps];
+
+/**
+ * Selects the whole line of the active editor that contains `text`, through the editor: a click puts the
+ * cursor on the line, then Home / Shift+End (word wrap is off in the test settings, so the row is the whole
+ * line). Waits until the selection is drawn.
+ */
 export async function selectLineWithText(page, text, { timeoutMs = 15_000 } = {}) {
   const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
   await line.waitFor({ timeout: timeoutMs });
@@ -444,49 +492,58 @@ export async function selectLineWithText(page, text, { timeoutMs = 15_000 } = {}
   await page.locator('.monaco-editor .selected-text').first().waitFor({ timeout: timeoutMs });
 }
 
-/**
- * Right-clicks on the selected text (right-clicking elsewhere clears the selection) and clicks the
- * context-menu entry `menuLabel` if given. Retries until the entry is there; selects the line holding `text`
- * again when the selection is gone.
- */
-export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 60_000 } = {}) {
-  if (!menuLabel) return openContextMenuOnSelection(page, text, undefined, { timeoutMs });
-  // Under load, code-server sometimes shows the editor menu without our entry for a minute (cause not found;
-  // the generate scenario's own retry keeps requiring it in the menu). After 30 s the same command runs
-  // from the Command Palette on the same selection, and the log says so.
-  try {
-    return await openContextMenuOnSelection(page, text, menuLabel, { timeoutMs: Math.min(timeoutMs, 30_000) });
-  } catch (error) {
-    console.log(`    context menu without "${menuLabel}" for 30 s; running "Flux: ${menuLabel}" from the Command Palette instead`);
-    if (!(await page.locator('.monaco-editor .selected-text').first().isVisible())) await selectLineWithText(page, text);
-    await runCommand(page, `Flux: ${menuLabel}`);
-    return true;
-  }
+/** What the workbench looked like when the context menu lacked an entry: the evidence for the failure. */
+async function contextMenuEvidence(page) {
+  // Playwright's locators pierce the shadow root the menu is drawn in; document.querySelectorAll would not.
+  const menu = (await page.locator('.monaco-menu .action-label').allTextContents()).map((t) => t.trim()).filter(Boolean);
+  const status = (await page.locator('.statusbar-item').allTextContents()).map((t) => t.trim());
+  const activeElement = await page.evaluate(() => {
+    let e = document.activeElement;
+    while (e?.shadowRoot?.activeElement) e = e.shadowRoot.activeElement;
+    return e ? `${e.tagName.toLowerCase()}${e.className ? `.${String(e.className).trim().split(/\s+/).join('.')}` : ''}${e.getAttribute('aria-label') ? ` "${e.getAttribute('aria-label')}"` : ''}` : 'none';
+  });
+  const selectionRects = await page.locator('.monaco-editor .selected-text').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+    }),
+  );
+  return { menu, activeElement, selectionRects, cursor: status.find((t) => /Ln \d+, Col \d+/.test(t)), languageMode: status.find((t) => Object.values(LANGUAGE_MODES).concat('Plain Text').includes(t)) };
 }
 
-async function openContextMenuOnSelection(page, text, menuLabel, { timeoutMs }) {
-  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
-  let attempt = 0;
-  return retry(
-    async () => {
-      // A lost right-click or a view taking the focus can clear the selection: select the line again.
-      if (!(await page.locator('.monaco-editor .selected-text').first().isVisible())) await selectLineWithText(page, text);
-      // Every other attempt opens the same menu from the keyboard (Shift+F10, at the cursor): under load a
-      // right-click was seen to open no menu for a minute.
-      if (attempt++ % 2 === 0) await line.click({ button: 'right' });
-      else await page.keyboard.press('Shift+F10');
-      const menu = page.locator('.monaco-menu .action-label');
-      await menu.first().waitFor({ timeout: 5000 });
-      if (!menuLabel) return true;
-      const entry = menu.filter({ hasText: menuLabel }).first();
-      if (!(await entry.count())) {
-        await page.keyboard.press('Escape');
-        return false;
-      }
-      return clickMenuEntry(page, entry);
-    },
-    { timeoutMs, intervalMs: 1000, what: `context menu entry "${menuLabel}"` },
-  );
+/**
+ * Right-clicks inside the selected text (the middle of its first highlighted run: a right-click outside every
+ * selection would move the cursor and build the menu without a selection), then clicks the context-menu entry
+ * `menuLabel` if given. A menu without the entry fails the step with the menu's labels, the focused element,
+ * the selection and a screenshot in the error; a menu that did not open at all is opened again (a counted
+ * retry).
+ */
+export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 30_000 } = {}) {
+  const menu = page.locator('.monaco-menu .action-label');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const selected = page.locator('.monaco-editor .selected-text').first();
+    if (!(await selected.isVisible())) throw new Error(`no selection to right-click (wanted the line with "${text}")`);
+    const box = await selected.boundingBox();
+    if (!box) throw new Error('the selection has no box on screen');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    const opened = await menu.first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+    if (opened) break;
+    if (Date.now() > deadline) throw new Error(`no context menu opened on the selection within ${timeoutMs / 1000} s`);
+    countRetry('right-click on the selection opened no menu; right-clicking again');
+  }
+  if (!menuLabel) return true;
+  const entry = menu.filter({ hasText: menuLabel }).first();
+  // Entries come from static `when` clauses: either the entry is in the menu as it opens, or it is missing.
+  if (!(await entry.count())) {
+    const evidence = await contextMenuEvidence(page);
+    const shot = await screenshot(page, `context-menu-without-${menuLabel.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`).catch(() => '');
+    await page.keyboard.press('Escape');
+    throw new Error(`the editor context menu has no "${menuLabel}": ${JSON.stringify(evidence)}${shot ? ` (screenshot ${shot})` : ''}`);
+  }
+  if (await clickMenuEntry(page, entry)) return true;
+  countRetry(`the click on "${menuLabel}" was lost (the menu stayed open); right-clicking again`);
+  return rightClickSelection(page, text, menuLabel, { timeoutMs: Math.max(5000, deadline - Date.now()) });
 }
 
 /**

@@ -49,15 +49,20 @@ export interface ScenarioContext {
   openFile(fileName: string): Promise<void>;
   /** Selects the editor line containing `text` and waits for the selection to render. */
   selectLineWithText(text: string): Promise<void>;
-  /** Right-clicks the selected text and clicks the context-menu entry (retried until present and run). */
+  /**
+   * Right-clicks inside the selected text and clicks the context-menu entry; fails (with the menu's labels, the
+   * focused element and the selection) when the entry is missing. A menu that did not open is a counted retry.
+   */
   rightClickSelection(text: string, menuLabel?: string): Promise<unknown>;
   /** Clicks an entry of the open context menu; false (menu closed again) when the click was lost. */
   clickMenuEntry(entry: Locator): Promise<boolean>;
   /** The active webview's content frame. */
   webview(): FrameLocator;
-  /** Retries fn until it returns a truthy value. */
+  /** Waits until fn returns a truthy value (polling a condition; a repeated user step calls countRetry). */
   retry<T>(fn: () => Promise<T | undefined | null | false>, options?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
   sleep(ms: number): Promise<void>;
+  /** Records that a user step had to be done again (printed, and counted in the run's "retries: N"). */
+  countRetry(what: string): void;
   /**
    * Opens another window of the same code-server: a second browser page with the same user-data-dir (one
    * profile, one global storage — like two desktop VS Code windows) on a fresh workspace copy named

@@ -70,6 +70,7 @@ export const scenarios: Scenario[] = [
             return true;
           }
           await ctx.page.keyboard.press('Escape');
+          ctx.countRetry('the gallery image\'s context menu had no "Copy Image"; right-clicking again');
           return false;
         },
         { timeoutMs: 30_000, what: 'the "Copy Image" context-menu entry' },

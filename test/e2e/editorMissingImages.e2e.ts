@@ -27,6 +27,7 @@ export const scenario: Scenario = {
         await ctx.page.keyboard.press('Control+.');
         if (await fix.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
         await ctx.page.keyboard.press('Escape');
+        ctx.countRetry('Ctrl+. offered no "Generate Missing Image with Flux"; pressing it again');
         return false;
       },
       { timeoutMs: 30_000, what: 'the quick fix in the Ctrl+. menu' },
