@@ -7,7 +7,7 @@ import { Transform } from 'stream';
 import { pipeline } from 'stream/promises';
 import type { ApiframeApi } from '../api/client';
 import { ApiError, isApiError } from '../api/errors';
-import { ImageInfo, hasImageTrailer, sniffImage } from './imageInfo';
+import { ImageInfo, hasImageTrailer, sniffImage } from '../shared/imageInfo';
 
 export interface StoredImage extends ImageInfo {
   fileName: string;

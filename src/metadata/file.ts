@@ -4,7 +4,7 @@
 // whatever the image's size, and a failure at any point leaves the target as it was and no temporary file.
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
-import { sniffImage } from '../jobs/imageInfo';
+import { sniffImage } from '../shared/imageInfo';
 import type { OutputFormat } from '../shared/options';
 import { MetadataError, malformed } from './errors';
 

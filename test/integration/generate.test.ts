@@ -159,19 +159,4 @@ describe('generate: in the real extension host against the simulator', function 
     }
     assert.strictEqual((await api.importer.importFromAccount())?.imported, 0, 'a second import finds nothing new');
   });
-
-  it('a workspace .vscode/settings.json cannot redirect the API (apiBaseUrl is application-scoped)', async () => {
-    const settingsFile = path.join(loadConfig().workspacePath, '.vscode', 'settings.json');
-    await fs.mkdir(path.dirname(settingsFile), { recursive: true });
-    await fs.writeFile(settingsFile, JSON.stringify({ 'fluxStudio.apiBaseUrl': 'http://attacker.example:8080' }));
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const started = Date.now();
-      await api.generation.generate({ prompt: 'workspace settings attack', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false });
-      const entry = await newestSettled(started);
-      assert.strictEqual(entry.state, 'completed', 'the request went to the user-level host (the simulator)');
-    } finally {
-      await fs.rm(path.dirname(settingsFile), { recursive: true, force: true });
-    }
-  });
 });

@@ -180,6 +180,25 @@ describe('trust: outside text stays text, a workspace redirects nothing', functi
     }
   });
 
+  it("a workspace's fluxStudio.apiBaseUrl is seen but not used, and a warning names the setting once", async () => {
+    const settingsFile = path.join(loadConfig().workspacePath, '.vscode', 'settings.json');
+    const attacker = 'http://127.0.0.1:9/repository-owner-api';
+    await fs.mkdir(path.dirname(settingsFile), { recursive: true });
+    await fs.writeFile(settingsFile, JSON.stringify({ 'fluxStudio.apiBaseUrl': attacker }));
+    try {
+      // VS Code drops workspace values of application-scoped settings without reporting them, so the extension
+      // reads the settings file itself: its warning below is the proof that the value was seen, not missed.
+      const entry = await generateAndSettle('a prompt in a repository that redirects the API');
+      assert.strictEqual(entry.state, 'completed', 'the job went to the user-level host (the simulator)');
+      assert.ok((await jobInput(entry.jobId!)).prompt.startsWith('a prompt in a repository'), 'the simulator received the job');
+      await generateAndSettle('a second prompt in the same repository');
+      const warnings = shown.filter((s) => s.sink === 'showWarningMessage' && s.text.includes('fluxStudio.apiBaseUrl'));
+      assert.strictEqual(warnings.length, 1, JSON.stringify(shown));
+    } finally {
+      await fs.rm(path.dirname(settingsFile), { recursive: true, force: true });
+    }
+  });
+
   after(() =>
     recordHostileCounts(
       'in-host: trust',

@@ -67,8 +67,6 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
   let spyInstalled = false;
   const panels: vscode.WebviewPanel[] = [];
   const received: unknown[] = [];
-  /** The panel's own message handler (captured), to ask for the init if the webview page is slow to load. */
-  let deliver: ((message: unknown) => unknown) | undefined;
   const originalCreate = vscode.window.createWebviewPanel;
   const goodKey = () => loadConfig().apiKey;
 
@@ -93,11 +91,6 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
         panels.push(panel);
         const webview = panel.webview;
         webview.onDidReceiveMessage((m: unknown) => received.push(m));
-        const onMessage = webview.onDidReceiveMessage;
-        (webview as { onDidReceiveMessage: unknown }).onDidReceiveMessage = (fn: (m: unknown) => unknown, thisArg?: unknown, disposables?: vscode.Disposable[]) => {
-          deliver = (m: unknown) => fn.call(thisArg, m);
-          return onMessage.call(webview, fn, thisArg, disposables);
-        };
         const post = webview.postMessage.bind(webview);
         (webview as { postMessage: unknown }).postMessage = (message: unknown) => {
           posted.push(message);
@@ -166,20 +159,15 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
     await vscode.commands.executeCommand('workbench.action.files.save');
     // Show the gallery (a hidden webview is not loaded) and let it receive the init and the last updates.
     await vscode.commands.executeCommand('fluxStudio.openGallery');
-    if (spyInstalled) {
-      const initPosted = () => posted.some((m) => JSON.stringify(m).includes('gallery/init'));
-      await waitFor('the webview page', initPosted, 8_000).catch(() => {
-        // In a long session the webview page sometimes never loads in the headless browser (it then sends
-        // nothing, not even gallery/ready); ask the panel for the init as the page would.
-        console.log(`[integration] key hygiene: the webview sent nothing (received ${received.length}); delivering gallery/ready to the panel's handler`);
-        return deliver?.({ id: 'key-hygiene-ready', method: 'gallery/ready', params: {} });
-      });
-      await waitFor('gallery/init posted to the webview', initPosted, 8_000).catch((error: Error) => {
-        const tabs = vscode.window.tabGroups.all.map((g) => `group ${g.viewColumn}${g.isActive ? '*' : ''}: ${g.tabs.map((t) => `${t.label}${t.isActive ? '*' : ''}`).join(', ')}`);
-        const state = panels.map((p) => `${p.viewType} visible=${p.visible} active=${p.active} column=${p.viewColumn}`);
-        throw new Error(`${error.message}; html ${htmls.length}, posted ${posted.length}, received ${JSON.stringify(received).slice(0, 300)}, panels [${state.join('; ')}], tabs [${tabs.join(' | ')}]`);
-      });
-    }
+    assert.ok(spyInstalled, 'the spy on createWebviewPanel is installed (without it the webview checks below would prove nothing)');
+    // A page that never starts is reopened by the gallery itself (PageStartWatch, 10 s, twice): wait for that,
+    // never stand in for the page.
+    const initPosted = () => posted.some((m) => JSON.stringify(m).includes('gallery/init'));
+    await waitFor('gallery/init posted to the webview', initPosted, 35_000).catch((error: Error) => {
+      const tabs = vscode.window.tabGroups.all.map((g) => `group ${g.viewColumn}${g.isActive ? '*' : ''}: ${g.tabs.map((t) => `${t.label}${t.isActive ? '*' : ''}`).join(', ')}`);
+      const state = panels.map((p) => `${p.viewType} visible=${p.visible} active=${p.active} column=${p.viewColumn}`);
+      throw new Error(`${error.message}; html ${htmls.length}, posted ${posted.length}, received ${JSON.stringify(received).slice(0, 300)}, panels [${state.join('; ')}], tabs [${tabs.join(' | ')}]`);
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
   });
 
@@ -229,9 +217,6 @@ describe('zz key hygiene: the canary key never appears anywhere the extension wr
   });
 
   it('the canary is in neither the gallery webview HTML nor any message posted to it', function () {
-    if (!spyInstalled) {
-      this.skip(); // reported: the panel exposes no hook to read its HTML and posted messages
-    }
     assert.ok(htmls.length > 0, 'the spy saw the gallery HTML');
     assert.ok(posted.length > 0, 'the spy saw messages posted to the gallery');
     assert.ok(posted.some((m) => JSON.stringify(m).includes('gallery/init')), 'including gallery/init');

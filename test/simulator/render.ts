@@ -5,7 +5,7 @@
 // ~2 MB as JPEG or WebP at quality 90, ~12 MB as PNG.
 
 import sharp from 'sharp';
-import { ULTRA_SIZES, type AspectRatio, type OutputFormat } from '../../src/shared/options';
+import { ULTRA_SIZES, type AspectRatio, type OutputFormat } from './apiframe';
 import { hash32, mulberry32 } from './prng';
 
 /** 'placeholder': small, fast images (tests); 'photo': real-size images (benchmarks). */

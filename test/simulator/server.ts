@@ -6,7 +6,7 @@ import * as http from 'http';
 import * as https from 'https';
 import type { AddressInfo, Socket } from 'net';
 import { createHash, createHmac, randomBytes, randomUUID } from 'crypto';
-import { MIME_TYPES, MODEL_ID, type AspectRatio, type OutputFormat } from '../../src/shared/options';
+import { MIME_TYPES, MODEL_ID, type AspectRatio, type OutputFormat } from './apiframe';
 import { mulberry32, normal } from './prng';
 import { renderImage, renderKey, type ImageStyle, type RenderSpec } from './render';
 import { boundaryOf, parseMultipart, sniffImage } from './multipart';

@@ -1,6 +1,6 @@
 // Request validation that mirrors Apiframe v2's OpenAPI schema for Flux 1.1 Pro Ultra (strict: unknown keys are 400).
 
-import { ASPECT_RATIOS, MODEL_ID, OUTPUT_FORMATS, PROMPT_MAX_LENGTH } from '../../src/shared/options';
+import { ASPECT_RATIOS, MODEL_ID, OUTPUT_FORMATS, PROMPT_MAX_LENGTH } from './apiframe';
 
 export type Details = Record<string, string[]>;
 

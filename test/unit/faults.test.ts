@@ -15,7 +15,7 @@ import { ApiError } from '../../src/api/errors';
 import type { Job } from '../../src/api/job';
 import { GalleryStore } from '../../src/gallery/store';
 import { EngineEvent, JobEngine } from '../../src/jobs/engine';
-import { hasImageTrailer, sniffImage } from '../../src/jobs/imageInfo';
+import { hasImageTrailer, sniffImage } from '../../src/shared/imageInfo';
 import { DEFAULT_SCHEDULE, DurationModel, scaleSchedule } from '../../src/jobs/schedule';
 import { GalleryEntry, isRunning, isTerminal } from '../../src/shared/entry';
 import { GenerationOptions, ULTRA_SIZES } from '../../src/shared/options';

@@ -2,7 +2,7 @@
 // expire after 1–2 h, so a file is uploaded again each time rather than reusing an old URL).
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { sniffImage } from '../../jobs/imageInfo';
+import { sniffImage } from '../../shared/imageInfo';
 import type { GalleryStore } from '../../gallery/store';
 import type { GalleryEntry } from '../../shared/entry';
 import { MIME_TYPES } from '../../shared/options';

@@ -5,7 +5,7 @@ import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import { writeFileAtomic } from '../../gallery/files';
 import type { GalleryStore } from '../../gallery/store';
-import { sniffImage } from '../../jobs/imageInfo';
+import { sniffImage } from '../../shared/imageInfo';
 import { THUMBNAIL_DATA_URL_PREFIX, THUMBNAIL_MAX_BYTES, type ThumbnailBytes } from '../../protocol/gallery';
 import { isWebp } from '../../protocol/validate';
 import type { GalleryEntry } from '../../shared/entry';

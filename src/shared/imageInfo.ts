@@ -1,6 +1,6 @@
 // Recognises an image by its signature and reads its pixel size from the header, so a truncated
 // download or an HTML error page served as "image/jpeg" is never stored as a result.
-import type { OutputFormat } from '../shared/options';
+import type { OutputFormat } from './options';
 
 export interface ImageInfo {
   format: OutputFormat;
