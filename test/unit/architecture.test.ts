@@ -113,4 +113,14 @@ describe('architecture: which layer may import which', () => {
     assert.ok(CORE_FLOORS.jobs > CORE_FLOORS.metadata);
     assert.deepStrictEqual(importsOf("import { a } from '../jobs/x';\n// import { b } from 'vscode';\nconst c = require('vscode');"), ['../jobs/x', 'vscode']);
   });
+
+  it('activate composes the register…() and create…() functions and stays short (≤ 60 lines)', () => {
+    const source = fs.readFileSync(path.join(SRC, 'extension.ts'), 'utf8');
+    const start = source.indexOf('export async function activate(');
+    assert.ok(start >= 0, 'extension.ts exports activate');
+    // The function ends at the first line that closes a top-level block after it.
+    const end = source.indexOf('\n}\n', start);
+    const lines = source.slice(start, end).split('\n').length + 1;
+    assert.ok(lines <= 60, `activate is ${lines} lines; policy belongs in src/vscode, activate only composes`);
+  });
 });

@@ -1,0 +1,32 @@
+// The palette's and menus' commands, each waiting for the gallery to load before it runs.
+import * as vscode from 'vscode';
+import { insertIntoWorkspace } from '../editor/insertAction';
+import type { Features } from '../features';
+import { whenReady, type CoreServices } from '../services';
+import { generateFromSelection, generateWithOptions } from './generate';
+import { showJobs } from './jobs';
+import { generateWithReference } from './reference';
+import { rerunFromImage } from './rerunFromImage';
+
+export function registerCommands(core: CoreServices, features: Features): vscode.Disposable {
+  const { keys, store, engine } = core;
+  const { generation, importer, referenceDeps, revealGallery } = features;
+  const fileArgument = (uri: unknown) => (uri instanceof vscode.Uri ? uri : undefined);
+  const commands: Record<string, (...args: any[]) => unknown> = {
+    'fluxStudio.generateFromSelection': () => generateFromSelection(generation),
+    'fluxStudio.generate': () => generateWithOptions(generation),
+    'fluxStudio.generateWithReference': (uri?: unknown) => generateWithReference(referenceDeps, fileArgument(uri)),
+    'fluxStudio.setApiKey': () => keys.promptForKey(),
+    'fluxStudio.clearApiKey': () => keys.clearKey(),
+    'fluxStudio.showJobs': () => showJobs({ store, engine, generation }),
+    'fluxStudio.openGallery': () => revealGallery(false),
+    'fluxStudio.importFromAccount': () => importer.importFromAccount(),
+    'fluxStudio.rerunFromImage': (uri?: unknown) => rerunFromImage(generation, fileArgument(uri)),
+    // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
+    'fluxStudio.insertIntoWorkspace': (id: unknown) => {
+      const entry = typeof id === 'string' ? store.get(id) : undefined;
+      return entry ? insertIntoWorkspace(entry, features.gallery) : undefined;
+    },
+  };
+  return vscode.Disposable.from(...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, whenReady(core, handler))));
+}

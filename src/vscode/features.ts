@@ -1,0 +1,60 @@
+// What the user works with, built on the core services: generation, the gallery panel's dependencies,
+// importing from the account, notifications and the language model tool. The gallery and generation refer
+// to each other (the gallery's buttons generate; a generation may reveal the gallery), hence one builder.
+import * as vscode from 'vscode';
+import type { GalleryEntry } from '../shared/entry';
+import { generateWithReference, type ReferenceDeps } from './commands/reference';
+import { rerunFromImage } from './commands/rerunFromImage';
+import { GalleryPanel, type GalleryDeps } from './gallery/panel';
+import { GenerationService } from './generation';
+import { AccountImporter } from './importFromAccount';
+import { registerImageTool } from './lmTool';
+import { JobNotifier } from './notifier';
+import type { CoreServices } from './services';
+import { readGenerationDefaults, readVariantCount } from './settings';
+import { keepVariant } from './variants';
+
+export interface Features {
+  generation: GenerationService;
+  gallery: GalleryDeps;
+  importer: AccountImporter;
+  notifier: JobNotifier;
+  imageTool: ReturnType<typeof registerImageTool>;
+  referenceDeps: ReferenceDeps;
+  revealGallery(preserveFocus: boolean): void;
+}
+
+export function createFeatures(core: CoreServices): Features {
+  const { store, engine, keys, log, editors } = core;
+  const gallery: GalleryDeps = {
+    extensionUri: core.context.extensionUri,
+    store,
+    log,
+    editors,
+    actions: {
+      generate: async (options, count) => (await generation.generateVariants(options, undefined, { count }))[0],
+      rerun: async (entry) => void (await generation.generate(entry.options, entry.source)),
+      // Without a seed, the generation draws a new one.
+      vary: async (entry) => void (await generation.generate({ ...entry.options, seed: undefined }, entry.source)),
+      useAsReference: (entry: GalleryEntry) => generateWithReference(referenceDeps, entry),
+      importFromAccount: async () => void (await importer.importFromAccount()),
+      retry: (entry) => generation.retry(entry.id),
+      remove: (entry) => engine.remove(entry.id),
+      star: async (entry, starred) => void (await store.update(entry.id, { starred: starred || undefined })),
+      keep: async (entry) => void (await keepVariant(entry, { store, log, remove: (id, onlyIf) => engine.remove(id, onlyIf) })),
+      rerunFromImage: async (file) => void (await rerunFromImage(generation, file)),
+    },
+    getDefaults: () => {
+      const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
+      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
+    },
+  };
+  const revealGallery = (preserveFocus: boolean) =>
+    void GalleryPanel.createOrShow(gallery, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
+  const generation = new GenerationService(engine, store, keys, core.keyHolders, log, revealGallery);
+  const importer = new AccountImporter(keys, core.api, store, engine, () => core.statusBar.scheduleCreditRefresh());
+  const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
+  const notifier = new JobNotifier(generation, keys, revealGallery);
+  const imageTool = registerImageTool({ generation, engine, store, log, editors });
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery };
+}

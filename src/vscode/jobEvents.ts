@@ -1,0 +1,54 @@
+// What happens in this window when jobs move or the key changes: results land in their target files, the
+// status bar and notifications follow, and a new key resumes the jobs paused for want of one.
+import * as vscode from 'vscode';
+import type { EngineEvent } from '../jobs/engine';
+import type { GalleryEntry } from '../shared/entry';
+import type { Features } from './features';
+import type { CoreServices } from './services';
+
+/** Paused for these reasons, a job continues by itself once a (different) key is set. */
+const KEY_REASONS = new Set(['invalidKey', 'inactiveKey', 'notFound']);
+
+export function registerJobEvents(core: CoreServices, features: Features): vscode.Disposable {
+  const { engine, store, statusBar, targets } = core;
+  const { notifier, generation } = features;
+  return vscode.Disposable.from(
+    engine.onEvent((event) => {
+      if (event.kind === 'completed') void targets.land(event.entry.id);
+    }),
+    engine.onEvent((event) => {
+      if (!event.entry.imported) statusBar.scheduleCreditRefresh();
+      // A job another window handed over is reported there (it started it), not here.
+      if (!event.entry.delegated) void notifier.notify(event);
+    }),
+    generation.onDidSettleDelegated((entry) => void notifier.notify(settledEvent(entry))),
+    store.onDidChange(() => statusBar.update()),
+    core.keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
+    core.keyStore.onDidChange(() => onKeyChanged(core, features)),
+  );
+}
+
+async function onKeyChanged(core: CoreServices, { generation }: Features): Promise<void> {
+  await core.statusBar.refreshKeyState();
+  const key = await core.keyStore.get();
+  await (key ? core.keyHolders.announce() : core.keyHolders.withdraw()).catch((error) => core.log.warn(`key marker: ${String(error)}`));
+  if (!key) return;
+  await core.ready();
+  core.engine.resumeAll();
+  for (const entry of core.store.list()) {
+    if (entry.state === 'paused' && KEY_REASONS.has(entry.reason?.kind ?? '')) void generation.retry(entry.id);
+  }
+}
+
+/** The engine event a job that ended in another window stands for, to report it here. */
+function settledEvent(entry: GalleryEntry): EngineEvent {
+  return { kind: entry.state === 'completed' ? 'completed' : entry.state === 'failed' ? 'failed' : 'needsAttention', entry };
+}
+
+/** Activation does not wait for the gallery (a command that triggered it would wait too); commands do. */
+export function startWindow(core: CoreServices): Promise<unknown> {
+  return core.statusBar
+    .refreshKeyState()
+    .then(async () => (await core.keyStore.get()) && (await core.keyHolders.announce(), await core.ready()))
+    .catch((error) => core.log.error(`could not load the gallery: ${error instanceof Error ? error.message : String(error)}`));
+}
