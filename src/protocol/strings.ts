@@ -2,6 +2,7 @@
 // (translated through `vscode.l10n.t`, with the English text as the key) in the init notification, and
 // the webview falls back to this table for any key that is missing. Placeholders are named: `{credits}`.
 // Free of Node and DOM APIs: both sides import it.
+import { resolveParticles } from '../shared/koreanParticles';
 
 export const GALLERY_STRINGS_EN = {
   title: 'Flux Gallery',
@@ -17,7 +18,7 @@ export const GALLERY_STRINGS_EN = {
   seed: 'Seed',
   seedPlaceholder: 'Random',
   referenceUrl: 'Reference image URL',
-  strength: 'Strength',
+  strength: 'Reference strength',
   generate: 'Generate',
   variants: 'Variants',
   generateVariants: 'Generate {count} · {credits} credits',
@@ -91,9 +92,9 @@ export type GalleryStrings = Record<GalleryStringKey, string>;
 
 export const GALLERY_STRING_KEYS = Object.keys(GALLERY_STRINGS_EN) as GalleryStringKey[];
 
-/** Fills `{name}` placeholders; unknown placeholders stay as they are. */
+/** Fills `{name}` placeholders (unknown ones stay as they are), then picks Korean particles by what was filled in. */
 export function formatString(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match,
+  return resolveParticles(
+    template.replace(/\{(\w+)\}/g, (match, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match)),
   );
 }

@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
+import { configurationProperties } from '../support/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -28,7 +29,7 @@ describe('README', () => {
   });
 
   it('has a settings row with the real default for every contributed setting', () => {
-    const properties: Record<string, { default?: unknown }> = pkg.contributes.configuration.properties;
+    const properties: Record<string, { default?: unknown }> = configurationProperties(pkg);
     const wrong = Object.entries(properties)
       .filter(([id, p]) => {
         const row = new RegExp(`^\\|\\s*\`${escape(id)}\`\\s*\\|\\s*\`${escape(JSON.stringify(p.default ?? null))}\`\\s*\\|.+\\|\\s*$`, 'm');
@@ -39,7 +40,7 @@ describe('README', () => {
   });
 
   it("says who may set each setting, as package.json decides it (scope, Restricted Mode)", () => {
-    const properties: Record<string, { scope?: string }> = pkg.contributes.configuration.properties;
+    const properties: Record<string, { scope?: string }> = configurationProperties(pkg);
     const restricted = new Set<string>(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
     const wrong = Object.entries(properties)
       .map(([id, p]) => {
@@ -52,7 +53,7 @@ describe('README', () => {
   });
 
   it('mentions no setting that is not contributed', () => {
-    const properties = new Set(Object.keys(pkg.contributes.configuration.properties));
+    const properties = new Set(Object.keys(configurationProperties(pkg)));
     const mentioned = new Set(readme.match(/fluxStudio\.[A-Za-z]+/g) ?? []);
     const commands = new Set((pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command));
     const unknown = [...mentioned].filter((id) => !properties.has(id) && !commands.has(id));
