@@ -115,6 +115,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       keep: async (entry) => void (await keepVariant(entry, { store, log, remove: (id, onlyIf) => engine.remove(id, onlyIf) })),
       rerunFromImage: async (file) => void (await rerunFromImage(generation, file)),
     },
+    apiKey: { isSet: async () => (await keyStore.get()) !== undefined, onDidChange: keyStore.onDidChange },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
       return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
@@ -148,6 +149,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     keyStore.onDidChange(async () => {
       await statusBar.refreshKeyState();
       const key = await keyStore.get();
+      await setHasApiKeyContext(key !== undefined);
       await (key ? keyHolders.announce() : keyHolders.withdraw()).catch((error) => log.warn(`key marker: ${String(error)}`));
       if (!key) return;
       await ready();
@@ -179,12 +181,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   // Activation does not wait for the gallery (a command that triggered it would wait too); commands do.
   const starting = statusBar
     .refreshKeyState()
-    .then(async () => (await keyStore.get()) && (await keyHolders.announce(), await ready()))
+    .then(async () => {
+      const key = await keyStore.get();
+      await setHasApiKeyContext(key !== undefined);
+      return key && (await keyHolders.announce(), await ready());
+    })
     .catch((error) => log.error(`could not load the gallery: ${error instanceof Error ? error.message : String(error)}`));
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
   return { keys, store, engine, generation, importer, imageTool: imageTool.tool };
+}
+
+/** `fluxStudio.hasApiKey`: the walkthrough's key step completes only once a key is stored. */
+function setHasApiKeyContext(hasApiKey: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'fluxStudio.hasApiKey', hasApiKey);
 }
 
 /** The engine event a job that ended in another window stands for, to report it here. */

@@ -11,6 +11,7 @@ import {
   KeepCommand,
   OpenFullSizeCommand,
   ReadyCommand,
+  SetApiKeyCommand,
   RerunCommand,
   RetryCommand,
   SaveAsCommand,
@@ -24,6 +25,7 @@ import {
 import type { IpcCommandType } from '../protocol/ipc';
 import { isExtensionMessage } from '../protocol/validate';
 import { readBoot } from './boot';
+import { CardMenu } from './cardMenu';
 import { CompareSelection } from './compare';
 import { CompareView } from './compareView';
 import { h, iconButton } from './dom';
@@ -35,6 +37,7 @@ import { StoredThumbnails } from './storedThumbnails';
 import { setStrings, t } from './strings';
 import { ThumbnailMaker } from './thumbnails';
 import { Toolbar } from './toolbar';
+import { Welcome } from './welcome';
 import { loadState, saveState, saveStateNow, send, settleResponse, type PersistedState } from './vscodeApi';
 
 type EntryCommand = IpcCommandType<
@@ -78,6 +81,8 @@ class GalleryApp {
   private toolbar!: Toolbar;
   private compare!: CompareSelection;
   private compareView!: CompareView;
+  private cardMenu!: CardMenu;
+  private readonly welcome = new Welcome();
   private restoredScroll = false;
   private scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -139,6 +144,9 @@ class GalleryApp {
         this.setCredits(msg.params.totalCredits, msg.params.imageCost);
         break;
       }
+      case 'gallery/keyState':
+        this.welcome.setKeyState(msg.params.hasApiKey === true);
+        break;
       case 'gallery/defaultsChanged':
         this.promptBar.applyDefaults(msg.params.defaults);
         break;
@@ -152,17 +160,20 @@ class GalleryApp {
     const lang = locale || undefined;
     let dateFormat: Intl.DateTimeFormat;
     let numberFormat: Intl.NumberFormat;
+    let relativeFormat: Intl.RelativeTimeFormat;
     try {
       dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
       numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+      relativeFormat = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' });
     } catch {
       dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
       numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+      relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
     }
     if (lang) document.documentElement.lang = lang;
 
     const thumbnails = new ThumbnailMaker((id) => this.list.refresh(id));
-    const formats = { dateFormat, numberFormat };
+    const formats = { dateFormat, relativeFormat, numberFormat };
     const thumbnailSrc = (entry: EntryView) => this.storedThumbnails.src(entry);
     this.list = new GalleryList(
       { ...formats, useFullImage: (id) => thumbnails.hasFailed(id), thumbnailSrc, isSelectedToCompare: (id) => this.compare.has(id) },
@@ -175,6 +186,7 @@ class GalleryApp {
           this.compare.prune();
         },
       },
+      this.welcome.element,
     );
     this.compareView = new CompareView({ ...formats, thumbnailSrc });
     this.compare = new CompareSelection({
@@ -185,10 +197,17 @@ class GalleryApp {
         if (entries.length === ids.length) this.compareView.open(entries, this.compare.focusTarget);
       },
     });
-    this.promptBar = new PromptBar((draft) => {
-      this.state.draft = draft;
-      saveState(this.state);
-    });
+    this.promptBar = new PromptBar(
+      (draft) => {
+        this.state.draft = draft;
+        saveState(this.state);
+      },
+      this.state.optionsOpen === true,
+      (open) => {
+        this.state.optionsOpen = open;
+        saveState(this.state);
+      },
+    );
 
     this.credits = h('span', { class: 'credits', role: 'status' });
     const importButton = iconButton('importFromAccount', t('importFromAccount'), 'cloud-download', true);
@@ -211,6 +230,7 @@ class GalleryApp {
     const main = h('main', { class: 'main' }, this.toolbar.element, drop.notice, this.list.emptyElement, this.list.element, this.compare.bar);
     this.app.replaceChildren(header, this.promptBar.element, main, drop.overlay, this.compareView.element);
     this.list.setQuery(this.state.search.trim(), this.state.filter);
+    this.cardMenu = new CardMenu(this.app);
   }
 
   private onClick(event: MouseEvent): void {
@@ -221,6 +241,19 @@ class GalleryApp {
       send(ImportFromAccountCommand, {});
       return;
     }
+    if (action === 'setApiKey') {
+      send(SetApiKeyCommand, {});
+      return;
+    }
+    if (action === 'example') {
+      this.promptBar.fill({ prompt: button.dataset.prompt ?? '' });
+      return;
+    }
+    if (action === 'more') {
+      this.cardMenu.toggle(button);
+      return;
+    }
+    if (button.getAttribute('role') === 'menuitem') this.cardMenu.close(true);
     const id = button.closest<HTMLElement>('.card')?.dataset.id;
     const entry = id === undefined ? undefined : this.list.get(id);
     if (!entry) return;

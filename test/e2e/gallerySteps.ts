@@ -36,6 +36,17 @@ export function cardWithPrompt(ctx: ScenarioContext, text: string): Locator {
   return view.locator('article.card', { has: view.locator('.prompt', { hasText: text }) });
 }
 
+/** The … button of a card (the actions beyond its main one are in its menu). */
+export function moreActions(card: Locator): Locator {
+  return card.getByRole('button', { name: 'More actions', exact: true });
+}
+
+/** Runs a card action from its … menu, by the item's name, with the mouse. */
+export async function chooseFromCardMenu(card: Locator, item: string): Promise<void> {
+  await moreActions(card).click();
+  await card.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
 /** The gallery's "n of m" count. */
 export async function shownCount(ctx: ScenarioContext): Promise<string> {
   return ((await gallery(ctx).locator('.count').textContent()) ?? '').trim();
