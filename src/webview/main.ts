@@ -253,8 +253,9 @@ class GalleryApp {
       this.cardMenu.toggle(button);
       return;
     }
-    if (button.getAttribute('role') === 'menuitem') this.cardMenu.close(true);
     const id = button.closest<HTMLElement>('.card')?.dataset.id;
+    // The menu goes first (its item then finds no card): the id is read above.
+    if (button.getAttribute('role') === 'menuitem') this.cardMenu.close(true);
     const entry = id === undefined ? undefined : this.list.get(id);
     if (!entry) return;
     if (action === 'star') {
