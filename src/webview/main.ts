@@ -28,13 +28,14 @@ import { readBoot } from './boot';
 import { CardMenu } from './cardMenu';
 import { CompareSelection } from './compare';
 import { CompareView } from './compareView';
+import { shortPrompt } from './card';
 import { h, iconButton } from './dom';
 import { ImageDropTarget } from './dropImage';
 import { installDragCopy } from './dragCopy';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
 import { StoredThumbnails } from './storedThumbnails';
-import { setStrings, t } from './strings';
+import { setStrings, t, type GalleryStringKey } from './strings';
 import { ThumbnailMaker } from './thumbnails';
 import { Toolbar } from './toolbar';
 import { Welcome } from './welcome';
@@ -68,6 +69,17 @@ const ENTRY_ACTIONS: Record<string, EntryCommand> = {
   keep: KeepCommand,
 };
 
+/** The words a job's state is announced with. */
+const STATE_WORDS: Partial<Record<EntryView['state'], GalleryStringKey>> = {
+  submitting: 'stateSubmitting',
+  queued: 'stateQueued',
+  processing: 'processingAnnounced',
+  downloading: 'stateDownloading',
+  completed: 'stateCompleted',
+  failed: 'stateFailedUnknown',
+  paused: 'paused',
+};
+
 // Marks for the benchmark (scripts/bench.mjs) and for profiling in the webview's developer tools.
 performance.mark('flux:script');
 
@@ -83,6 +95,8 @@ class GalleryApp {
   private compareView!: CompareView;
   private cardMenu!: CardMenu;
   private readonly welcome = new Welcome();
+  /** Says each job's new state to screen readers (cards are re-rendered, so their own status is not announced). */
+  private readonly announcer = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   private restoredScroll = false;
   private scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -139,7 +153,10 @@ class GalleryApp {
       }
       case 'gallery/entriesChanged': {
         for (const id of msg.params.removals) this.list.remove(id);
-        for (const entry of msg.params.upserts) this.list.upsert(entry);
+        for (const entry of msg.params.upserts) {
+          if (this.list.get(entry.id)?.state !== entry.state) this.announce(entry);
+          this.list.upsert(entry);
+        }
         this.compare.prune();
         this.setCredits(msg.params.totalCredits, msg.params.imageCost);
         break;
@@ -228,7 +245,7 @@ class GalleryApp {
     });
     const drop = new ImageDropTarget();
     const main = h('main', { class: 'main' }, this.toolbar.element, drop.notice, this.list.emptyElement, this.list.element, this.compare.bar);
-    this.app.replaceChildren(header, this.promptBar.element, main, drop.overlay, this.compareView.element);
+    this.app.replaceChildren(header, this.promptBar.element, main, drop.overlay, this.compareView.element, this.announcer);
     this.list.setQuery(this.state.search.trim(), this.state.filter);
     this.cardMenu = new CardMenu(this.app);
   }
@@ -281,6 +298,11 @@ class GalleryApp {
     }
     const command = ENTRY_ACTIONS[action];
     if (command) send(command, { entryId: entry.id });
+  }
+
+  private announce(entry: EntryView): void {
+    const state = STATE_WORDS[entry.state];
+    if (state) this.announcer.textContent = t('announceState', { prompt: shortPrompt(entry.prompt), state: t(state) });
   }
 
   private setCredits(total: number, imageCost: number): void {
