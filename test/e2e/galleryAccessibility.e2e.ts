@@ -34,8 +34,11 @@ async function axeViolations(ctx: ScenarioContext): Promise<AxeViolation[]> {
     await frame.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
   }
   const json = (await frame.evaluate(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    .then((r) => JSON.stringify(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)).slice(0, 5) }))))`)) as string;
-  return (JSON.parse(json) as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    .then((r) => JSON.stringify({ passes: r.passes.length, violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)).slice(0, 5) })) }))`)) as string;
+  const result = JSON.parse(json) as { passes: number; violations: AxeViolation[] };
+  // A run that checked nothing (wrong frame, axe not loaded) must not pass as "no violations".
+  assert.ok(result.passes >= 10, `axe checked ${result.passes} rules`);
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 async function expectNoViolations(ctx: ScenarioContext, where: string): Promise<void> {
@@ -130,7 +133,8 @@ export const scenarios: Scenario[] = [
         what: 'the image inserted into the workspace',
       });
 
-      // Star: Shift+Tab back to the toggle, Space.
+      // Star: Tab to the toggle, Space (the gallery shares the editor group with doc.md: back to it first).
+      await ctx.runCommand('Flux: Open Gallery');
       await view.locator('#prompt').focus();
       await tabTo(ctx, 'Star', 'button[data-action="star"]');
       await ctx.page.keyboard.press('Space');
