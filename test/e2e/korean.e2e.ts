@@ -184,5 +184,18 @@ export const scenario: Scenario & { locale: string } = {
     const said = t('Apiframe said: {0}').replace('{0}', 'Content policy: refused.');
     await ctx.retry(async () => ((await failed.innerText()) ?? '').includes(said), { timeoutMs: 10_000, what: `the Korean reason "${said}" on the card` });
     assert.ok(!(await failed.innerText()).includes('Apiframe said'), 'the reason is not in English');
+
+    // Insert the Korean image into doc.md: its file name keeps the Hangul of the prompt.
+    await ctx.openFile('doc.md');
+    await ctx.runCommand(title);
+    const korean = view.locator('article.card.state-completed', { hasText: PROMPT }).first();
+    await korean.getByRole('button', { name: t(GALLERY_STRINGS_EN.insert), exact: true }).click();
+    const imagesDir = path.join(ctx.workspace, 'images');
+    const saved = await ctx.retry(
+      async () => (fs.existsSync(imagesDir) ? fs.readdirSync(imagesDir).find((f) => f.normalize('NFC').startsWith('해-질-녘-바위-절벽')) : undefined),
+      { timeoutMs: 20_000, what: 'a Hangul file name in images/' },
+    );
+    ctx.log(`saved images/${saved}`);
+    await ctx.screenshot('korean-inserted-hangul-name');
   },
 };
