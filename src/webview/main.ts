@@ -94,7 +94,8 @@ class GalleryApp {
   private compare!: CompareSelection;
   private compareView!: CompareView;
   private cardMenu!: CardMenu;
-  private readonly welcome = new Welcome();
+  /** Built with the page's strings, so in build() (after setStrings), like every other part. */
+  private welcome!: Welcome;
   /** Says each job's new state to screen readers (cards are re-rendered, so their own status is not announced). */
   private readonly announcer = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   private restoredScroll = false;
@@ -189,6 +190,7 @@ class GalleryApp {
     }
     if (lang) document.documentElement.lang = lang;
 
+    this.welcome = new Welcome();
     const thumbnails = new ThumbnailMaker((id) => this.list.refresh(id));
     const formats = { dateFormat, relativeFormat, numberFormat };
     const thumbnailSrc = (entry: EntryView) => this.storedThumbnails.src(entry);
