@@ -25,7 +25,7 @@ describe('settings sections', () => {
   });
 
   it('give every setting an order, increasing down the page', () => {
-    const orders = Object.entries(configurationProperties<{ order?: number }>(pkg)).map(([id, p]) => {
+    const orders = Object.entries(configurationProperties<{ order?: number }>(pkg, true)).map(([id, p]) => {
       assert.ok(Number.isInteger(p.order), `${id} has an order`);
       return p.order!;
     });
@@ -49,10 +49,14 @@ describe('settings sections', () => {
     }
   });
 
-  it('use one name per concept: Reference strength, never "image prompt strength"', () => {
-    const ids = Object.keys(configurationProperties(pkg));
-    assert.ok(ids.includes('fluxStudio.referenceStrength'));
-    assert.ok(!ids.includes('fluxStudio.imagePromptStrength'));
-    assert.ok(!ids.includes('fluxStudio.askForOptions'));
+  it('use one name per concept: Reference strength; the old names are only deprecated aliases', () => {
+    const shown = Object.keys(configurationProperties(pkg));
+    assert.ok(shown.includes('fluxStudio.referenceStrength'));
+    assert.ok(!shown.includes('fluxStudio.imagePromptStrength') && !shown.includes('fluxStudio.askForOptions'));
+    const all = configurationProperties<{ markdownDeprecationMessage?: string }>(pkg, true);
+    for (const old of ['fluxStudio.imagePromptStrength', 'fluxStudio.askForOptions']) {
+      const message = all[old]?.markdownDeprecationMessage;
+      assert.ok(message && nls[key(message)!] && nlsKo[key(message)!], `${old} says it was renamed, in English and Korean`);
+    }
   });
 });
