@@ -776,17 +776,18 @@ function consoleTable(list) {
   return [line(cols.map(([n]) => n)), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...list.map((r) => line(cols.map(([, f]) => f(r))))].join('\n');
 }
 
+/** The Performance block lives in CONTRIBUTING.md (developer documentation, not packaged). */
 function updateReadme(markdown) {
-  const readme = path.join(ROOT, 'README.md');
-  if (!existsSync(readme)) return log('note: no README.md; skipped the README block');
+  const readme = path.join(ROOT, 'CONTRIBUTING.md');
+  if (!existsSync(readme)) return log('note: no CONTRIBUTING.md; skipped the benchmark block');
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- bench:start -->';
   const end = '<!-- bench:end -->';
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a < 0 || b < a) return log(`note: README.md has no ${start} … ${end} markers; skipped the README block`);
+  if (a < 0 || b < a) return log(`note: CONTRIBUTING.md has no ${start} … ${end} markers; skipped the benchmark block`);
   writeFileSync(readme, `${text.slice(0, a + start.length)}\n${markdown}\n${text.slice(b)}`);
-  log('README.md: benchmark block updated');
+  log('CONTRIBUTING.md: benchmark block updated');
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -863,10 +864,10 @@ function headlineFigures(results) {
 function gitCommit() {
   try {
     const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    // The README block and the history itself change with every run; anything else means uncommitted code.
+    // The benchmark block and the history itself change with every run; anything else means uncommitted code.
     const changed = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' })
       .split('\n')
-      .filter((line) => line.trim() && !/README\.md$|bench-output\/history\.jsonl$/.test(line));
+      .filter((line) => line.trim() && !/CONTRIBUTING\.md$|bench-output\/history\.jsonl$/.test(line));
     return { commit, dirty: changed.length > 0 };
   } catch {
     return { commit: 'unknown', dirty: true };

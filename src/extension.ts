@@ -1,6 +1,6 @@
 // The composition root: builds the core (store, engine) and the features around it, and registers them.
 //
-// Activation (see README, "Activation"): after start-up in every window, reading one secret. Without an
+// Activation (see CONTRIBUTING.md, "Activation"): after start-up in every window, reading one secret. Without an
 // API key nothing else happens (no status bar item, no gallery read) until a command is used. With a key the
 // gallery is loaded and unfinished jobs are collected in whichever window is open, so a paid image is saved
 // before its result links expire even when the window that started it is gone.

@@ -1,35 +1,69 @@
 // File names for images saved into a workspace. Pure string rules, free of `vscode` and Node, so they
 // can be tested on hostile prompts in plain Node.
 
-/** Longest slug taken from the prompt (the seed or id and the extension come on top). */
+/** Longest slug taken from the prompt, in characters (the seed or id and the extension come on top). */
 export const SLUG_MAX_LENGTH = 60;
+/** …and in UTF-8 bytes: file systems count bytes (255 per name on ext4 and APFS); 40 Hangul syllables fit. */
+export const SLUG_MAX_BYTES = 120;
 
 /** Device names Windows reserves whatever the extension (CON.png is still CON). */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9]|lpt[0-9])$/i;
 
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
 /**
- * ASCII-safe, lowercase, `-`-separated slug of `text`, at most `max` characters, cut at a word
- * boundary when one is near. Never contains a path separator, a dot or `..`; never empty
- * (`image`); never a Windows reserved device name (`con` → `con-image`).
+ * Lowercase, `-`-separated slug of `text` that keeps letters and digits of every script (여우, 狐, キツネ,
+ * crème → creme), at most `max` characters and SLUG_MAX_BYTES bytes, cut between whole characters and at
+ * a word boundary when one is near. Only letters, their marks, digits and `-`: never a path separator, a
+ * dot, a control or bidirectional character, or an emoji; never empty (`image`); never a Windows reserved
+ * device name (`con` → `con-image`). NFC, so macOS and the other systems store the same name.
  */
 export function slugify(text: string, max = SLUG_MAX_LENGTH): string {
   let slug = text
-    .normalize('NFKD')
-    // Combining marks left by NFKD (é → e + ◌́) go; everything else non-ASCII becomes a separator.
-    .replace(/\p{M}+/gu, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
+    // NFKD folds compatibility forms (ｆｏｘ, ﬁ, ①, ¹); Latin accents go (é → e), other scripts' marks stay.
+    .normalize('NFKD')
+    .replace(/(\p{Script=Latin})\p{M}+/gu, '$1')
+    .normalize('NFC')
+    // A mark with no letter to sit on is dropped; everything that is not a letter, mark or digit separates.
+    .replace(/(^|[^\p{L}\p{M}\p{N}])\p{M}+/gu, '$1')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '');
-  if (slug.length > max) {
-    slug = slug.slice(0, max);
+  const cut = cutAt(slug, max, SLUG_MAX_BYTES);
+  if (cut.length < slug.length) {
+    slug = cut;
     const lastDash = slug.lastIndexOf('-');
     // Prefer a whole word, unless that throws away more than half of the room.
-    if (lastDash >= max / 2) slug = slug.slice(0, lastDash);
+    if (lastDash >= slug.length / 2) slug = slug.slice(0, lastDash);
     slug = slug.replace(/-+$/, '');
   }
   if (!slug) return 'image';
   if (WINDOWS_RESERVED.test(slug)) return `${slug}-image`;
   return slug;
+}
+
+/** The longest prefix of whole characters (grapheme clusters) within `maxChars` characters and `maxBytes` UTF-8 bytes. */
+function cutAt(text: string, maxChars: number, maxBytes: number): string {
+  if (text.length <= maxChars && utf8Length(text) <= maxBytes) return text;
+  let chars = 0;
+  let bytes = 0;
+  let end = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    chars += [...segment].length;
+    bytes += utf8Length(segment);
+    if (chars > maxChars || bytes > maxBytes) break;
+    end += segment.length;
+  }
+  return text.slice(0, end);
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }
 
 export interface NameSource {

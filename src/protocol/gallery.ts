@@ -114,6 +114,8 @@ export interface CommandParamsMap {
   /** The webview has loaded (with what the page shell carried) and wants the init notification. */
   'gallery/ready': EmptyParams;
   'gallery/importFromAccount': EmptyParams;
+  /** The empty gallery's Set API Key button: runs Flux: Set API Key. */
+  'gallery/setApiKey': EmptyParams;
   'entry/insert': EntryParams;
   'entry/saveAs': EntryParams;
   'entry/copyLink': EntryParams;
@@ -167,6 +169,8 @@ export interface NotificationParamsMap {
   /** Incremental change: entries added or updated, ids removed. */
   'gallery/entriesChanged': { upserts: EntryView[]; removals: string[]; totalCredits: number; imageCost: number };
   'gallery/defaultsChanged': { defaults: PromptDefaults };
+  /** Whether an API key is stored (the empty gallery says so); sent after init and whenever it changes. */
+  'gallery/keyState': { hasApiKey: boolean };
   /** Answers a request by its id. */
   'gallery/response': ResponseParams;
 }
@@ -180,6 +184,7 @@ export type RequestResult<M extends RequestMethod> = RequestMap[M]['result'];
 // Commands: webview → extension
 export const ReadyCommand = command('gallery/ready');
 export const ImportFromAccountCommand = command('gallery/importFromAccount');
+export const SetApiKeyCommand = command('gallery/setApiKey');
 export const InsertCommand = command('entry/insert');
 export const SaveAsCommand = command('entry/saveAs');
 export const CopyLinkCommand = command('entry/copyLink');
@@ -205,6 +210,7 @@ export const FullImagesRequest = request('entry/fullImages');
 export const InitNotification = notification('gallery/init');
 export const EntriesChangedNotification = notification('gallery/entriesChanged');
 export const DefaultsChangedNotification = notification('gallery/defaultsChanged');
+export const KeyStateNotification = notification('gallery/keyState');
 export const ResponseNotification = notification('gallery/response');
 
 /** Every message the extension accepts from the webview, once validated. */
@@ -219,6 +225,7 @@ export const NOTIFICATION_METHODS: readonly NotificationMethod[] = [
   InitNotification.method,
   EntriesChangedNotification.method,
   DefaultsChangedNotification.method,
+  KeyStateNotification.method,
   ResponseNotification.method,
 ];
 

@@ -2,6 +2,7 @@
 // (translated through `vscode.l10n.t`, with the English text as the key) in the init notification, and
 // the webview falls back to this table for any key that is missing. Placeholders are named: `{credits}`.
 // Free of Node and DOM APIs: both sides import it.
+import { resolveParticles } from '../shared/koreanParticles';
 
 export const GALLERY_STRINGS_EN = {
   title: 'Flux Gallery',
@@ -17,7 +18,7 @@ export const GALLERY_STRINGS_EN = {
   seed: 'Seed',
   seedPlaceholder: 'Random',
   referenceUrl: 'Reference image URL',
-  strength: 'Strength',
+  strength: 'Reference strength',
   generate: 'Generate',
   variants: 'Variants',
   generateVariants: 'Generate {count} · {credits} credits',
@@ -31,7 +32,28 @@ export const GALLERY_STRINGS_EN = {
   paused: 'Paused',
   filterStarred: 'Starred',
   shownCount: '{shown} of {total}',
-  empty: 'No images yet. Write a prompt above and press Generate.',
+  emptyTitle: 'Make your first image',
+  emptyWays: 'Three ways to start:',
+  emptyWayPromptBar: 'Write a prompt above and press Generate.',
+  emptyWaySelection: 'In a Markdown or HTML file, select a sentence, right-click and choose Generate Image from Selection.',
+  emptyWayChat: 'In the Chat view, ask @flux /generate followed by a description.',
+  emptyExamples: 'Try an example (fills the prompt):',
+  example1: 'A red fox asleep in fresh snow at dawn, soft golden light',
+  example2: 'A cozy reading nook by a rainy window, watercolor',
+  example3: 'A minimalist poster of a lighthouse at night, flat colors',
+  emptyCost: 'Each image costs credits on your Apiframe account; the Generate button says how many before you pay.',
+  setApiKey: 'Set API Key',
+  keySet: 'Your Apiframe API key is set.',
+  keyMissing: 'No Apiframe API key yet: create one on the Apiframe console, then set it here.',
+  options: 'Options',
+  moreActions: 'More actions',
+  selectToCompareNote: 'Select this image to compare it side by side with others',
+  starNote: 'Star: keep this image at hand (Show: Starred)',
+  pausedHelp: 'Flux Studio stopped waiting for this image. Retry continues the same job (nothing is charged twice); Forget removes it from this list without collecting the image.',
+  failedHelp: 'Edit prompt and retry puts the prompt back in the bar above so you can change it and generate again.',
+  landscape: 'landscape',
+  portrait: 'portrait',
+  square: 'square',
   noMatches: 'No images match the search.',
   insert: 'Insert into workspace',
   saveAs: 'Save As…',
@@ -64,6 +86,9 @@ export const GALLERY_STRINGS_EN = {
   stateQueued: 'Queued',
   stateProcessing: '{progress}%',
   stateDownloading: 'Downloading',
+  stateCompleted: 'Image ready',
+  processingAnnounced: 'Generating',
+  announceState: '{prompt}: {state}',
   stateFailed: 'Failed: {reason}',
   stateFailedUnknown: 'Failed',
   statePaused: 'Paused: {reason}',
@@ -83,7 +108,7 @@ export const GALLERY_STRINGS_EN = {
   errorReference: 'The reference image must be an http(s) URL.',
   errorSeed: 'The seed must be a whole number.',
   errorQuality: 'Quality must be a whole number from 0 to 100.',
-  errorStrength: 'Strength must be between 0 and 1.',
+  errorStrength: 'Reference strength must be between 0 and 1.',
 } as const;
 
 export type GalleryStringKey = keyof typeof GALLERY_STRINGS_EN;
@@ -91,9 +116,9 @@ export type GalleryStrings = Record<GalleryStringKey, string>;
 
 export const GALLERY_STRING_KEYS = Object.keys(GALLERY_STRINGS_EN) as GalleryStringKey[];
 
-/** Fills `{name}` placeholders; unknown placeholders stay as they are. */
+/** Fills `{name}` placeholders (unknown ones stay as they are), then picks Korean particles by what was filled in. */
 export function formatString(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match,
+  return resolveParticles(
+    template.replace(/\{(\w+)\}/g, (match, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match)),
   );
 }

@@ -216,6 +216,7 @@ function entryIdsParams(p: Record<string, unknown>, max: number): FieldResult<{ 
 const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<string, unknown>) => FieldResult<ParamsOf<M>> } = {
   'gallery/ready': emptyParams,
   'gallery/importFromAccount': emptyParams,
+  'gallery/setApiKey': emptyParams,
   'gallery/generate': (p) => {
     const extra = unknownKey(p, ['options', 'variants']);
     if (extra) return fail(extra, 'unexpected field');

@@ -44,6 +44,7 @@ export function createFeatures(core: CoreServices): Features {
       keep: async (entry) => void (await keepVariant(entry, { store, log, remove: (id, onlyIf) => engine.remove(id, onlyIf) })),
       rerunFromImage: async (file) => void (await rerunFromImage(generation, file)),
     },
+    apiKey: { isSet: async () => (await core.keyStore.get()) !== undefined, onDidChange: core.keyStore.onDidChange },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
       return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };

@@ -31,6 +31,7 @@ export function registerJobEvents(core: CoreServices, features: Features): vscod
 async function onKeyChanged(core: CoreServices, { generation }: Features): Promise<void> {
   await core.statusBar.refreshKeyState();
   const key = await core.keyStore.get();
+  await setHasApiKeyContext(key !== undefined);
   await (key ? core.keyHolders.announce() : core.keyHolders.withdraw()).catch((error) => core.log.warn(`key marker: ${String(error)}`));
   if (!key) return;
   await core.ready();
@@ -49,6 +50,15 @@ function settledEvent(entry: GalleryEntry): EngineEvent {
 export function startWindow(core: CoreServices): Promise<unknown> {
   return core.statusBar
     .refreshKeyState()
-    .then(async () => (await core.keyStore.get()) && (await core.keyHolders.announce(), await core.ready()))
+    .then(async () => {
+      const key = await core.keyStore.get();
+      await setHasApiKeyContext(key !== undefined);
+      return key && (await core.keyHolders.announce(), await core.ready());
+    })
     .catch((error) => core.log.error(`could not load the gallery: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+/** `fluxStudio.hasApiKey`: the walkthrough's key step completes only once a key is stored. */
+function setHasApiKeyContext(hasApiKey: boolean): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', 'fluxStudio.hasApiKey', hasApiKey);
 }

@@ -9,6 +9,7 @@ import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
 import { ASPECT_RATIOS, AspectRatio, GenerationOptions, OUTPUT_FORMATS } from '../shared/options';
 import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
+import { showInfo } from './ui/show';
 import { l10n, type SafeText } from './ui/text';
 
 export const SECTION = 'fluxStudio';
@@ -30,6 +31,29 @@ const DEFAULTS = {
   imagePromptStrength: 0.5,
 };
 
+/** Settings renamed so that one concept has one name: new name → old name, still read when the new one is not set. */
+const RENAMED_FROM: Readonly<Record<string, string>> = {
+  referenceStrength: 'imagePromptStrength',
+  askAspectRatioAndVariants: 'askForOptions',
+};
+/** Old names already reported in this window: the rename is said once, not on every read. */
+const announcedRenames = new Set<string>();
+
+/** A setting's value, falling back to its old name (reported once) when only that one is set. */
+function readSetting(config: vscode.WorkspaceConfiguration, key: string): unknown {
+  const oldKey = RENAMED_FROM[key];
+  if (oldKey === undefined || isSet(config.inspect(key)) || !isSet(config.inspect(oldKey))) return config.get<unknown>(key);
+  if (!announcedRenames.has(oldKey)) {
+    announcedRenames.add(oldKey);
+    void showInfo(l10n.t('The setting fluxStudio.{0} is now called fluxStudio.{1}. Your value is still used; rename it in your settings when convenient.', oldKey, key));
+  }
+  return config.get<unknown>(oldKey);
+}
+
+function isSet(inspected: ReturnType<vscode.WorkspaceConfiguration['inspect']>): boolean {
+  return inspected?.globalValue !== undefined || inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
+}
+
 function problem(key: string, expected: SafeText, fallback: SafeText | string | number | boolean): SafeText {
   return l10n.t('The setting fluxStudio.{0} must be {1}; using {2} instead.', key, expected, String(fallback));
 }
@@ -38,16 +62,16 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const problems: SafeText[] = [];
   const value: GenerationDefaults = { ...DEFAULTS };
-  const read = <F extends keyof typeof DEFAULTS>(field: F, expected: SafeText) => {
-    const check = checkOption(field, config.get<unknown>(field));
+  const read = <F extends keyof typeof DEFAULTS>(field: F, expected: SafeText, key: string = field) => {
+    const check = checkOption(field, readSetting(config, key));
     if (check.ok) (value as Record<F, unknown>)[field] = check.value;
-    else problems.push(problem(field, expected, DEFAULTS[field]));
+    else problems.push(problem(key, expected, DEFAULTS[field]));
   };
   read('aspectRatio', l10n.t('one of {0}', ASPECT_RATIOS.join(', ')));
   read('outputFormat', l10n.t('one of {0}', OUTPUT_FORMATS.join(', ')));
   read('outputQuality', l10n.t('a whole number from {0} to {1}', OPTION_LIMITS.qualityMin, OPTION_LIMITS.qualityMax));
   read('raw', l10n.t('true or false'));
-  read('imagePromptStrength', l10n.t('a number from {0} to {1}', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax));
+  read('imagePromptStrength', l10n.t('a number from {0} to {1}', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax), 'referenceStrength');
   // The setting is documented in steps of 0.05 (no `multipleOf`: VS Code's check of it fails on floats).
   const stepsPerUnit = Math.round(1 / OPTION_LIMITS.strengthStep);
   value.imagePromptStrength = Math.round(value.imagePromptStrength * stepsPerUnit) / stepsPerUnit;
@@ -81,8 +105,9 @@ export function embedMetadataEnabled(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<unknown>('embedMetadata') !== false;
 }
 
-export function askForOptions(): boolean {
-  return vscode.workspace.getConfiguration(SECTION).get<boolean>('askForOptions') !== false;
+/** fluxStudio.askAspectRatioAndVariants: Flux: Generate Image… asks for both (on unless set to false). */
+export function askAspectRatioAndVariants(): boolean {
+  return readSetting(vscode.workspace.getConfiguration(SECTION), 'askAspectRatioAndVariants') !== false;
 }
 
 /**

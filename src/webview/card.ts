@@ -1,13 +1,18 @@
 // One gallery entry as a card. All user and server text goes in with textContent. Every card has a star
-// toggle, a completed image a Compare toggle; the actions depend on the state (a paused job: Retry, Forget).
+// toggle, a completed image a Compare toggle, one labelled main action for its state (Insert into workspace;
+// Retry when paused; Edit prompt and retry when failed) and a … button for the rest (cardMenu.ts).
 import type { EntryView } from '../protocol/gallery';
 import { isRunning } from '../shared/entry';
 import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
+import { MENU_ACTIONS_ATTRIBUTE, type MenuAction } from './cardMenu';
 import { h, icon, iconButton, toggleButton } from './dom';
+import { relativeTime } from '../shared/relativeTime';
 import { t } from './strings';
 
 export interface CardContext {
   dateFormat: Intl.DateTimeFormat;
+  /** "2 min ago" in the page's language. */
+  relativeFormat: Intl.RelativeTimeFormat;
   numberFormat: Intl.NumberFormat;
   /** The webview could not make a thumbnail for this entry: show the full image scaled down. */
   useFullImage(id: string): boolean;
@@ -44,10 +49,10 @@ function hasImage(entry: EntryView): boolean {
 /** Star on every card; Compare on those with an image. Over the image's corner, in the tab order before the actions. */
 function renderToggles(entry: EntryView, ctx: CardContext): HTMLElement {
   const starred = entry.starred === true;
-  const toggles = h('div', { class: 'toggles' }, toggleButton('star', t('star'), starred, starred ? 'star-full' : 'star-empty', starred ? t('starredNote') : undefined));
+  const toggles = h('div', { class: 'toggles' }, toggleButton('star', t('star'), starred, starred ? 'star-full' : 'star-empty', starred ? t('starredNote') : t('starNote')));
   if (hasImage(entry)) {
     const selected = ctx.isSelectedToCompare(entry.id);
-    toggles.append(toggleButton('selectToCompare', t('selectToCompare'), selected, selected ? 'pass-filled' : 'circle-large-outline'));
+    toggles.append(toggleButton('selectToCompare', t('selectToCompare'), selected, selected ? 'pass-filled' : 'circle-large-outline', t('selectToCompareNote')));
   }
   return toggles;
 }
@@ -92,6 +97,8 @@ function renderBody(entry: EntryView, ctx: CardContext, variant: VariantPlace | 
   else body.append(h('p', { class: 'prompt', title: entry.prompt, text: entry.prompt }));
   const status = renderStatus(entry);
   if (status) body.append(status);
+  if (entry.state === 'paused') body.append(h('p', { class: 'help', text: t('pausedHelp') }));
+  else if (entry.state === 'failed') body.append(h('p', { class: 'help', text: t('failedHelp') }));
   body.append(renderMeta(entry, ctx));
   body.append(renderActions(entry, variant));
   return body;
@@ -133,7 +140,7 @@ function renderStatus(entry: EntryView): HTMLElement | undefined {
 }
 
 /** The settings and facts of an entry as a description list (also under each image in Compare). */
-export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat' | 'numberFormat'>): HTMLElement {
+export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat' | 'relativeFormat' | 'numberFormat'>): HTMLElement {
   const meta = h('dl', { class: 'meta' });
   const add = (label: string, value: string, cls?: string, title?: string) => {
     meta.append(h('div', { class: cls ? `pair ${cls}` : 'pair' }, h('dt', { text: label }), h('dd', { text: value, title })));
@@ -150,7 +157,7 @@ export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat'
   if (entry.durationMs !== undefined) {
     add(t('duration'), t('durationSeconds', { seconds: ctx.numberFormat.format(entry.durationMs / 1000) }));
   }
-  add(t('created'), formatDate(entry.createdAt, ctx.dateFormat));
+  add(t('created'), relativeTime(entry.createdAt, Date.now(), ctx.relativeFormat), undefined, formatDate(entry.createdAt, ctx.dateFormat));
   if (entry.creditCost !== undefined) add(t('cost'), t('creditsCost', { credits: ctx.numberFormat.format(entry.creditCost) }));
   if (entry.imported) add(t('imported'), t('yes'));
   return meta;
@@ -158,26 +165,27 @@ export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat'
 
 function renderActions(entry: EntryView, variant: VariantPlace | undefined): HTMLElement {
   const buttons: HTMLButtonElement[] = [];
+  const more: MenuAction[] = [];
   if (hasImage(entry)) {
     // The reason the gallery exists: a labelled primary button (see labelledAction).
     buttons.push(labelledAction('insert', t('insert'), 'insert', true));
     // Keep: one variant stays, the extension offers to delete the others (never a starred one).
     if (variant && variant.count > 1) buttons.push(labelledAction('keep', t('keep'), 'check', false, t('keepNote')));
-    buttons.push(
-      iconButton('saveAs', t('saveAs'), 'save-as'),
-      iconButton('copyLink', t('copyLink'), 'link'),
-      iconButton('openFullSize', t('openFullSize'), 'screen-full'),
-      iconButton('useAsReference', t('useAsReference'), 'references'),
-      iconButton('rerun', t('rerun'), 'refresh'),
-      iconButton('vary', t('vary'), 'wand'),
-    );
+    more.push('saveAs', 'copyLink', 'openFullSize', 'useAsReference', 'rerun', 'vary');
   } else if (entry.state === 'failed' || entry.state === 'completed') {
-    buttons.push(iconButton('editAndRetry', t('editAndRetry'), 'edit', true), iconButton('rerun', t('rerun'), 'refresh'));
+    buttons.push(labelledAction('editAndRetry', t('editAndRetry'), 'edit', true));
+    more.push('rerun');
   } else if (entry.state === 'paused') {
-    buttons.push(labelledAction('retry', t('retry'), 'debug-restart', true), labelledAction('forget', t('forget'), 'circle-slash', false));
+    buttons.push(labelledAction('retry', t('retry'), 'debug-restart', true));
+    more.push('forget');
   }
   // Every state: for an unfinished job the extension asks first (the job goes on at Apiframe).
-  buttons.push(iconButton('delete', t('delete'), 'trash'));
+  more.push('delete');
+  const opener = iconButton('more', t('moreActions'), 'ellipsis');
+  opener.setAttribute('aria-haspopup', 'menu');
+  opener.setAttribute('aria-expanded', 'false');
+  opener.setAttribute(MENU_ACTIONS_ATTRIBUTE, more.join(' '));
+  buttons.push(opener);
   return h('div', { class: 'actions', role: 'group', 'aria-label': entry.prompt.slice(0, 80) }, ...buttons);
 }
 

@@ -13,7 +13,7 @@ import { t } from './strings';
 import { request } from './vscodeApi';
 
 type Mode = 'side' | 'swipe';
-type CompareContext = Pick<CardContext, 'dateFormat' | 'numberFormat' | 'thumbnailSrc'>;
+type CompareContext = Pick<CardContext, 'dateFormat' | 'relativeFormat' | 'numberFormat' | 'thumbnailSrc'>;
 
 export class CompareView {
   readonly element: HTMLDialogElement;

@@ -21,7 +21,7 @@ export interface ListCallbacks {
 }
 
 export class GalleryList {
-  readonly emptyElement: HTMLParagraphElement;
+  readonly emptyElement: HTMLElement;
   private readonly grid: VirtualGrid;
   private readonly entries = new Map<string, EntryView>();
   private readonly lowerPrompts = new Map<string, string>();
@@ -35,8 +35,13 @@ export class GalleryList {
   private search = '';
   private filter: StateFilter = 'all';
 
-  constructor(ctx: CardContext, private readonly callbacks: ListCallbacks) {
-    this.emptyElement = h('p', { class: 'empty', role: 'status' });
+  constructor(
+    ctx: CardContext,
+    private readonly callbacks: ListCallbacks,
+    /** Shown instead of the list while the gallery holds nothing. */
+    private readonly welcome: HTMLElement,
+  ) {
+    this.emptyElement = h('div', { class: 'empty' });
     this.grid = new VirtualGrid({
       build: (item) => (item.groupSize === undefined ? renderCard(item.entries[0], ctx) : renderGroup(item, ctx)),
       rendered: (element, item) => forEachCard(element, item, callbacks.cardRendered),
@@ -155,7 +160,8 @@ export class GalleryList {
 
   private updateEmpty(shown: number): void {
     const total = this.entries.size;
-    this.emptyElement.textContent = total === 0 ? t('empty') : shown === 0 ? t('noMatches') : '';
+    if (total === 0) this.emptyElement.replaceChildren(this.welcome);
+    else this.emptyElement.replaceChildren(h('p', { role: 'status', text: shown === 0 ? t('noMatches') : '' }));
     this.emptyElement.hidden = shown > 0 || !this.complete;
     this.callbacks.countsChanged(this.complete ? { shown, total } : undefined);
   }

@@ -11,6 +11,7 @@ import {
   KeepCommand,
   OpenFullSizeCommand,
   ReadyCommand,
+  SetApiKeyCommand,
   RerunCommand,
   RetryCommand,
   SaveAsCommand,
@@ -24,17 +25,20 @@ import {
 import type { IpcCommandType } from '../protocol/ipc';
 import { isExtensionMessage } from '../protocol/validate';
 import { readBoot } from './boot';
+import { CardMenu } from './cardMenu';
 import { CompareSelection } from './compare';
 import { CompareView } from './compareView';
+import { shortPrompt } from './card';
 import { h, iconButton } from './dom';
 import { ImageDropTarget } from './dropImage';
 import { installDragCopy } from './dragCopy';
 import { GalleryList } from './list';
 import { PromptBar } from './promptBar';
 import { StoredThumbnails } from './storedThumbnails';
-import { setStrings, t } from './strings';
+import { setStrings, t, type GalleryStringKey } from './strings';
 import { ThumbnailMaker } from './thumbnails';
 import { Toolbar } from './toolbar';
+import { Welcome } from './welcome';
 import { loadState, saveState, saveStateNow, send, settleResponse, type PersistedState } from './vscodeApi';
 
 type EntryCommand = IpcCommandType<
@@ -65,6 +69,17 @@ const ENTRY_ACTIONS: Record<string, EntryCommand> = {
   keep: KeepCommand,
 };
 
+/** The words a job's state is announced with. */
+const STATE_WORDS: Partial<Record<EntryView['state'], GalleryStringKey>> = {
+  submitting: 'stateSubmitting',
+  queued: 'stateQueued',
+  processing: 'processingAnnounced',
+  downloading: 'stateDownloading',
+  completed: 'stateCompleted',
+  failed: 'stateFailedUnknown',
+  paused: 'paused',
+};
+
 // Marks for the benchmark (scripts/bench.mjs) and for profiling in the webview's developer tools.
 performance.mark('flux:script');
 
@@ -78,6 +93,11 @@ class GalleryApp {
   private toolbar!: Toolbar;
   private compare!: CompareSelection;
   private compareView!: CompareView;
+  private cardMenu!: CardMenu;
+  /** Built with the page's strings, so in build() (after setStrings), like every other part. */
+  private welcome!: Welcome;
+  /** Says each job's new state to screen readers (cards are re-rendered, so their own status is not announced). */
+  private readonly announcer = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   private restoredScroll = false;
   private scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -134,11 +154,17 @@ class GalleryApp {
       }
       case 'gallery/entriesChanged': {
         for (const id of msg.params.removals) this.list.remove(id);
-        for (const entry of msg.params.upserts) this.list.upsert(entry);
+        for (const entry of msg.params.upserts) {
+          if (this.list.get(entry.id)?.state !== entry.state) this.announce(entry);
+          this.list.upsert(entry);
+        }
         this.compare.prune();
         this.setCredits(msg.params.totalCredits, msg.params.imageCost);
         break;
       }
+      case 'gallery/keyState':
+        this.welcome.setKeyState(msg.params.hasApiKey === true);
+        break;
       case 'gallery/defaultsChanged':
         this.promptBar.applyDefaults(msg.params.defaults);
         break;
@@ -152,17 +178,21 @@ class GalleryApp {
     const lang = locale || undefined;
     let dateFormat: Intl.DateTimeFormat;
     let numberFormat: Intl.NumberFormat;
+    let relativeFormat: Intl.RelativeTimeFormat;
     try {
       dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
       numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+      relativeFormat = new Intl.RelativeTimeFormat(lang, { numeric: 'auto', style: 'short' });
     } catch {
       dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
       numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+      relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
     }
     if (lang) document.documentElement.lang = lang;
 
+    this.welcome = new Welcome();
     const thumbnails = new ThumbnailMaker((id) => this.list.refresh(id));
-    const formats = { dateFormat, numberFormat };
+    const formats = { dateFormat, relativeFormat, numberFormat };
     const thumbnailSrc = (entry: EntryView) => this.storedThumbnails.src(entry);
     this.list = new GalleryList(
       { ...formats, useFullImage: (id) => thumbnails.hasFailed(id), thumbnailSrc, isSelectedToCompare: (id) => this.compare.has(id) },
@@ -175,6 +205,7 @@ class GalleryApp {
           this.compare.prune();
         },
       },
+      this.welcome.element,
     );
     this.compareView = new CompareView({ ...formats, thumbnailSrc });
     this.compare = new CompareSelection({
@@ -185,10 +216,17 @@ class GalleryApp {
         if (entries.length === ids.length) this.compareView.open(entries, this.compare.focusTarget);
       },
     });
-    this.promptBar = new PromptBar((draft) => {
-      this.state.draft = draft;
-      saveState(this.state);
-    });
+    this.promptBar = new PromptBar(
+      (draft) => {
+        this.state.draft = draft;
+        saveState(this.state);
+      },
+      this.state.optionsOpen === true,
+      (open) => {
+        this.state.optionsOpen = open;
+        saveState(this.state);
+      },
+    );
 
     this.credits = h('span', { class: 'credits', role: 'status' });
     const importButton = iconButton('importFromAccount', t('importFromAccount'), 'cloud-download', true);
@@ -209,8 +247,9 @@ class GalleryApp {
     });
     const drop = new ImageDropTarget();
     const main = h('main', { class: 'main' }, this.toolbar.element, drop.notice, this.list.emptyElement, this.list.element, this.compare.bar);
-    this.app.replaceChildren(header, this.promptBar.element, main, drop.overlay, this.compareView.element);
+    this.app.replaceChildren(header, this.promptBar.element, main, drop.overlay, this.compareView.element, this.announcer);
     this.list.setQuery(this.state.search.trim(), this.state.filter);
+    this.cardMenu = new CardMenu(this.app);
   }
 
   private onClick(event: MouseEvent): void {
@@ -221,7 +260,21 @@ class GalleryApp {
       send(ImportFromAccountCommand, {});
       return;
     }
+    if (action === 'setApiKey') {
+      send(SetApiKeyCommand, {});
+      return;
+    }
+    if (action === 'example') {
+      this.promptBar.fill({ prompt: button.dataset.prompt ?? '' });
+      return;
+    }
+    if (action === 'more') {
+      this.cardMenu.toggle(button);
+      return;
+    }
     const id = button.closest<HTMLElement>('.card')?.dataset.id;
+    // The menu goes first (its item then finds no card): the id is read above.
+    if (button.getAttribute('role') === 'menuitem') this.cardMenu.close(true);
     const entry = id === undefined ? undefined : this.list.get(id);
     if (!entry) return;
     if (action === 'star') {
@@ -247,6 +300,11 @@ class GalleryApp {
     }
     const command = ENTRY_ACTIONS[action];
     if (command) send(command, { entryId: entry.id });
+  }
+
+  private announce(entry: EntryView): void {
+    const state = STATE_WORDS[entry.state];
+    if (state) this.announcer.textContent = t('announceState', { prompt: shortPrompt(entry.prompt), state: t(state) });
   }
 
   private setCredits(total: number, imageCost: number): void {

@@ -1,9 +1,10 @@
-// The prompt bar: prompt, options, how many variants, and Generate (its label states the cost when more
-// than one image will be made; the extension still asks before paying). Checked with the one options
+// The prompt bar: prompt, aspect ratio, how many variants, and Generate (its label states the cost when more
+// than one image will be made; the extension still asks before paying). Format, quality, Raw, seed and the
+// reference image wait under an Options disclosure, which remembers whether it was open. Checked with the one options
 // schema the extension uses too (validatePromptOptions) so errors show here before anything is sent.
 import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
 import { isImageCost, validatePromptOptions } from '../protocol/validate';
-import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
+import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES, type AspectRatio } from '../shared/options';
 import { DEFAULT_CREDIT_COST, VARIANTS_MAX, VARIANTS_MIN, isVariantCount } from '../shared/variants';
 import { h, icon } from './dom';
 import { t, type GalleryStringKey } from './strings';
@@ -27,7 +28,13 @@ export class PromptBar {
   private submitting = false;
   private imageCost = DEFAULT_CREDIT_COST;
 
-  constructor(private readonly onDraftChange: (draft: Draft) => void) {
+  private readonly options: HTMLDetailsElement;
+
+  constructor(
+    private readonly onDraftChange: (draft: Draft) => void,
+    optionsOpen: boolean,
+    onOptionsToggle: (open: boolean) => void,
+  ) {
     this.prompt = h('textarea', {
       id: 'prompt',
       rows: 3,
@@ -39,7 +46,7 @@ export class PromptBar {
     this.aspectRatio = h('select', { id: 'opt-aspect' });
     for (const ratio of ASPECT_RATIOS) {
       const size = ULTRA_SIZES[ratio];
-      this.aspectRatio.append(h('option', { value: ratio, text: `${ratio} — ${size.width} × ${size.height}` }));
+      this.aspectRatio.append(h('option', { value: ratio, text: `${ratio} ${t(orientation(ratio))} — ${size.width} × ${size.height}` }));
     }
     this.format = h('select', { id: 'opt-format' });
     for (const format of OUTPUT_FORMATS) this.format.append(h('option', { value: format, text: FORMAT_LABELS[format] }));
@@ -66,16 +73,22 @@ export class PromptBar {
       ),
       h('div', { class: 'options' },
         field('aspectRatio', this.aspectRatio),
-        field('format', this.format),
-        field('quality', this.quality, 'field narrow'),
-        h('label', { class: 'field checkbox', for: 'opt-raw' }, this.raw, h('span', { class: 'label', text: t('raw') })),
-        field('seed', this.seed, 'field narrow'),
-        field('referenceUrl', this.reference, 'field wide'),
-        field('strength', this.strength, 'field narrow'),
-        field('variants', this.variants),
+        field('variants', this.variants, 'field narrow'),
       ),
+      (this.options = h('details', { class: 'more-options', open: optionsOpen },
+        h('summary', { text: t('options') }),
+        h('div', { class: 'options' },
+          field('format', this.format),
+          field('quality', this.quality, 'field narrow'),
+          h('label', { class: 'field checkbox', for: 'opt-raw' }, this.raw, h('span', { class: 'label', text: t('raw') })),
+          field('seed', this.seed, 'field narrow'),
+          field('referenceUrl', this.reference, 'field wide'),
+          field('strength', this.strength, 'field narrow'),
+        ),
+      )),
       h('div', { class: 'actions-row' }, this.error, this.counter, this.generate),
     );
+    this.options.addEventListener('toggle', () => onOptionsToggle(this.options.open));
 
     this.element.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -241,6 +254,8 @@ export class PromptBar {
       field ?? ''
     ];
     if (target) {
+      // A mistake in a field under Options opens it, so the focus lands on something visible.
+      if (this.options.contains(target)) this.options.open = true;
       target.setAttribute('aria-invalid', 'true');
       target.focus();
     }
@@ -263,4 +278,10 @@ export class PromptBar {
     this.counter.textContent = t('promptCounter', { length, max: PROMPT_MAX_LENGTH });
     this.counter.classList.toggle('over', length > PROMPT_MAX_LENGTH);
   }
+}
+
+/** Landscape (wider than tall), portrait or square: the aspect ratio in words. */
+function orientation(ratio: AspectRatio): GalleryStringKey {
+  const { width, height } = ULTRA_SIZES[ratio];
+  return width > height ? 'landscape' : width < height ? 'portrait' : 'square';
 }

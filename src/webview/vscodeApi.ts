@@ -54,6 +54,8 @@ export interface PersistedState {
   anchorOffset?: number;
   scrollY: number;
   draft?: Draft;
+  /** Whether the prompt bar's Options disclosure is open. */
+  optionsOpen?: boolean;
 }
 
 export function loadState(): PersistedState {
@@ -66,6 +68,7 @@ export function loadState(): PersistedState {
   if (typeof raw.anchorOffset === 'number' && Number.isFinite(raw.anchorOffset)) state.anchorOffset = raw.anchorOffset;
   if (typeof raw.scrollY === 'number' && Number.isFinite(raw.scrollY)) state.scrollY = raw.scrollY;
   if (raw.draft && typeof raw.draft === 'object') state.draft = raw.draft;
+  if (raw.optionsOpen === true) state.optionsOpen = true;
   return state;
 }
 

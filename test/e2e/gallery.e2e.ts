@@ -1,17 +1,18 @@
 // The gallery as a user meets it in a real VS Code: generate from a selection, then in the gallery
-// webview — the header's credits, every button on the card by its accessible name, "Insert into workspace"
-// as visible text (folding to its icon in a narrow gallery), search, keyboard,
+// webview — the header's credits, a calm card (image, prompt, one labelled "Insert into workspace" that folds
+// to its icon in a narrow gallery, and a … menu with every other action by name, also on right-click and
+// Shift+F10), relative creation time with the exact time as tooltip, search, keyboard,
 // "Insert into workspace" writing images/<file> and the Markdown snippet into doc.md, "Open full size"
 // opening the stored image in an editor tab, and the prompt bar's Generate starting a second job.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
+import { chooseFromCardMenu, moreActions } from './gallerySteps';
 import { answerInputBox, gallery, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
-const BUTTONS = [
-  'Insert into workspace',
+const MENU_ITEMS = [
   'Save As…',
   'Copy link',
   'Open full size',
@@ -55,15 +56,35 @@ export const scenario: Scenario = {
     assert.ok(src && !/^https?:\/\/127\.0\.0\.1:\d+\/(?!.*vscode-resource)/.test(src), `image comes from the stored copy: ${src}`);
     assert.match((await view.locator('.credits').textContent()) ?? '', /6/, 'header shows the credits spent');
 
-    for (const name of BUTTONS) {
-      assert.strictEqual(await card.getByRole('button', { name, exact: true }).count(), 1, `button "${name}"`);
-    }
+    // A calm card: Insert, the … button and the two toggles are its only buttons.
+    const names = await card.getByRole('button').evaluateAll((buttons: any[]) => buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent.trim()));
+    assert.deepStrictEqual(names.sort(), ['Insert into workspace', 'More actions', 'Select to compare', 'Star'], 'the card buttons');
     assert.strictEqual(await view.getByRole('button', { name: 'Import from account' }).count(), 1);
-    // The primary action is labelled on screen, not only for screen readers; the others are icons with tooltips.
+    // The primary action is labelled on screen, not only for screen readers; the others are in the … menu, each labelled.
     const insertButton = card.getByRole('button', { name: 'Insert into workspace', exact: true });
     assert.strictEqual((await insertButton.innerText()).trim(), 'Insert into workspace', 'visible label of Insert into workspace');
-    assert.strictEqual((await card.getByRole('button', { name: 'Delete', exact: true }).innerText()).trim(), '', 'Delete is an icon button');
-    assert.strictEqual(await card.getByRole('button', { name: 'Delete', exact: true }).getAttribute('title'), 'Delete', 'with a tooltip');
+    assert.strictEqual(await moreActions(card).getAttribute('title'), 'More actions', 'the … button has a tooltip');
+    await moreActions(card).click();
+    const menu = card.getByRole('menu', { name: 'More actions' });
+    assert.deepStrictEqual((await menu.getByRole('menuitem').allInnerTexts()).map((s) => s.trim()), MENU_ITEMS, 'the … menu, every item labelled');
+    await ctx.screenshot('gallery-card-menu');
+    await ctx.page.keyboard.press('Escape');
+    await ctx.retry(async () => (await menu.count()) === 0, { what: 'Escape closes the menu' });
+    assert.strictEqual(await moreActions(card).evaluate((b: any) => b.ownerDocument.activeElement === b), true, 'the focus back on …');
+    // Right-click and Shift+F10 open the same menu.
+    await card.locator('.prompt').click({ button: 'right' });
+    await ctx.retry(async () => (await menu.count()) === 1, { what: 'the menu on right-click' });
+    await ctx.page.keyboard.press('Escape');
+    await insertButton.focus();
+    await ctx.page.keyboard.press('Shift+F10');
+    await ctx.retry(async () => (await menu.count()) === 1, { what: 'the menu on Shift+F10' });
+    await ctx.page.keyboard.press('Escape');
+    // Times are relative, the exact time in the tooltip; no value is cut.
+    const created = card.locator('.pair', { hasText: 'Created' }).locator('dd');
+    assert.match((await created.textContent()) ?? '', /^(now|\d+ (min|hr)\. ago)$/, 'relative creation time');
+    assert.match((await created.getAttribute('title')) ?? '', /\d{4}/, 'the exact time in the tooltip');
+    const cut = await card.locator('.meta dd').evaluateAll((dds: any[]) => dds.filter((dd) => dd.scrollWidth > dd.clientWidth + 1).map((dd) => dd.textContent));
+    assert.deepStrictEqual(cut, [], 'no detail is cut');
     await ctx.runCommand('Notifications: Clear All Notifications'); // the toasts would hide the card
     await ctx.screenshot('gallery-card');
     // In a narrow gallery the label folds into the icon; the button keeps its name.
@@ -97,8 +118,8 @@ export const scenario: Scenario = {
     });
     await ctx.screenshot('inserted-markdown');
 
-    // Open full size: the stored image opens in an editor tab.
-    await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Open full size' }).click();
+    // Open full size (from the … menu): the stored image opens in an editor tab.
+    await chooseFromCardMenu(gallery(ctx).locator('article.card.state-completed').first(), 'Open full size');
     await ctx.retry(
       async () => (await ctx.page.locator('.tab', { hasText: /\.(jpg|png|webp)$/ }).count()) > 0,
       { timeoutMs: 15_000, what: 'an editor tab with the full-size image' },

@@ -4,23 +4,13 @@
 // the comparison again in the high-contrast and dark themes, switched while the gallery is open; a third
 // image selected: three frames side by side, no Swipe.
 import * as assert from 'assert';
-import type { Scenario, ScenarioContext } from './context';
-import { cardWithPrompt, generateEach, showOnly, waitForCount } from './gallerySteps';
+import type { Scenario } from './context';
+import { cardWithPrompt, generateEach, setColorTheme, showOnly, waitForCount } from './gallerySteps';
 import { gallery } from './steps';
 
 const FOX = 'A red fox in fresh snow';
 const WHALE = 'A blue whale under the northern lights';
 const OWL = 'A snowy owl on a fence post at dusk';
-
-/** Switches the colour theme as a user does: Preferences: Color Theme, its name, a click on it. */
-async function setColorTheme(ctx: ScenarioContext, theme: string): Promise<void> {
-  await ctx.runCommand('Preferences: Color Theme');
-  const input = ctx.page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(theme);
-  // Not "Default High Contrast Light" for "Default High Contrast".
-  await ctx.page.locator('.quick-input-widget .monaco-list-row', { hasText: theme, hasNotText: `${theme} Light` }).first().click();
-}
 
 export const scenario: Scenario = {
   name: 'gallery favourites and compare: Star, Starred filter, Select to compare, Compare, Swipe, Escape',

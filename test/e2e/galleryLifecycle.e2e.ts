@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_VERSIONS, type Scenario, type VsCodeRole } from './context';
+import { chooseFromCardMenu } from './gallerySteps';
 import { completedImage, gallery, generateFromPageHtml } from './steps';
 
 function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenario {
@@ -53,7 +54,7 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
       await completedImage(ctx, 60_000);
       ctx.log('after the reload the gallery still shows the entry');
 
-      await gallery(ctx).locator('article.card.state-completed').first().getByRole('button', { name: 'Delete' }).click();
+      await chooseFromCardMenu(gallery(ctx).locator('article.card.state-completed').first(), 'Delete');
       const confirm = ctx.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Delete' });
       await confirm.first().waitFor({ timeout: 15_000 });
       await confirm.first().click();

@@ -1,10 +1,10 @@
 // Paused jobs in a real VS Code gallery: the image links of two finished jobs redirect to plain http (the
 // simulator's redirectToHttp fault), so Flux Studio refuses to download them and pauses both, paid for and
-// kept. Each card shows the reason and the buttons Retry, Forget and Delete; Show: Paused lists them; Retry
-// collects one image; Forget, confirmed, removes the other.
+// kept. Each card shows the reason, what its buttons will do in plain words, Retry, and Forget and Delete in
+// its … menu; Show: Paused lists them; Retry collects one image; Forget, confirmed, removes the other.
 import * as assert from 'assert';
 import type { Scenario } from './context';
-import { answerDialog, cardWithPrompt, generateEach, showOnly, waitForCount } from './gallerySteps';
+import { answerDialog, cardWithPrompt, chooseFromCardMenu, generateEach, moreActions, showOnly, waitForCount } from './gallerySteps';
 import { gallery, simStats } from './steps';
 
 const RETRIED = 'A paper boat on a rainy street';
@@ -24,10 +24,14 @@ export const scenario: Scenario = {
       const card = cardWithPrompt(ctx, prompt);
       const status = ((await card.locator('.status').innerText()) ?? '').trim();
       assert.match(status, /^Paused: Apiframe sent an image link Flux Studio does not open/, `the reason on the card: ${status}`);
-      for (const name of ['Retry', 'Forget', 'Delete', 'Star']) {
+      assert.match((await card.locator('.help').innerText()).trim(), /Retry continues the same job .*Forget removes it/, 'what the buttons will do');
+      for (const name of ['Retry', 'More actions', 'Star']) {
         assert.strictEqual(await card.getByRole('button', { name, exact: true }).count(), 1, `"${name}" on a paused card`);
       }
       assert.strictEqual((await card.getByRole('button', { name: 'Retry', exact: true }).innerText()).trim(), 'Retry', 'Retry is labelled on screen');
+      await moreActions(card).click();
+      assert.deepStrictEqual((await card.getByRole('menuitem').allInnerTexts()).map((s) => s.trim()), ['Forget', 'Delete'], 'the … menu of a paused card');
+      await ctx.page.keyboard.press('Escape');
     }
     await showOnly(ctx, 'paused');
     await waitForCount(ctx, 2, 2);
@@ -44,7 +48,7 @@ export const scenario: Scenario = {
     assert.strictEqual((await simStats(ctx)).jobsCreated, 2, 'Retry sent no new job');
 
     // Forget: asked first (the job goes on at Apiframe), then gone.
-    await cardWithPrompt(ctx, FORGOTTEN).getByRole('button', { name: 'Forget', exact: true }).click();
+    await chooseFromCardMenu(cardWithPrompt(ctx, FORGOTTEN), 'Forget');
     const question = await answerDialog(ctx, 'Forget this unfinished image?', 'Forget');
     assert.match(question, /goes on at Apiframe/);
     await waitForCount(ctx, 1, 1);

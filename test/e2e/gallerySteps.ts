@@ -36,6 +36,27 @@ export function cardWithPrompt(ctx: ScenarioContext, text: string): Locator {
   return view.locator('article.card', { has: view.locator('.prompt', { hasText: text }) });
 }
 
+/** Switches the colour theme as a user does: Preferences: Color Theme, its name, a click on it. */
+export async function setColorTheme(ctx: ScenarioContext, theme: string): Promise<void> {
+  await ctx.runCommand('Preferences: Color Theme');
+  const input = ctx.page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(theme);
+  // Not "Default High Contrast Light" for "Default High Contrast".
+  await ctx.page.locator('.quick-input-widget .monaco-list-row', { hasText: theme, hasNotText: `${theme} Light` }).first().click();
+}
+
+/** The … button of a card (the actions beyond its main one are in its menu). */
+export function moreActions(card: Locator): Locator {
+  return card.getByRole('button', { name: 'More actions', exact: true });
+}
+
+/** Runs a card action from its … menu, by the item's name, with the mouse. */
+export async function chooseFromCardMenu(card: Locator, item: string): Promise<void> {
+  await moreActions(card).click();
+  await card.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
 /** The gallery's "n of m" count. */
 export async function shownCount(ctx: ScenarioContext): Promise<string> {
   return ((await gallery(ctx).locator('.count').textContent()) ?? '').trim();

@@ -31,11 +31,15 @@ export const scenario: Scenario = {
     ctx.log(`confirmation: ${question}`);
     const group = view.locator('section.group');
     await group.waitFor({ timeout: 20_000 });
-    // Delete on every state: a running variant has it too (the extension asks first).
+    // Delete on every state: a running variant has it too, in its … menu (the extension asks first).
     await ctx.retry(
-      async () => (await group.locator('article.card:not(.state-completed)').getByRole('button', { name: 'Delete', exact: true }).count()) > 0,
-      { timeoutMs: 10_000, what: 'Delete on a running variant' },
+      async () => (await group.locator('article.card:not(.state-completed)').getByRole('button', { name: 'More actions', exact: true }).count()) > 0,
+      { timeoutMs: 10_000, what: 'the … menu on a running variant' },
     );
+    const running = group.locator('article.card:not(.state-completed)').first();
+    await running.getByRole('button', { name: 'More actions', exact: true }).click();
+    assert.deepStrictEqual((await running.getByRole('menuitem').allInnerTexts()).map((s) => s.trim()), ['Delete'], 'Delete on a running variant');
+    await ctx.page.keyboard.press('Escape');
     await ctx.retry(async () => (await group.locator('article.card.state-completed img').count()) === 2, { timeoutMs: 60_000, what: 'both variants completed' });
     assert.strictEqual((await simStats(ctx)).jobsCreated, 2, 'two jobs, one per variant');
     await waitForCount(ctx, 2, 2);
@@ -44,7 +48,7 @@ export const scenario: Scenario = {
     assert.deepStrictEqual(await group.locator('.variant').allTextContents(), ['Variant 1 of 2', 'Variant 2 of 2']);
     const seeds = await group.locator('article.card .pair', { hasText: 'Seed' }).locator('dd').allTextContents();
     assert.ok(seeds.length === 2 && seeds[0] !== seeds[1], `each variant its own seed: ${seeds}`);
-    for (const name of ['Insert into workspace', 'Keep', 'Re-run', 'Delete', 'Star', 'Select to compare']) {
+    for (const name of ['Insert into workspace', 'Keep', 'More actions', 'Star', 'Select to compare']) {
       assert.strictEqual(await group.getByRole('button', { name, exact: true }).count(), 2, `"${name}" on each variant`);
     }
     const keep = group.locator('article.card').first().getByRole('button', { name: 'Keep', exact: true });

@@ -104,7 +104,7 @@ export const scenario: Scenario & { locale: string } = {
       what: `the gallery's "${t(GALLERY_STRINGS_EN.generate)}" button`,
     });
     const empty = await galleryTexts(ctx);
-    for (const key of ['title', 'importFromAccount', 'empty', 'filterAll', 'aspectRatio'] as const) {
+    for (const key of ['title', 'importFromAccount', 'emptyTitle', 'filterAll', 'aspectRatio'] as const) {
       assert.ok(empty.includes(t(GALLERY_STRINGS_EN[key])), `the gallery shows "${t(GALLERY_STRINGS_EN[key])}" (${key})`);
     }
     assert.ok(empty.includes(t(GALLERY_STRINGS_EN.promptPlaceholder)), 'Korean prompt placeholder');
@@ -126,10 +126,17 @@ export const scenario: Scenario & { locale: string } = {
       timeoutMs: 60_000,
       what: 'a completed card',
     });
-    for (const key of ['insert', 'saveAs', 'copyLink', 'openFullSize', 'useAsReference', 'rerun', 'vary', 'delete'] as const) {
+    for (const key of ['insert', 'moreActions', 'star', 'selectToCompare'] as const) {
       const name = t(GALLERY_STRINGS_EN[key]);
       assert.strictEqual(await card.getByRole('button', { name, exact: true }).count(), 1, `card button "${name}" (${key})`);
     }
+    await card.getByRole('button', { name: t(GALLERY_STRINGS_EN.moreActions), exact: true }).click();
+    const menuItems = (await card.getByRole('menuitem').allInnerTexts()).map((s) => s.trim());
+    const expectedItems = (['saveAs', 'copyLink', 'openFullSize', 'useAsReference', 'rerun', 'vary', 'delete'] as const).map((key) => t(GALLERY_STRINGS_EN[key]));
+    assert.deepStrictEqual(menuItems, expectedItems, 'the … menu in Korean');
+    assert.deepStrictEqual(englishLeftovers(await galleryTexts(ctx), ko, PROMPT), [], 'English strings left in the … menu');
+    await ctx.screenshot('korean-gallery-menu');
+    await ctx.page.keyboard.press('Escape');
     const insertLabel = t(GALLERY_STRINGS_EN.insert);
     assert.strictEqual((await card.getByRole('button', { name: insertLabel, exact: true }).innerText()).trim(), insertLabel, 'the Insert button is labelled in Korean');
     const withCard = await galleryTexts(ctx);
@@ -147,7 +154,7 @@ export const scenario: Scenario & { locale: string } = {
     const reason = t('Apiframe sent an image link Flux Studio does not open (not https, or too many redirects). The job is kept: retry later. Details are in the "Flux Studio" output.');
     const pausedStatus = (await paused.locator('.status').innerText()).trim();
     assert.strictEqual(pausedStatus, t(GALLERY_STRINGS_EN.statePaused).replace('{reason}', reason), 'the paused reason in Korean');
-    for (const key of ['retry', 'forget', 'star'] as const) {
+    for (const key of ['retry', 'moreActions', 'star'] as const) {
       assert.strictEqual(await paused.getByRole('button', { name: t(GALLERY_STRINGS_EN[key]), exact: true }).count(), 1, `paused card button "${t(GALLERY_STRINGS_EN[key])}" (${key})`);
     }
     assert.deepStrictEqual(englishLeftovers(await galleryTexts(ctx), ko, PROMPT), [], 'English strings left in the gallery with a paused card');
@@ -177,5 +184,18 @@ export const scenario: Scenario & { locale: string } = {
     const said = t('Apiframe said: {0}').replace('{0}', 'Content policy: refused.');
     await ctx.retry(async () => ((await failed.innerText()) ?? '').includes(said), { timeoutMs: 10_000, what: `the Korean reason "${said}" on the card` });
     assert.ok(!(await failed.innerText()).includes('Apiframe said'), 'the reason is not in English');
+
+    // Insert the Korean image into doc.md: its file name keeps the Hangul of the prompt.
+    await ctx.openFile('doc.md');
+    await ctx.runCommand(title);
+    const korean = view.locator('article.card.state-completed', { hasText: PROMPT }).first();
+    await korean.getByRole('button', { name: t(GALLERY_STRINGS_EN.insert), exact: true }).click();
+    const imagesDir = path.join(ctx.workspace, 'images');
+    const saved = await ctx.retry(
+      async () => (fs.existsSync(imagesDir) ? fs.readdirSync(imagesDir).find((f) => f.normalize('NFC').startsWith('해-질-녘-바위-절벽')) : undefined),
+      { timeoutMs: 20_000, what: 'a Hangul file name in images/' },
+    );
+    ctx.log(`saved images/${saved}`);
+    await ctx.screenshot('korean-inserted-hangul-name');
   },
 };

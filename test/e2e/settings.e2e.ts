@@ -5,11 +5,12 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_VERSIONS, type Scenario, type ScenarioContext, type VsCodeRole } from './context';
+import { configurationProperties } from '../support/manifest';
 
 /** How many settings the installed extension contributes. */
 function contributedSettings(ctx: ScenarioContext): number {
   const pkg = JSON.parse(fs.readFileSync(path.join(ctx.extensionPath, 'package.json'), 'utf8'));
-  return Object.keys(pkg.contributes.configuration.properties).length;
+  return Object.keys(configurationProperties(pkg)).length;
 }
 
 function settingsEditor(locale: string | undefined, shot: string, versions?: VsCodeRole[]): Scenario {

@@ -48,7 +48,13 @@ export const scenario: Scenario = {
     const view = gallery(ctx);
     await ctx.retry(async () => (await view.getByRole('heading', { name: GALLERY_STRINGS_EN.title }).count()) === 1, { timeoutMs: 30_000, what: 'the gallery heading' });
     assert.strictEqual(await view.getByRole('button', { name: GALLERY_STRINGS_EN.generate, exact: true }).count(), 1, 'the Generate button');
-    assert.ok(await view.getByText(GALLERY_STRINGS_EN.empty, { exact: true }).isVisible(), 'the empty gallery says how to start');
+    assert.ok(await view.getByRole('heading', { name: GALLERY_STRINGS_EN.emptyTitle }).isVisible(), 'the empty gallery says how to start');
+    // No key yet: the empty gallery says so and offers Set API Key.
+    await ctx.retry(async () => (await view.getByText(GALLERY_STRINGS_EN.keyMissing, { exact: true }).count()) === 1, { what: 'the missing key said' });
+    assert.strictEqual(await view.getByRole('button', { name: GALLERY_STRINGS_EN.setApiKey, exact: true }).count(), 1, 'Set API Key in the empty gallery');
+    // An example prompt fills the prompt bar.
+    await view.getByRole('button', { name: GALLERY_STRINGS_EN.example1, exact: true }).click();
+    assert.strictEqual(await view.locator('#prompt').inputValue(), GALLERY_STRINGS_EN.example1, 'the example fills the prompt bar');
     const notifications = await ctx.readNotifications();
     ctx.log(`notifications: ${JSON.stringify(notifications)}`);
     const bad = notifications.filter((n) => /not found|failed|error/i.test(n) && /flux|command/i.test(n));

@@ -45,7 +45,7 @@ describe('hostile input in the real extension host', function () {
   }
 
   it('settings of the wrong type or out of range: defaults are sent, and a warning names each setting', async () => {
-    const hostile: Record<string, unknown> = { outputQuality: 'high', aspectRatio: '2:1', seed: 1.5, imagePromptStrength: 7, outputFormat: 'gif', raw: 'yes' };
+    const hostile: Record<string, unknown> = { outputQuality: 'high', aspectRatio: '2:1', seed: 1.5, referenceStrength: 7, outputFormat: 'gif', raw: 'yes' };
     const warnings: string[] = [];
     const originalWarning = vscode.window.showWarningMessage;
     (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (message: string, ...rest: unknown[]) => {

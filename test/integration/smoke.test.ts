@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { loadConfig } from './config';
+import { configurationProperties } from '../support/manifest';
 
 const EXTENSION_ID = 'flux-studio.flux-studio';
 
@@ -39,7 +40,7 @@ describe('smoke: extension in the real extension host', () => {
     assert.ok(inspected, 'setting fluxStudio.apiBaseUrl is not contributed');
     assert.strictEqual(inspected.defaultValue, 'https://api.apiframe.ai');
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    const schema = ext?.packageJSON.contributes?.configuration?.properties?.['fluxStudio.apiBaseUrl'];
+    const schema = ext && configurationProperties(ext.packageJSON)['fluxStudio.apiBaseUrl'];
     assert.strictEqual(schema?.scope, 'application', 'apiBaseUrl must not be settable per workspace');
     assert.strictEqual(inspected.workspaceValue, undefined);
   });

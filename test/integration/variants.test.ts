@@ -25,7 +25,7 @@ describe('variants, Keep and Re-run from Image', function () {
 
   afterEach(async () => {
     await fetch(`${loadConfig().simulatorUrl}/__sim/faults`, { method: 'DELETE' });
-    for (const key of ['variants', 'embedMetadata', 'askForOptions']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['variants', 'embedMetadata', 'askAspectRatioAndVariants']) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
   });
 
   /** The entries created since `started`, once the engine is done with all of them. */

@@ -177,8 +177,9 @@ describe('hostile input (unit)', function () {
         const format = (['png', 'jpg', 'webp'] as const)[i % 3];
         const name = imageFileName({ prompt, id: randomUUID(), seed: i % 7 === 0 ? undefined : i - 2_500, format });
         tried('file name');
-        assert.match(name, /^[a-z0-9]+(-[a-z0-9]+)*\.(png|jpg|webp)$/, JSON.stringify(prompt));
-        assert.ok(name.length <= 60 + 1 + 11 + 5, name);
+        assert.match(name, /^[\p{L}\p{M}\p{N}]+(-[\p{L}\p{M}\p{N}]+)*\.(png|jpg|webp)$/u, JSON.stringify(prompt));
+        assert.ok(name.length <= 60 + 1 + 11 + 5 && Buffer.byteLength(name) <= 120 + 1 + 11 + 5, name);
+        assert.strictEqual(name, name.normalize('NFC'));
         const stem = name.split('.')[0];
         assert.ok(!/^(con|prn|aux|nul|conin\$|conout\$|com\d|lpt\d)$/i.test(stem), name);
         assert.ok(!/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(slugify(prompt)), prompt);

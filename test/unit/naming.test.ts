@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { chooseFreeName, imageFileName, shortId, slugify, withSuffix } from '../../src/insert/naming';
 
-const SAFE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const SAFE = /^[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*$/u;
 
 function assertSafeSlug(slug: string): void {
   assert.match(slug, SAFE, `unsafe slug ${JSON.stringify(slug)}`);
@@ -37,12 +37,31 @@ describe('naming', () => {
     assert.strictEqual(slugify('console'), 'console');
   });
 
-  it('empty and non-Latin prompts become "image"', () => {
-    for (const prompt of ['', '   ', '🦊🌨️', 'שועל אדום בשלג', 'ثعلب أحمر', '雪の中の赤いキツネ', '\u202e\u200f']) {
-      assert.strictEqual(slugify(prompt), 'image', prompt);
-    }
+  it('keeps the letters of every script: Korean, Japanese, Hebrew, Arabic, accented Latin (folded)', () => {
+    assert.strictEqual(slugify('눈 속의 붉은 여우'), '눈-속의-붉은-여우');
+    assert.strictEqual(slugify('雪の中の赤いキツネ'), '雪の中の赤いキツネ');
+    assert.strictEqual(slugify('ｶﾞｰﾃﾞﾝ が'), 'ガーデン-が', 'half-width kana folded, voicing marks kept');
+    assert.strictEqual(slugify('שועל אדום'), 'שועל-אדום');
+    assert.strictEqual(slugify('ثعلب أحمر'), 'ثعلب-أحمر');
+    assert.strictEqual(slugify('Renard rôti à l’été'), 'renard-roti-a-l-ete');
+    for (const slug of [slugify('눈 속의 붉은 여우'), slugify('雪の中の赤いキツネ')]) assert.strictEqual(slug, slug.normalize('NFC'));
+  });
+
+  it('emoji, controls and bidirectional marks separate words; nothing but them becomes "image"', () => {
+    for (const prompt of ['', '   ', '🦊🌨️', '\u202e\u200f', '\u0301']) assert.strictEqual(slugify(prompt), 'image', prompt);
     assert.strictEqual(slugify('fox 🦊 in snow'), 'fox-in-snow');
+    assert.strictEqual(slugify('여우🦊눈'), '여우-눈');
     assert.strictEqual(slugify('RTL \u202eevil\u202c text'), 'rtl-evil-text');
+  });
+
+  it('stays short in bytes too: a long Korean prompt is cut between syllables, within 120 UTF-8 bytes', () => {
+    const slug = slugify('아주 오래된 숲속 오두막 앞에서 붉은 여우가 눈을 맞으며 조용히 잠들어 있는 겨울 아침 풍경 '.repeat(4));
+    assertSafeSlug(slug);
+    assert.ok(Buffer.byteLength(slug) <= 120, `${Buffer.byteLength(slug)} bytes`);
+    assert.ok(slug.length > 20, slug);
+    const devanagari = slugify('क्षत्रिय '.repeat(40));
+    assert.ok(Buffer.byteLength(devanagari) <= 120);
+    assert.strictEqual(devanagari, devanagari.normalize('NFC'));
   });
 
   it('cuts long prompts to 60 characters, at a word when possible', () => {
@@ -66,6 +85,7 @@ describe('naming', () => {
     );
     assert.strictEqual(imageFileName({ prompt: 'CON', id: '../..', format: 'png' }), 'con-image-img.png');
     assert.strictEqual(imageFileName({ prompt: 'x', id: 'a', format: '../png' }), 'x-a.png');
+    assert.strictEqual(imageFileName({ prompt: '붉은 여우', id: 'abc', seed: 42, format: 'jpg' }), '붉은-여우-42.jpg');
     assert.strictEqual(shortId('---'), 'img');
   });
 
@@ -73,7 +93,7 @@ describe('naming', () => {
     const hostile = ['../', 'CON', '/\\:', '🦊', '\u05e9\u05dc\u05d5\u05dd', 'a'.repeat(5000), '\u0000\u0001', 'NUL.txt', '<script>'];
     for (const prompt of hostile) {
       const name = imageFileName({ prompt, id: 'id', seed: 1, format: 'png' });
-      assert.match(name, /^[a-z0-9-]+\.png$/);
+      assert.match(name, /^[\p{L}\p{M}\p{N}-]+\.png$/u);
       assert.ok(!/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(name), name);
       assert.ok(name.length <= 60 + 6 + 20 + 5);
     }

@@ -57,6 +57,7 @@ const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' 
   'gallery/ready': {},
   'gallery/generate': { options: 'options', 'variants?': 'variants' },
   'gallery/importFromAccount': {},
+  'gallery/setApiKey': {},
   'entry/insert': { entryId: 'id' },
   'entry/saveAs': { entryId: 'id' },
   'entry/copyLink': { entryId: 'id' },

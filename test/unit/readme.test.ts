@@ -6,9 +6,11 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
+import { configurationProperties } from '../support/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const contributing = fs.readFileSync(path.join(ROOT, 'CONTRIBUTING.md'), 'utf8');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const nls: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8'));
 
@@ -28,7 +30,7 @@ describe('README', () => {
   });
 
   it('has a settings row with the real default for every contributed setting', () => {
-    const properties: Record<string, { default?: unknown }> = pkg.contributes.configuration.properties;
+    const properties: Record<string, { default?: unknown }> = configurationProperties(pkg);
     const wrong = Object.entries(properties)
       .filter(([id, p]) => {
         const row = new RegExp(`^\\|\\s*\`${escape(id)}\`\\s*\\|\\s*\`${escape(JSON.stringify(p.default ?? null))}\`\\s*\\|.+\\|\\s*$`, 'm');
@@ -39,7 +41,7 @@ describe('README', () => {
   });
 
   it("says who may set each setting, as package.json decides it (scope, Restricted Mode)", () => {
-    const properties: Record<string, { scope?: string }> = pkg.contributes.configuration.properties;
+    const properties: Record<string, { scope?: string }> = configurationProperties(pkg);
     const restricted = new Set<string>(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
     const wrong = Object.entries(properties)
       .map(([id, p]) => {
@@ -52,7 +54,7 @@ describe('README', () => {
   });
 
   it('mentions no setting that is not contributed', () => {
-    const properties = new Set(Object.keys(pkg.contributes.configuration.properties));
+    const properties = new Set(Object.keys(configurationProperties(pkg)));
     const mentioned = new Set(readme.match(/fluxStudio\.[A-Za-z]+/g) ?? []);
     const commands = new Set((pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command));
     const unknown = [...mentioned].filter((id) => !properties.has(id) && !commands.has(id));
@@ -68,9 +70,10 @@ describe('README', () => {
     assert.deepStrictEqual(missing, []);
   });
 
-  it('only documents npm scripts that exist', () => {
+  it('only documents npm scripts that exist (README and CONTRIBUTING), and the README names npm start and npm test', () => {
     const scripts = new Set(Object.keys(pkg.scripts));
-    const used = [...readme.matchAll(/`npm (?:run )?([\w:-]+)`/g)].map((m) => m[1]);
+    assert.ok(readme.includes('`npm start`') && readme.includes('`npm test`'), 'the two commands stay in the README');
+    const used = [...(readme + contributing).matchAll(/`npm (?:run )?([\w:-]+)`/g)].map((m) => m[1]);
     assert.ok(used.length >= 5, `found ${used.length} npm commands`);
     const unknown = used.filter((name) => !scripts.has(name));
     assert.deepStrictEqual(unknown, []);
@@ -96,12 +99,20 @@ describe('README', () => {
     assert.deepStrictEqual(links.filter((link) => !fs.existsSync(path.join(ROOT, link))), []);
   });
 
-  it('has one Performance block for the benchmark to fill', () => {
-    const start = readme.indexOf('<!-- bench:start -->');
-    const end = readme.indexOf('<!-- bench:end -->');
+  it('is a user guide: a quick start on its first screen, no developer guide or benchmark tables', () => {
+    const quickStart = readme.indexOf('## Quick start');
+    assert.ok(quickStart > 0 && readme.slice(0, quickStart).split('\n').length < 20, 'the quick start within the first screen');
+    for (const developerOnly of ['## Architecture', '### Architecture', '## Performance', '<!-- bench:start -->', 'Tested VS Code versions']) {
+      assert.ok(!readme.includes(developerOnly), `README has ${developerOnly}`);
+    }
+  });
+
+  it('CONTRIBUTING.md has one Performance block for the benchmark to fill', () => {
+    const start = contributing.indexOf('<!-- bench:start -->');
+    const end = contributing.indexOf('<!-- bench:end -->');
     assert.ok(start > 0 && end > start, 'bench markers in order');
-    assert.strictEqual(readme.split('<!-- bench:start -->').length, 2);
-    assert.strictEqual(readme.split('<!-- bench:end -->').length, 2);
-    assert.ok(readme.lastIndexOf('## Performance', start) > 0, 'markers sit in the Performance section');
+    assert.strictEqual(contributing.split('<!-- bench:start -->').length, 2);
+    assert.strictEqual(contributing.split('<!-- bench:end -->').length, 2);
+    assert.ok(contributing.lastIndexOf('## Performance', start) > 0, 'markers sit in the Performance section');
   });
 });

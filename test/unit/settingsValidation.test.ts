@@ -7,6 +7,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { configurationProperties } from '../support/manifest';
 
 interface SettingSchema {
   type?: string | string[];
@@ -29,7 +30,7 @@ interface SettingSchema {
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const SETTINGS: Record<string, SettingSchema> = pkg.contributes.configuration.properties;
+const SETTINGS: Record<string, SettingSchema> = configurationProperties<SettingSchema>(pkg);
 const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
 const typesOf = (s: SettingSchema): (string | undefined)[] => (Array.isArray(s.type) ? s.type : [s.type]);

@@ -28,7 +28,8 @@ const ALLOWED: RegExp[] = [
   /^media\/.+$/,
   /^l10n\/[^/]+\.json$/,
 ];
-const FORBIDDEN = /^(src|test|out|node_modules|\.cache|scripts|\.ci|test-output|bench-output|docs)(\/|$)|\.map$|\.ts$|(^|\/)\.[^/]+$/;
+// The developer guide (CONTRIBUTING.md, docs/) is for the repository, not for users.
+const FORBIDDEN = /^(src|test|out|node_modules|\.cache|scripts|\.ci|test-output|bench-output|docs)(\/|$)|^CONTRIBUTING\.md$|\.map$|\.ts$|(^|\/)\.[^/]+$/;
 const REQUIRED = [
   'package.json',
   'package.nls.json',

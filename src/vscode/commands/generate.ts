@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { GenerationOptions } from '../../shared/options';
 import type { GenerationService } from '../generation';
-import { askForOptions } from '../settings';
+import { askAspectRatioAndVariants } from '../settings';
 import { askVariantCount } from '../variants';
 import { askAspectRatio, askPrompt, documentSource, generationDefaults, selectionPrompt, variantCount } from './prompts';
 
@@ -25,7 +25,7 @@ export async function askPromptAndOptions(initialPrompt?: string): Promise<Gener
   const prompt = await askPrompt(initialPrompt ?? (editor && selectionPrompt(editor)?.prompt) ?? '');
   if (prompt === undefined) return undefined;
   const options = { ...generationDefaults(), prompt };
-  if (askForOptions()) {
+  if (askAspectRatioAndVariants()) {
     const ratio = await askAspectRatio(options.aspectRatio);
     if (!ratio) return undefined;
     options.aspectRatio = ratio;
@@ -33,10 +33,10 @@ export async function askPromptAndOptions(initialPrompt?: string): Promise<Gener
   return options;
 }
 
-/** Prompt, aspect ratio, then how many variants (unless fluxStudio.askForOptions is off: the setting's count). */
+/** Prompt, aspect ratio, then how many variants (unless fluxStudio.askAspectRatioAndVariants is off: the setting's count). */
 export async function generateWithOptions(generation: GenerationService): Promise<void> {
   const options = await askPromptAndOptions();
   if (!options) return;
-  const count = askForOptions() ? await askVariantCount(variantCount(), generation.imageCost()) : variantCount();
+  const count = askAspectRatioAndVariants() ? await askVariantCount(variantCount(), generation.imageCost()) : variantCount();
   if (count !== undefined) await generation.generateVariants(options, documentSource(vscode.window.activeTextEditor), { count });
 }

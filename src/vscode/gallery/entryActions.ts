@@ -10,7 +10,7 @@ import { saveImageAs } from '../editor/saveAs';
 import type { CommandMessage, GalleryDeps } from './panel';
 
 /** The commands about one entry. */
-export type EntryCommandMessage = Exclude<CommandMessage, { method: 'gallery/ready' | 'gallery/importFromAccount' | 'gallery/dropImage' | 'entry/thumbnailFailed' }>;
+export type EntryCommandMessage = Exclude<CommandMessage, { method: 'gallery/ready' | 'gallery/importFromAccount' | 'gallery/setApiKey' | 'gallery/dropImage' | 'entry/thumbnailFailed' }>;
 
 export async function runEntryAction(msg: EntryCommandMessage, deps: GalleryDeps): Promise<void> {
   const { actions, store, log } = deps;

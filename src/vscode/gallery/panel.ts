@@ -9,6 +9,7 @@ import {
   DefaultsChangedNotification,
   EntriesChangedNotification,
   InitNotification,
+  KeyStateNotification,
   ResponseNotification,
   isRequestMethod,
   type NotificationMethod,
@@ -58,6 +59,8 @@ export interface GalleryDeps extends EntryActionDeps {
   actions: GalleryActions;
   /** Prompt-bar defaults from the settings. */
   getDefaults(): PromptDefaults;
+  /** Whether an API key is stored, and when that changes (the empty gallery says whether one is set). */
+  apiKey: { isSet(): Promise<boolean>; onDidChange: vscode.Event<unknown> };
 }
 
 export interface ShowOptions {
@@ -133,6 +136,7 @@ export class GalleryPanel {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       deps.store.onDidChange((change) => this.onStoreChange(change)),
+      deps.apiKey.onDidChange(() => void this.sendKeyState()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('fluxStudio')) this.post(DefaultsChangedNotification, { defaults: this.deps.getDefaults() });
       }),
@@ -194,6 +198,12 @@ export class GalleryPanel {
       totalCredits: store.totalCreditsSpent(),
       imageCost: perImageCost(store.list()).credits,
     });
+    void this.sendKeyState();
+  }
+
+  private async sendKeyState(): Promise<void> {
+    const hasApiKey = await this.deps.apiKey.isSet();
+    if (this.webviewReady) this.post(KeyStateNotification, { hasApiKey });
   }
 
   /** Store changes are batched and sent as increments (never the whole list). */
@@ -248,6 +258,8 @@ export class GalleryPanel {
         return this.sendInit();
       case 'gallery/importFromAccount':
         return actions.importFromAccount();
+      case 'gallery/setApiKey':
+        return void (await vscode.commands.executeCommand('fluxStudio.setApiKey'));
       case 'gallery/dropImage':
         return actions.rerunFromImage(droppedImageFile(msg.params.uri));
       case 'entry/thumbnailFailed':

@@ -6,6 +6,7 @@
 // The sinks in ./show.ts accept only SafeText, and test/unit/textSinks.test.ts fails if any other file
 // calls a VS Code text sink or vscode.l10n.t directly. (Named `l10n.t` so the string extractor finds it.)
 import * as vscode from 'vscode';
+import { resolveParticles } from '../../shared/koreanParticles';
 import { plainText } from '../../shared/plainText';
 
 declare const safeText: unique symbol;
@@ -15,9 +16,12 @@ export type SafeText = string & { readonly [safeText]: true };
 export type L10nArgument = string | number | boolean;
 
 export const l10n = {
-  /** `vscode.l10n.t` with every string argument neutralised (numbers and booleans are safe as they are). */
+  /**
+   * `vscode.l10n.t` with every string argument neutralised (numbers and booleans are safe as they are), and
+   * the Korean particles written in both forms ("{0}을(를)") chosen by the name that was filled in.
+   */
   t(message: string, ...args: L10nArgument[]): SafeText {
-    return vscode.l10n.t(message, ...args.map((arg) => (typeof arg === 'string' ? plainText(arg) : arg))) as SafeText;
+    return resolveParticles(vscode.l10n.t(message, ...args.map((arg) => (typeof arg === 'string' ? plainText(arg) : arg)))) as SafeText;
   },
 };
 
