@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { sniffImage } from '../../shared/imageInfo';
 import type { GalleryStore } from '../../gallery/store';
 import type { GalleryEntry } from '../../shared/entry';
+import { IMAGE_FILE_EXTENSIONS } from '../../shared/media';
 import { MIME_TYPES } from '../../shared/options';
 import { checkHttpUrl } from '../../shared/urls';
 import type { ApiAccess } from '../apiAccess';
@@ -75,7 +76,7 @@ async function askReference(store: GalleryStore): Promise<ReferenceSource | unde
   }
   const files = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    filters: { [l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+    filters: { [l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
     title: l10n.t('Flux: pick a reference image'),
   });
   return files?.[0] ? { kind: 'file', uri: files[0] } : undefined;
