@@ -5,11 +5,10 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import { sniffImage } from '../shared/imageInfo';
+import { MAX_IMAGE_BYTES } from '../shared/media';
 import type { OutputFormat } from '../shared/options';
 import { MetadataError, malformed } from './errors';
 
-/** Same cap as a downloaded result. */
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 /** Largest block a format module may read at once (a metadata chunk), so a lying length never allocates much. */
 export const MAX_BLOCK_BYTES = 1024 * 1024;
 const COPY_BUFFER_BYTES = 256 * 1024;
