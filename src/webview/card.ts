@@ -2,6 +2,7 @@
 // toggle, a completed image a Compare toggle; the actions depend on the state (a paused job: Retry, Forget).
 import type { EntryView } from '../protocol/gallery';
 import { isRunning } from '../shared/entry';
+import { hasQuality } from '../shared/media';
 import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
 import { h, icon, iconButton, toggleButton } from './dom';
 import { t } from './strings';
@@ -140,7 +141,7 @@ export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat'
   };
   add(t('aspectRatio'), entry.aspectRatio);
   const format = FORMAT_LABELS[entry.outputFormat];
-  add(t('format'), entry.outputFormat === 'png' ? format : `${format} ${entry.outputQuality}`);
+  add(t('format'), hasQuality(entry.outputFormat) ? `${format} ${entry.outputQuality}` : format);
   add(t('seed'), entry.seed !== undefined ? String(entry.seed) : t('seedRandom'));
   add(t('raw'), entry.raw ? t('yes') : t('no'));
   if (entry.imagePrompt) {

@@ -3,6 +3,7 @@
 // schema the extension uses too (validatePromptOptions) so errors show here before anything is sent.
 import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
 import { isImageCost, validatePromptOptions } from '../protocol/validate';
+import { hasQuality } from '../shared/media';
 import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
 import { DEFAULT_CREDIT_COST, VARIANTS_MAX, VARIANTS_MIN, isVariantCount } from '../shared/variants';
 import { h, icon } from './dom';
@@ -254,7 +255,7 @@ export class PromptBar {
   }
 
   private syncDisabled(): void {
-    this.quality.disabled = this.format.value === 'png';
+    this.quality.disabled = !hasQuality(this.format.value);
     this.strength.disabled = !this.reference.value.trim();
   }
 
