@@ -30,6 +30,11 @@ const API_FIELD_NAMES: Partial<Record<string, string>> = {
   imagePromptStrength: 'image_prompt_strength',
 };
 
+/** The local option name of a field as a ValidationError names it (`output_quality` → `outputQuality`). */
+export function optionFieldOf(apiField: string): string {
+  return Object.keys(API_FIELD_NAMES).find((local) => API_FIELD_NAMES[local] === apiField) ?? apiField;
+}
+
 /** The options as they will be sent (prompt trimmed), or a ValidationError naming the field. */
 export function validateOptions(options: GenerationOptions): GenerationOptions {
   const result = parseGenerationOptions(options);

@@ -2,6 +2,7 @@
 // (translated through `vscode.l10n.t`, with the English text as the key) in the init notification, and
 // the webview falls back to this table for any key that is missing. Placeholders are named: `{credits}`.
 // Free of Node and DOM APIs: both sides import it.
+import { OPTION_RULES_EN } from '../shared/optionsSchema';
 
 export const GALLERY_STRINGS_EN = {
   title: 'Flux Gallery',
@@ -78,12 +79,8 @@ export const GALLERY_STRINGS_EN = {
   creditsCost: '{credits} credits',
   imported: 'Imported',
   imageUnavailable: 'Image not available',
-  errorPromptEmpty: 'Write a prompt first.',
-  errorPromptTooLong: 'The prompt is too long ({length}/{max} characters).',
-  errorReference: 'The reference image must be an http(s) URL.',
-  errorSeed: 'The seed must be a whole number.',
-  errorQuality: 'Quality must be a whole number from 0 to 100.',
-  errorStrength: 'Strength must be between 0 and 1.',
+  // The prompt bar's error messages are the options' own wording (one table, in src/shared).
+  ...OPTION_RULES_EN,
 } as const;
 
 export type GalleryStringKey = keyof typeof GALLERY_STRINGS_EN;
@@ -91,9 +88,4 @@ export type GalleryStrings = Record<GalleryStringKey, string>;
 
 export const GALLERY_STRING_KEYS = Object.keys(GALLERY_STRINGS_EN) as GalleryStringKey[];
 
-/** Fills `{name}` placeholders; unknown placeholders stay as they are. */
-export function formatString(template: string, values: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match,
-  );
-}
+export { formatString } from '../shared/formatString';

@@ -7,9 +7,10 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
-import { ASPECT_RATIOS, AspectRatio, GenerationOptions, OUTPUT_FORMATS } from '../shared/options';
+import { AspectRatio, GenerationOptions } from '../shared/options';
 import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
-import { l10n, type SafeText } from './ui/text';
+import { describeOptionRule } from './optionRules';
+import { join, l10n, type SafeText } from './ui/text';
 
 export const SECTION = 'fluxStudio';
 export const DEFAULT_API_BASE_URL = 'https://api.apiframe.ai';
@@ -30,24 +31,20 @@ const DEFAULTS = {
   imagePromptStrength: 0.5,
 };
 
-function problem(key: string, expected: SafeText, fallback: SafeText | string | number | boolean): SafeText {
-  return l10n.t('The setting fluxStudio.{0} must be {1}; using {2} instead.', key, expected, String(fallback));
+/** The rule the value broke, then what is used instead. */
+function problem(key: string, rule: SafeText, fallback: SafeText | string | number | boolean): SafeText {
+  return join([rule, l10n.t('The setting fluxStudio.{0} is ignored; using {1} instead.', key, String(fallback))]);
 }
 
 export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const problems: SafeText[] = [];
   const value: GenerationDefaults = { ...DEFAULTS };
-  const read = <F extends keyof typeof DEFAULTS>(field: F, expected: SafeText) => {
+  for (const field of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
     const check = checkOption(field, config.get<unknown>(field));
-    if (check.ok) (value as Record<F, unknown>)[field] = check.value;
-    else problems.push(problem(field, expected, DEFAULTS[field]));
-  };
-  read('aspectRatio', l10n.t('one of {0}', ASPECT_RATIOS.join(', ')));
-  read('outputFormat', l10n.t('one of {0}', OUTPUT_FORMATS.join(', ')));
-  read('outputQuality', l10n.t('a whole number from {0} to {1}', OPTION_LIMITS.qualityMin, OPTION_LIMITS.qualityMax));
-  read('raw', l10n.t('true or false'));
-  read('imagePromptStrength', l10n.t('a number from {0} to {1}', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax));
+    if (check.ok) (value as Record<string, unknown>)[field] = check.value;
+    else problems.push(problem(field, describeOptionRule(field), DEFAULTS[field]));
+  }
   // The setting is documented in steps of 0.05 (no `multipleOf`: VS Code's check of it fails on floats).
   const stepsPerUnit = Math.round(1 / OPTION_LIMITS.strengthStep);
   value.imagePromptStrength = Math.round(value.imagePromptStrength * stepsPerUnit) / stepsPerUnit;
@@ -56,15 +53,15 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   if (seed !== null && seed !== undefined && seed !== '') {
     const check = checkOption('seed', seed);
     if (check.ok) value.seed = check.value;
-    else problems.push(problem('seed', l10n.t('a whole number or empty'), l10n.t('a random seed')));
+    else problems.push(problem('seed', describeOptionRule('seed'), l10n.t('a random seed')));
   }
   const webhookUrl = userValue<unknown>('webhookUrl');
   if (typeof webhookUrl === 'string' && webhookUrl.trim() !== '') {
     const check = checkOption('webhookUrl', webhookUrl);
     if (check.ok) value.webhookUrl = check.value;
-    else problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
+    else problems.push(problem('webhookUrl', describeOptionRule('webhookUrl'), l10n.t('no webhook')));
   } else if (webhookUrl !== undefined && webhookUrl !== '' && webhookUrl !== null) {
-    problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
+    problems.push(problem('webhookUrl', describeOptionRule('webhookUrl'), l10n.t('no webhook')));
   }
   return { value, problems };
 }
@@ -73,7 +70,8 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
 export function readVariantCount(): SettingsReading<number> {
   const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('variants', VARIANTS_MIN);
   if (isVariantCount(value)) return { value, problems: [] };
-  return { value: VARIANTS_MIN, problems: [problem('variants', l10n.t('a whole number from {0} to {1}', VARIANTS_MIN, VARIANTS_MAX), VARIANTS_MIN)] };
+  const rule = l10n.t('The number of variants must be a whole number from {0} to {1}.', VARIANTS_MIN, VARIANTS_MAX);
+  return { value: VARIANTS_MIN, problems: [problem('variants', rule, VARIANTS_MIN)] };
 }
 
 /** fluxStudio.embedMetadata: write the generation record into every stored image (on unless set to false). */

@@ -7,9 +7,11 @@ import type { GalleryStore } from '../../gallery/store';
 import type { GalleryEntry } from '../../shared/entry';
 import { IMAGE_FILE_EXTENSIONS } from '../../shared/media';
 import { MIME_TYPES } from '../../shared/options';
+import { checkOption, OPTION_LIMITS } from '../../shared/optionsSchema';
 import { checkHttpUrl } from '../../shared/urls';
 import type { ApiAccess } from '../apiAccess';
 import { describeError } from '../errorMessages';
+import { describeOptionRule } from '../optionRules';
 import type { GenerationService } from '../generation';
 import type { KeyService } from '../keys';
 import { askText, pick, showError, showInfo, withNotificationProgress } from '../ui/show';
@@ -85,12 +87,9 @@ async function askReference(store: GalleryStore): Promise<ReferenceSource | unde
 async function askStrength(initial: number): Promise<number | undefined> {
   const value = await askText({
     title: l10n.t('Flux: reference strength'),
-    prompt: l10n.t('How closely to follow the reference image, from 0 to 1.'),
+    prompt: l10n.t('How closely to follow the reference image, from {0} to {1}.', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax),
     value: String(initial),
-    validate: (text) => {
-      const n = Number(text);
-      return text.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1 ? undefined : l10n.t('Enter a number from 0 to 1.');
-    },
+    validate: (text) => (text.trim() !== '' && checkOption('imagePromptStrength', Number(text)).ok ? undefined : describeOptionRule('imagePromptStrength')),
   });
   return value === undefined ? undefined : Number(value);
 }
