@@ -7,7 +7,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
-import { AspectRatio, GenerationOptions } from '../shared/options';
+import { GENERATION_DEFAULTS, GenerationOptions } from '../shared/options';
 import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { describeOptionRule } from './optionRules';
 import { join, l10n, type SafeText } from './ui/text';
@@ -23,14 +23,6 @@ export interface SettingsReading<T> {
   problems: SafeText[];
 }
 
-const DEFAULTS = {
-  aspectRatio: '16:9' as AspectRatio,
-  outputFormat: 'jpg' as const,
-  outputQuality: 90,
-  raw: false,
-  imagePromptStrength: 0.5,
-};
-
 /** The rule the value broke, then what is used instead. */
 function problem(key: string, rule: SafeText, fallback: SafeText | string | number | boolean): SafeText {
   return join([rule, l10n.t('The setting fluxStudio.{0} is ignored; using {1} instead.', key, String(fallback))]);
@@ -39,11 +31,11 @@ function problem(key: string, rule: SafeText, fallback: SafeText | string | numb
 export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const problems: SafeText[] = [];
-  const value: GenerationDefaults = { ...DEFAULTS };
-  for (const field of Object.keys(DEFAULTS) as (keyof typeof DEFAULTS)[]) {
+  const value: GenerationDefaults = { ...GENERATION_DEFAULTS };
+  for (const field of Object.keys(GENERATION_DEFAULTS) as (keyof typeof GENERATION_DEFAULTS)[]) {
     const check = checkOption(field, config.get<unknown>(field));
     if (check.ok) (value as Record<string, unknown>)[field] = check.value;
-    else problems.push(problem(field, describeOptionRule(field), DEFAULTS[field]));
+    else problems.push(problem(field, describeOptionRule(field), GENERATION_DEFAULTS[field]));
   }
   // The setting is documented in steps of 0.05 (no `multipleOf`: VS Code's check of it fails on floats).
   const stepsPerUnit = Math.round(1 / OPTION_LIMITS.strengthStep);

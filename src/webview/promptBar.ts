@@ -4,7 +4,7 @@
 import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
 import { isImageCost, validatePromptOptions } from '../protocol/validate';
 import { hasQuality } from '../shared/media';
-import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
+import { ASPECT_RATIOS, FORMAT_LABELS, GENERATION_DEFAULTS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES } from '../shared/options';
 import { OPTION_LIMITS, optionRuleText } from '../shared/optionsSchema';
 import { DEFAULT_CREDIT_COST, VARIANTS_MAX, VARIANTS_MIN, isVariantCount } from '../shared/variants';
 import { h, icon } from './dom';
@@ -102,7 +102,7 @@ export class PromptBar {
     this.quality.value = String(defaults.outputQuality);
     this.raw.checked = defaults.raw;
     this.seed.value = defaults.seed !== undefined ? String(defaults.seed) : '';
-    this.strength.value = String(defaults.imagePromptStrength ?? 0.5);
+    this.strength.value = String(defaults.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength);
     this.variants.value = String(isVariantCount(defaults.variants) ? defaults.variants : VARIANTS_MIN);
     this.syncDisabled();
     this.updateGenerateLabel();

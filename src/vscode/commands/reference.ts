@@ -6,7 +6,7 @@ import { sniffImage } from '../../shared/imageInfo';
 import type { GalleryStore } from '../../gallery/store';
 import type { GalleryEntry } from '../../shared/entry';
 import { IMAGE_FILE_EXTENSIONS } from '../../shared/media';
-import { MIME_TYPES } from '../../shared/options';
+import { GENERATION_DEFAULTS, MIME_TYPES } from '../../shared/options';
 import { checkOption, OPTION_LIMITS } from '../../shared/optionsSchema';
 import { checkHttpUrl } from '../../shared/urls';
 import type { ApiAccess } from '../apiAccess';
@@ -39,7 +39,7 @@ export async function generateWithReference(deps: ReferenceDeps, target?: vscode
   if (!reference) return;
   const options = await askPromptAndOptions(target && !(target instanceof vscode.Uri) ? target.options.prompt : undefined);
   if (!options) return;
-  const strength = await askStrength(options.imagePromptStrength ?? 0.5);
+  const strength = await askStrength(options.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength);
   if (strength === undefined) return;
   if (!(await deps.keys.ensureKey())) return;
   const imagePrompt = reference.kind === 'url' ? reference.url : await uploadReference(deps.api, reference.uri);
