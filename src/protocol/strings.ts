@@ -2,6 +2,7 @@
 // (translated through `vscode.l10n.t`, with the English text as the key) in the init notification, and
 // the webview falls back to this table for any key that is missing. Placeholders are named: `{credits}`.
 // Free of Node and DOM APIs: both sides import it.
+import { STATE_NAMES_EN } from '../shared/entry';
 import { OPTION_RULES_EN } from '../shared/optionsSchema';
 
 export const GALLERY_STRINGS_EN = {
@@ -61,12 +62,7 @@ export const GALLERY_STRINGS_EN = {
   close: 'Close',
   dropToRerun: 'Drop an image made by Flux Studio to re-run it',
   dropRefused: 'Drop a PNG, JPEG or WebP file from the Explorer (hold Shift while dragging) to re-run it.',
-  stateSubmitting: 'Submitting',
-  stateQueued: 'Queued',
-  stateProcessing: '{progress}%',
-  stateDownloading: 'Downloading',
   stateFailed: 'Failed: {reason}',
-  stateFailedUnknown: 'Failed',
   statePaused: 'Paused: {reason}',
   seedRandom: 'random',
   yes: 'yes',
@@ -81,6 +77,8 @@ export const GALLERY_STRINGS_EN = {
   imageUnavailable: 'Image not available',
   // The prompt bar's error messages are the options' own wording (one table, in src/shared).
   ...OPTION_RULES_EN,
+  // The states' names are the host's too (one table, in src/shared).
+  ...STATE_NAMES_EN,
 } as const;
 
 export type GalleryStringKey = keyof typeof GALLERY_STRINGS_EN;

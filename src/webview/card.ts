@@ -1,7 +1,7 @@
 // One gallery entry as a card. All user and server text goes in with textContent. Every card has a star
 // toggle, a completed image a Compare toggle; the actions depend on the state (a paused job: Retry, Forget).
 import type { EntryView } from '../protocol/gallery';
-import { isRunning } from '../shared/entry';
+import { STATE_NAME_KEYS, isRunning } from '../shared/entry';
 import { hasQuality } from '../shared/media';
 import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
 import { h, icon, iconButton, toggleButton } from './dom';
@@ -98,31 +98,35 @@ function renderBody(entry: EntryView, ctx: CardContext, variant: VariantPlace | 
   return body;
 }
 
+function stateName(entry: EntryView): string {
+  return t(STATE_NAME_KEYS[entry.state], { progress: entry.progress });
+}
+
 function renderStatus(entry: EntryView): HTMLElement | undefined {
   if (entry.state === 'completed') return undefined;
   const status = h('div', { class: 'status', role: 'status' });
   switch (entry.state) {
     case 'submitting':
-      status.append(icon('loading codicon-modifier-spin'), h('span', { text: t('stateSubmitting') }));
+      status.append(icon('loading codicon-modifier-spin'), h('span', { text: stateName(entry) }));
       break;
     case 'queued':
-      status.append(icon('clock'), h('span', { text: t('stateQueued') }));
+      status.append(icon('clock'), h('span', { text: stateName(entry) }));
       break;
     case 'processing':
       status.append(
         icon('loading codicon-modifier-spin'),
-        h('span', { text: t('stateProcessing', { progress: entry.progress }) }),
+        h('span', { text: stateName(entry) }),
         h('progress', { max: 100, value: entry.progress, 'aria-hidden': 'true' }),
       );
       break;
     case 'downloading':
-      status.append(icon('cloud-download'), h('span', { text: t('stateDownloading') }));
+      status.append(icon('cloud-download'), h('span', { text: stateName(entry) }));
       break;
     case 'failed':
       status.classList.add('failed');
       status.append(
         icon('error'),
-        h('span', { text: entry.error ? t('stateFailed', { reason: entry.error }) : t('stateFailedUnknown') }),
+        h('span', { text: entry.error ? t('stateFailed', { reason: entry.error }) : stateName(entry) }),
       );
       break;
     case 'paused':

@@ -4,7 +4,8 @@
 //  - the English string tables (STRING_TABLES): the gallery webview's `GALLERY_STRINGS_EN` in
 //    src/protocol/strings.ts (its values go through `l10n.t` in src/vscode/gallery/page.ts) and the options'
 //    wording `OPTION_RULES_EN` in src/shared/optionsSchema.ts (through `l10n.t` in src/vscode/optionRules.ts,
-//    and spread into the gallery table), so their values are bundle keys too.
+//    and spread into the gallery table), and the states' names `STATE_NAMES_EN` in src/shared/entry.ts
+//    (through `l10n.t` in src/vscode/stateLabels.ts, and spread too), so their values are bundle keys too.
 // A call whose message cannot be read statically is an error, so no string slips through.
 // Used by scripts/l10n-extract.mjs (writes l10n/bundle.l10n.json) and test/unit/l10n.test.ts.
 // Depends only on Node and `typescript`, so the script can load it without compiling the project.
@@ -38,6 +39,7 @@ export const OPTION_RULES_TABLE = 'OPTION_RULES_EN';
 export const STRING_TABLES: ReadonlyArray<{ file: string; table: string }> = [
   { file: GALLERY_STRINGS_FILE, table: GALLERY_STRINGS_TABLE },
   { file: OPTION_RULES_FILE, table: OPTION_RULES_TABLE },
+  { file: 'src/shared/entry.ts', table: 'STATE_NAMES_EN' },
 ];
 
 /**
@@ -47,6 +49,7 @@ export const STRING_TABLES: ReadonlyArray<{ file: string; table: string }> = [
 export const KNOWN_DYNAMIC_CALLS: ReadonlyArray<{ file: string; argument: string; coveredBy: string }> = [
   { file: 'src/vscode/gallery/page.ts', argument: 'GALLERY_STRINGS_EN[key]', coveredBy: GALLERY_STRINGS_TABLE },
   { file: 'src/vscode/optionRules.ts', argument: 'OPTION_RULES_EN[key]', coveredBy: OPTION_RULES_TABLE },
+  { file: 'src/vscode/stateLabels.ts', argument: 'STATE_NAMES_EN[STATE_NAME_KEYS[entry.state]]', coveredBy: 'STATE_NAMES_EN' },
   // The safe-text wrapper passes its callers' literal messages on; those calls are extracted where they are.
   { file: 'src/vscode/ui/text.ts', argument: 'message', coveredBy: 'the callers of l10n.t' },
 ];

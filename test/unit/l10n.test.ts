@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
+import { STATE_NAMES_EN } from '../../src/shared/entry';
 import { OPTION_RULES_EN } from '../../src/shared/optionsSchema';
 import {
   GALLERY_STRINGS_FILE,
@@ -91,8 +92,10 @@ describe('l10n extractor', () => {
     };
     const options = read(OPTION_RULES_FILE, OPTION_RULES_TABLE);
     assert.deepStrictEqual(options, { ...OPTION_RULES_EN });
-    // The gallery table spreads the options' wording; the rest is its own.
-    assert.deepStrictEqual({ ...read(GALLERY_STRINGS_FILE, GALLERY_STRINGS_TABLE), ...options }, { ...GALLERY_STRINGS_EN });
+    const states = read('src/shared/entry.ts', 'STATE_NAMES_EN');
+    assert.deepStrictEqual(states, { ...STATE_NAMES_EN });
+    // The gallery table spreads the options' wording and the states' names; the rest is its own.
+    assert.deepStrictEqual({ ...read(GALLERY_STRINGS_FILE, GALLERY_STRINGS_TABLE), ...options, ...states }, { ...GALLERY_STRINGS_EN });
   });
 });
 
