@@ -4,6 +4,7 @@ import type { EntryView } from '../protocol/gallery';
 import { STATE_NAME_KEYS, isRunning } from '../shared/entry';
 import { hasQuality } from '../shared/media';
 import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
+import { truncate } from '../shared/truncate';
 import { h, icon, iconButton, toggleButton } from './dom';
 import { t } from './strings';
 
@@ -35,7 +36,7 @@ export function renderCard(entry: EntryView, ctx: CardContext, variant?: Variant
 }
 
 export function shortPrompt(prompt: string): string {
-  return prompt.length > 120 ? `${prompt.slice(0, 119)}…` : prompt;
+  return truncate(prompt, 120);
 }
 
 function hasImage(entry: EntryView): boolean {

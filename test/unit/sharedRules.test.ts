@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IMAGE_FILE_EXTENSIONS, formatOfExtension, hasQuality } from '../../src/shared/media';
 import { GENERATION_DEFAULTS, OUTPUT_FORMATS } from '../../src/shared/options';
+import { truncate } from '../../src/shared/truncate';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -46,5 +47,13 @@ describe('rules defined once in src/shared', () => {
     assert.strictEqual(formatOfExtension('gif'), undefined);
     assert.strictEqual(formatOfExtension('.constructor'), undefined);
     assert.deepStrictEqual(OUTPUT_FORMATS.filter((format) => !hasQuality(format)), ['png']);
+  });
+
+  it('truncation counts code points, ends with …, and at a word keeps at least half', () => {
+    assert.strictEqual(truncate('a fox', 5), 'a fox');
+    assert.strictEqual(truncate('🦊🦊🦊🦊', 3), '🦊🦊…');
+    assert.strictEqual(truncate('a red fox in snow', 12, true), 'a red fox…');
+    assert.strictEqual(truncate('abcdefghij klm', 12, true), 'abcdefghij…');
+    assert.strictEqual(truncate('ab cdefghijklmnop', 12, true), 'ab cdefghij…');
   });
 });
