@@ -11,6 +11,7 @@ import { GalleryStore } from './gallery/store';
 import { JobEngine, type EngineEvent } from './jobs/engine';
 import { KeyHolders } from './jobs/keyHolders';
 import { DurationModel } from './jobs/schedule';
+import { COMMANDS } from './shared/commands';
 import type { GalleryEntry } from './shared/entry';
 import { ApiAccess } from './vscode/apiAccess';
 import { generateFromSelection, generateWithOptions } from './vscode/commands/generate';
@@ -159,17 +160,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   );
 
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'fluxStudio.generateFromSelection': () => generateFromSelection(generation),
-    'fluxStudio.generate': () => generateWithOptions(generation),
-    'fluxStudio.generateWithReference': (uri?: vscode.Uri) => generateWithReference(referenceDeps, uri instanceof vscode.Uri ? uri : undefined),
-    'fluxStudio.setApiKey': () => keys.promptForKey(),
-    'fluxStudio.clearApiKey': () => keys.clearKey(),
-    'fluxStudio.showJobs': () => showJobs({ store, engine, generation }),
-    'fluxStudio.openGallery': () => revealGallery(false),
-    'fluxStudio.importFromAccount': () => importer.importFromAccount(),
-    'fluxStudio.rerunFromImage': (uri?: vscode.Uri) => rerunFromImage(generation, uri instanceof vscode.Uri ? uri : undefined),
+    [COMMANDS.generateFromSelection]: () => generateFromSelection(generation),
+    [COMMANDS.generate]: () => generateWithOptions(generation),
+    [COMMANDS.generateWithReference]: (uri?: vscode.Uri) => generateWithReference(referenceDeps, uri instanceof vscode.Uri ? uri : undefined),
+    [COMMANDS.setApiKey]: () => keys.promptForKey(),
+    [COMMANDS.clearApiKey]: () => keys.clearKey(),
+    [COMMANDS.showJobs]: () => showJobs({ store, engine, generation }),
+    [COMMANDS.openGallery]: () => revealGallery(false),
+    [COMMANDS.importFromAccount]: () => importer.importFromAccount(),
+    [COMMANDS.rerunFromImage]: (uri?: vscode.Uri) => rerunFromImage(generation, uri instanceof vscode.Uri ? uri : undefined),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
-    'fluxStudio.insertIntoWorkspace': (id: unknown) => {
+    [COMMANDS.insertIntoWorkspace]: (id: unknown) => {
       const entry = typeof id === 'string' ? store.get(id) : undefined;
       return entry ? insertIntoWorkspace(entry, galleryDeps) : undefined;
     },
