@@ -2,6 +2,7 @@
 // plain object with exactly `id`, `method` and `params`, a known method, and params of exactly the
 // declared shape with every field within its limits. What the extension sends (notifications, the page
 // shell's boot data) is trusted but still checked for shape and size. Free of Node and DOM APIs.
+import { sniffImage } from '../shared/imageInfo';
 import { IMAGE_FILE_EXTENSIONS } from '../shared/media';
 import { DEFAULT_CREDIT_COST, isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '../shared/optionsSchema';
@@ -173,8 +174,7 @@ export function isDroppedImageUri(value: unknown): value is string {
 
 /** Whether the bytes start like a WebP file (RIFF container, WEBP form). */
 export function isWebp(bytes: Uint8Array): boolean {
-  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  return bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP';
+  return sniffImage(bytes)?.format === 'webp';
 }
 
 /** Decoded size of a canonical base64 string, or undefined when it is not one. */
