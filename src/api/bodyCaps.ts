@@ -9,9 +9,7 @@ import { pipeline } from 'stream/promises';
  * when every character is escaped, and every other answer is a few kilobytes.
  */
 export const JSON_BODY_CAP_BYTES = 1024 * 1024;
-
-/** Largest result image saved: a 4-megapixel PNG is 10–25 MB, so this leaves ample headroom. */
-export const IMAGE_BODY_CAP_BYTES = 64 * 1024 * 1024;
+// The cap on images is MAX_IMAGE_BYTES (src/shared/media.ts), shared with the metadata writer.
 
 /** A body went over its cap (the caller turns it into a typed, user-facing error). */
 export class BodyTooLargeError extends Error {

@@ -1,9 +1,10 @@
 // Opens a result image as a capped stream. The link comes from the API, so it is checked like anything
 // from outside: https only (see checkResultUrl), redirects followed by hand and checked hop by hop, never
-// with the key, and the body cut off at IMAGE_BODY_CAP_BYTES — refused at once when Content-Length says so.
+// with the key, and the body cut off at MAX_IMAGE_BYTES — refused at once when Content-Length says so.
 import { Readable, pipeline } from 'stream';
 import { checkResultUrl, urlForLog } from './baseUrl';
-import { IMAGE_BODY_CAP_BYTES, byteCap, declaredLength } from './bodyCaps';
+import { MAX_IMAGE_BYTES } from '../shared/media';
+import { byteCap, declaredLength } from './bodyCaps';
 import { ApiError, errorForStatus } from './errors';
 import { Exchange, RequestRecord, isRedirect, send } from './http';
 
@@ -78,11 +79,11 @@ function refuse(url: string, reason: Refusal, redirected: boolean, options: Resu
 }
 
 function tooLarge(): ApiError {
-  const megabytes = IMAGE_BODY_CAP_BYTES / (1024 * 1024);
+  const megabytes = MAX_IMAGE_BYTES / (1024 * 1024);
   return new ApiError(
     'tooLarge',
     `The image Apiframe sent is larger than ${megabytes} MB, far more than a Flux image can be, so it was not saved. The job is kept: retry later, and tell Apiframe if it happens again.`,
-    { limitBytes: IMAGE_BODY_CAP_BYTES },
+    { limitBytes: MAX_IMAGE_BYTES },
   );
 }
 
@@ -102,13 +103,13 @@ function openBody(exchange: Exchange, idleMs: number): ImageResponse {
     throw errorForStatus(response.status, undefined, response.headers.get('retry-after'));
   }
   const length = declaredLength(response.headers);
-  if (length !== undefined && length > IMAGE_BODY_CAP_BYTES) {
+  if (length !== undefined && length > MAX_IMAGE_BYTES) {
     exchange.abort();
     throw tooLarge();
   }
   const idle = setTimeout(exchange.abort, idleMs);
   const total = setTimeout(exchange.abort, DOWNLOAD_TIMEOUT_MS);
-  const guard = byteCap(IMAGE_BODY_CAP_BYTES, tooLarge, () => idle.refresh());
+  const guard = byteCap(MAX_IMAGE_BYTES, tooLarge, () => idle.refresh());
   pipeline(response.body as Readable, guard, (error) => {
     clearTimeout(idle);
     clearTimeout(total);

@@ -1,5 +1,6 @@
 // Checks every parameter before anything is sent (with the one options schema, src/shared/optionsSchema.ts)
 // and builds the request body exactly as Apiframe's strict schema expects it.
+import { hasQuality } from '../shared/media';
 import { GenerationOptions, MODEL_ID } from '../shared/options';
 import { describeOptionProblem, parseGenerationOptions } from '../shared/optionsSchema';
 import { ValidationError } from './errors';
@@ -29,6 +30,11 @@ const API_FIELD_NAMES: Partial<Record<string, string>> = {
   imagePromptStrength: 'image_prompt_strength',
 };
 
+/** The local option name of a field as a ValidationError names it (`output_quality` → `outputQuality`). */
+export function optionFieldOf(apiField: string): string {
+  return Object.keys(API_FIELD_NAMES).find((local) => API_FIELD_NAMES[local] === apiField) ?? apiField;
+}
+
 /** The options as they will be sent (prompt trimmed), or a ValidationError naming the field. */
 export function validateOptions(options: GenerationOptions): GenerationOptions {
   const result = parseGenerationOptions(options);
@@ -50,8 +56,7 @@ export function buildGenerateBody(options: GenerationOptions): GenerateRequestBo
       raw: valid.raw,
     },
   };
-  // Quality has no meaning for png; the schema accepts it but we keep the body minimal.
-  if (valid.outputFormat !== 'png') body.fluxParams.output_quality = valid.outputQuality;
+  if (hasQuality(valid.outputFormat)) body.fluxParams.output_quality = valid.outputQuality;
   if (valid.seed !== undefined) body.fluxParams.seed = valid.seed;
   if (valid.imagePrompt !== undefined) {
     body.fluxParams.image_prompt = valid.imagePrompt;

@@ -6,9 +6,17 @@ import { promises as fs, readFileSync, statSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/**
+ * The temporary sibling a write goes to before renameReplacing puts it in place: `<target>.<pid>.<random>.tmp`
+ * (`.part` for a download still streaming) — the shape removeStaleTempFiles recognises.
+ */
+export function tempSiblingPath(target: string, kind: 'tmp' | 'part' = 'tmp'): string {
+  return `${target}.${process.pid}.${randomBytes(4).toString('hex')}.${kind}`;
+}
+
 /** Writes to a temporary sibling, flushes it, and renames it over the target: readers see the old or the new file, never half. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempSiblingPath(target);
   try {
     await fs.writeFile(temp, data, { flush: true });
     await renameReplacing(temp, target);
@@ -18,8 +26,11 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
   }
 }
 
-/** Windows refuses a rename for a moment while another process (a reader, a virus scanner) has the target open. */
-async function renameReplacing(from: string, to: string): Promise<void> {
+/**
+ * Renames `from` over `to`, the one way every atomic write ends. Windows refuses a rename for a moment while
+ * another process (a reader, a virus scanner) has the target open: retried a few times there.
+ */
+export async function renameReplacing(from: string, to: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fs.rename(from, to);

@@ -1,13 +1,13 @@
 // "Generate Missing Image with Flux": what to generate for an image reference whose file does not
 // exist, and exactly where the result goes. Pure rules on URI paths (POSIX); the VS Code adapter
 // (src/vscode/editor/missingImages.ts) checks the disk and real paths.
+import { formatOfExtension } from '../shared/media';
 import { ASPECT_RATIOS, PROMPT_MAX_LENGTH, ULTRA_SIZES, type AspectRatio, type OutputFormat } from '../shared/options';
 import type { ImageReference } from './languages/family';
 import { extname, normalizeSegments, segments } from './paths';
 import { promptFromFileName } from './prompt';
 import { collapseWhitespace } from './text';
 
-const FORMATS_BY_EXTENSION: Readonly<Record<string, OutputFormat>> = { '.jpg': 'jpg', '.jpeg': 'jpg', '.png': 'png', '.webp': 'webp' };
 const LATEX_LANGUAGES = new Set(['latex', 'tex']);
 /**
  * The extensions graphicx tries, in pdfLaTeX's order, for a path written without one: any of these
@@ -60,7 +60,7 @@ export function planMissingImage(reference: ImageReference, context: MissingImag
   }
   const file = `/${resolved.join('/')}`;
   const ext = extname(file);
-  let format = FORMATS_BY_EXTENSION[ext.toLowerCase()];
+  let format = ext ? formatOfExtension(ext) : undefined;
   let candidates = [file];
   if (!ext && LATEX_LANGUAGES.has(context.languageId)) {
     // graphicx reads JPEG and PNG, not WebP.

@@ -1,6 +1,7 @@
 // The text "Insert into workspace" puts into a document, by language — the public face of the rules
 // in ./languages (one module per language family). Pure string rules, free of `vscode` and Node;
 // paths are POSIX (URI paths), relative to the document's folder.
+import { truncate } from '../shared/truncate';
 import { familyFor } from './languages';
 
 /**
@@ -36,10 +37,5 @@ export function altText(prompt: string, max = ALT_MAX_LENGTH): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const chars = Array.from(single);
-  if (chars.length <= max) return single;
-  let cut = chars.slice(0, max - 1).join('');
-  const space = cut.lastIndexOf(' ');
-  if (space >= max / 2) cut = cut.slice(0, space);
-  return `${cut.trimEnd()}…`;
+  return truncate(single, max, true);
 }

@@ -7,6 +7,7 @@ import { Transform } from 'stream';
 import { pipeline } from 'stream/promises';
 import type { ApiframeApi } from '../api/client';
 import { ApiError, isApiError } from '../api/errors';
+import { renameReplacing, tempSiblingPath } from '../gallery/files';
 import { ImageInfo, hasImageTrailer, sniffImage } from '../shared/imageInfo';
 
 export interface StoredImage extends ImageInfo {
@@ -73,7 +74,7 @@ export async function downloadImage(
   signal?: AbortSignal,
 ): Promise<StoredImage> {
   const response = await api.fetchImage(url, { signal });
-  const temp = path.join(directory, `${baseName}.${process.pid}.${Date.now()}.part`);
+  const temp = tempSiblingPath(path.join(directory, baseName), 'part');
   const sampler = new Sampler();
   try {
     try {
@@ -95,7 +96,7 @@ export async function downloadImage(
     }
     const fileName = `${baseName}.${info.format}`;
     try {
-      await fs.rename(temp, path.join(directory, fileName));
+      await renameReplacing(temp, path.join(directory, fileName));
     } catch (error) {
       throw storageError(error) ?? error;
     }

@@ -7,7 +7,7 @@ import type { CallOptions, JobPage } from '../api/client';
 import type { Job } from '../api/job';
 import { mapWithLimit } from '../gallery/files';
 import { GalleryEntry, REASON_KINDS } from '../shared/entry';
-import { GenerationOptions, MODEL_ID, PROMPT_MAX_LENGTH, isAspectRatio, isOutputFormat } from '../shared/options';
+import { GENERATION_DEFAULTS, GenerationOptions, MODEL_ID, PROMPT_MAX_LENGTH, isAspectRatio, isOutputFormat } from '../shared/options';
 import { Clock, systemClock } from './clock';
 import type { JobEngine } from './engine';
 import { withRetries } from './retry';
@@ -141,9 +141,9 @@ export function optionsFromJobInput(input: unknown): GenerationOptions {
   const params = (record.fluxParams && typeof record.fluxParams === 'object' ? record.fluxParams : {}) as Record<string, unknown>;
   return {
     prompt: typeof record.prompt === 'string' ? record.prompt.trim().slice(0, PROMPT_MAX_LENGTH) : '',
-    aspectRatio: isAspectRatio(params.aspect_ratio) ? params.aspect_ratio : '16:9',
-    outputFormat: isOutputFormat(params.output_format) ? params.output_format : 'jpg',
-    outputQuality: Number.isInteger(params.output_quality) ? (params.output_quality as number) : 90,
+    aspectRatio: isAspectRatio(params.aspect_ratio) ? params.aspect_ratio : GENERATION_DEFAULTS.aspectRatio,
+    outputFormat: isOutputFormat(params.output_format) ? params.output_format : GENERATION_DEFAULTS.outputFormat,
+    outputQuality: Number.isInteger(params.output_quality) ? (params.output_quality as number) : GENERATION_DEFAULTS.outputQuality,
     raw: params.raw === true,
     seed: Number.isSafeInteger(params.seed) ? (params.seed as number) : undefined,
     imagePrompt: typeof params.image_prompt === 'string' ? params.image_prompt : undefined,

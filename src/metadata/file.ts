@@ -2,14 +2,13 @@
 // byte ranges of the source), and this module writes them into a temporary sibling of the target through one
 // reused buffer, then renames it into place. Memory stays at the new metadata bytes plus COPY_BUFFER_BYTES
 // whatever the image's size, and a failure at any point leaves the target as it was and no temporary file.
-import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
+import { renameReplacing, tempSiblingPath } from '../gallery/files';
 import { sniffImage } from '../shared/imageInfo';
+import { MAX_IMAGE_BYTES } from '../shared/media';
 import type { OutputFormat } from '../shared/options';
 import { MetadataError, malformed } from './errors';
 
-/** Same cap as a downloaded result. */
-export const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 /** Largest block a format module may read at once (a metadata chunk), so a lying length never allocates much. */
 export const MAX_BLOCK_BYTES = 1024 * 1024;
 const COPY_BUFFER_BYTES = 256 * 1024;
@@ -98,14 +97,14 @@ async function writeAll(out: fs.FileHandle, bytes: Uint8Array): Promise<void> {
  */
 export async function rewriteImage(source: string, target: string, plan: (file: ImageFile) => Promise<Piece[]>): Promise<void> {
   const file = await ImageFile.open(source);
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempSiblingPath(target);
   let open = true;
   try {
     await file.writePieces(await plan(file), temp);
     // Closed before the rename: Windows refuses to replace a file that is still open.
     open = false;
     await file.close();
-    await fs.rename(temp, target);
+    await renameReplacing(temp, target);
   } catch (error) {
     await fs.rm(temp, { force: true });
     throw error;

@@ -10,7 +10,7 @@ import { buildXmpPacket, parseXmpPacket, portableText } from './xmp';
 
 export { MetadataError } from './errors';
 export type { MetadataErrorKind } from './errors';
-export { MAX_IMAGE_BYTES } from './file';
+export { MAX_IMAGE_BYTES } from '../shared/media';
 export { optionsFromRecord, recordFromEntry } from './record';
 export type { GenerationRecord } from './record';
 

@@ -2,7 +2,8 @@
 // (translated through `vscode.l10n.t`, with the English text as the key) in the init notification, and
 // the webview falls back to this table for any key that is missing. Placeholders are named: `{credits}`.
 // Free of Node and DOM APIs: both sides import it.
-import { resolveParticles } from '../shared/koreanParticles';
+import { STATE_NAMES_EN } from '../shared/entry';
+import { OPTION_RULES_EN } from '../shared/optionsSchema';
 
 export const GALLERY_STRINGS_EN = {
   title: 'Flux Gallery',
@@ -82,15 +83,10 @@ export const GALLERY_STRINGS_EN = {
   close: 'Close',
   dropToRerun: 'Drop an image made by Flux Studio to re-run it',
   dropRefused: 'Drop a PNG, JPEG or WebP file from the Explorer (hold Shift while dragging) to re-run it.',
-  stateSubmitting: 'Submitting',
-  stateQueued: 'Queued',
-  stateProcessing: '{progress}%',
-  stateDownloading: 'Downloading',
   stateCompleted: 'Image ready',
   processingAnnounced: 'Generating',
   announceState: '{prompt}: {state}',
   stateFailed: 'Failed: {reason}',
-  stateFailedUnknown: 'Failed',
   statePaused: 'Paused: {reason}',
   seedRandom: 'random',
   yes: 'yes',
@@ -103,12 +99,10 @@ export const GALLERY_STRINGS_EN = {
   creditsCost: '{credits} credits',
   imported: 'Imported',
   imageUnavailable: 'Image not available',
-  errorPromptEmpty: 'Write a prompt first.',
-  errorPromptTooLong: 'The prompt is too long ({length}/{max} characters).',
-  errorReference: 'The reference image must be an http(s) URL.',
-  errorSeed: 'The seed must be a whole number.',
-  errorQuality: 'Quality must be a whole number from 0 to 100.',
-  errorStrength: 'Reference strength must be between 0 and 1.',
+  // The prompt bar's error messages are the options' own wording (one table, in src/shared).
+  ...OPTION_RULES_EN,
+  // The states' names are the host's too (one table, in src/shared).
+  ...STATE_NAMES_EN,
 } as const;
 
 export type GalleryStringKey = keyof typeof GALLERY_STRINGS_EN;
@@ -116,9 +110,4 @@ export type GalleryStrings = Record<GalleryStringKey, string>;
 
 export const GALLERY_STRING_KEYS = Object.keys(GALLERY_STRINGS_EN) as GalleryStringKey[];
 
-/** Fills `{name}` placeholders (unknown ones stay as they are), then picks Korean particles by what was filled in. */
-export function formatString(template: string, values: Readonly<Record<string, string | number>>): string {
-  return resolveParticles(
-    template.replace(/\{(\w+)\}/g, (match, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match)),
-  );
-}
+export { formatString } from '../shared/formatString';

@@ -2,7 +2,8 @@
 // plain object with exactly `id`, `method` and `params`, a known method, and params of exactly the
 // declared shape with every field within its limits. What the extension sends (notifications, the page
 // shell's boot data) is trusted but still checked for shape and size. Free of Node and DOM APIs.
-import { OUTPUT_FORMATS } from '../shared/options';
+import { sniffImage } from '../shared/imageInfo';
+import { IMAGE_FILE_EXTENSIONS } from '../shared/media';
 import { DEFAULT_CREDIT_COST, isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '../shared/optionsSchema';
 import {
@@ -159,9 +160,6 @@ export function parseFullImagesResult(raw: unknown, asked: readonly string[]): F
 
 const FULL_IMAGE_URI_MAX_LENGTH = 4096;
 
-/** File name extensions of the images Flux Studio writes (and so can re-run): its output formats, and .jpeg. */
-const IMAGE_FILE_EXTENSIONS: readonly string[] = [...OUTPUT_FORMATS, 'jpeg'];
-
 /**
  * A URI of a dropped image file as VS Code's drag data carries it: `file:` (desktop) or `vscode-remote:`
  * (a remote window, e.g. code-server), printable ASCII (URIs are percent-encoded), no query or fragment,
@@ -176,8 +174,7 @@ export function isDroppedImageUri(value: unknown): value is string {
 
 /** Whether the bytes start like a WebP file (RIFF container, WEBP form). */
 export function isWebp(bytes: Uint8Array): boolean {
-  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
-  return bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP';
+  return sniffImage(bytes)?.format === 'webp';
 }
 
 /** Decoded size of a canonical base64 string, or undefined when it is not one. */

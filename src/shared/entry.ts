@@ -20,6 +20,31 @@ export const TERMINAL_STATES: readonly EntryState[] = ['completed', 'failed'];
 export const RUNNING_STATES: readonly EntryState[] = ['submitting', 'queued', 'processing', 'downloading'];
 
 /**
+ * Each state's name as people read it — the one table for progress notifications, Show Jobs and the
+ * gallery's cards. English with named placeholders, translated by the English text like the gallery's
+ * strings (test/support/l10nStrings.ts reads this table; the gallery table spreads it).
+ */
+export const STATE_NAMES_EN = {
+  stateNameSubmitting: 'Submitting',
+  stateNameQueued: 'Queued',
+  stateNameProcessing: 'Generating {progress}%',
+  stateNameDownloading: 'Downloading',
+  stateNamePaused: 'Paused',
+  stateNameCompleted: 'Done',
+  stateNameFailed: 'Failed',
+} as const;
+
+export const STATE_NAME_KEYS: Readonly<Record<EntryState, keyof typeof STATE_NAMES_EN>> = {
+  submitting: 'stateNameSubmitting',
+  queued: 'stateNameQueued',
+  processing: 'stateNameProcessing',
+  downloading: 'stateNameDownloading',
+  paused: 'stateNamePaused',
+  completed: 'stateNameCompleted',
+  failed: 'stateNameFailed',
+};
+
+/**
  * Why an entry is paused or failed, as data: the UI renders it in the display language when shown.
  * `kind` is an error kind (`ApiError` kinds such as 'invalidKey', 'storage', 'notFound'…) or one of
  * REASON_KINDS; `params` carries its details (HTTP status, field, credits, the server's own text…).

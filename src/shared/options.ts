@@ -29,6 +29,19 @@ export const MIME_TYPES: Readonly<Record<OutputFormat, string>> = {
 
 export const PROMPT_MAX_LENGTH = 2000;
 
+/**
+ * What an option is when nobody chose it: the settings' defaults (package.json says the same, checked by
+ * test/unit/sharedRules.test.ts), also for a job imported without its parameters. The strength is the
+ * service's own default.
+ */
+export const GENERATION_DEFAULTS = {
+  aspectRatio: '16:9',
+  outputFormat: 'jpg',
+  outputQuality: 90,
+  raw: false,
+  imagePromptStrength: 0.5,
+} as const satisfies Required<Pick<GenerationOptions, 'aspectRatio' | 'outputFormat' | 'outputQuality' | 'raw' | 'imagePromptStrength'>>;
+
 /** What a user chooses for one generation; the client turns it into the request body. */
 export interface GenerationOptions {
   prompt: string;

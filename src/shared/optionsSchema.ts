@@ -9,6 +9,7 @@ import {
   isOutputFormat,
   type GenerationOptions,
 } from './options';
+import { formatString } from './formatString';
 import { checkHttpUrl, type UrlProblem } from './urls';
 
 export const OPTION_LIMITS = {
@@ -98,35 +99,71 @@ export function parseGenerationOptions(raw: unknown, allowed: readonly OptionFie
 }
 
 /**
- * An English sentence for a problem, with the limits (and the refused value's length where it helps); the
- * UI layers localize by field and problem.
+ * How each option's rule is put into words — the one table. English with named placeholders that
+ * optionRuleText fills from OPTION_LIMITS; the extension translates these sentences with l10n (they are
+ * bundle keys: test/support/l10nStrings.ts reads this table), the gallery gets them translated in its
+ * string table, and the API client and the agent tool use the English.
  */
-export function describeOptionProblem(field: string, problem: OptionProblem, value?: unknown): string {
+export const OPTION_RULES_EN = {
+  optionPrompt: 'The prompt must be 1 to {max} characters.',
+  optionPromptEmpty: 'The prompt is empty. Describe the image to generate.',
+  optionPromptTooLong: 'The prompt is {length} characters long; Flux accepts 1 to {max}. Shorten it.',
+  optionAspectRatio: 'The aspect ratio must be one of {values}.',
+  optionOutputFormat: 'The output format must be one of {values}.',
+  optionOutputQuality: 'The output quality must be a whole number from {min} to {max}.',
+  optionRaw: 'Raw must be true or false.',
+  optionSeed: 'The seed must be a whole number (or empty for a random one).',
+  optionImagePrompt: 'The reference image must be an http(s) URL without a user name or password.',
+  optionImagePromptStrength: 'The reference strength must be a number from {min} to {max}.',
+  optionWebhookUrl: 'The webhook URL must be an http(s) URL without a user name or password.',
+  optionUnexpected: 'Unexpected option "{field}".',
+} as const;
+
+export type OptionRuleKey = keyof typeof OPTION_RULES_EN;
+
+/** Which sentence of OPTION_RULES_EN says what is wrong with a field, and its placeholder values. */
+export interface OptionRuleText {
+  key: OptionRuleKey;
+  values: Record<string, string | number>;
+}
+
+/**
+ * The sentence for a field's rule (the prompt's says whether it is empty or how long it is when the
+ * problem and the refused value are known).
+ */
+export function optionRuleText(field: string, problem?: OptionProblem, value?: unknown): OptionRuleText {
   const L = OPTION_LIMITS;
   switch (field) {
     case 'prompt':
-      if (problem === 'empty') return 'The prompt is empty. Select or type some text to describe the image.';
+      if (problem === 'empty') return { key: 'optionPromptEmpty', values: {} };
       return typeof value === 'string' && problem === 'tooLong'
-        ? `The prompt is ${value.trim().length} characters long; Flux accepts 1 to ${L.promptMaxLength}. Shorten the selection.`
-        : `The prompt must be 1 to ${L.promptMaxLength} characters.`;
+        ? { key: 'optionPromptTooLong', values: { length: value.trim().length, max: L.promptMaxLength } }
+        : { key: 'optionPrompt', values: { max: L.promptMaxLength } };
     case 'aspectRatio':
-      return `The aspect ratio must be one of ${ASPECT_RATIOS.join(', ')}.`;
+      return { key: 'optionAspectRatio', values: { values: ASPECT_RATIOS.join(', ') } };
     case 'outputFormat':
-      return `The output format must be one of ${OUTPUT_FORMATS.join(', ')}.`;
+      return { key: 'optionOutputFormat', values: { values: OUTPUT_FORMATS.join(', ') } };
     case 'outputQuality':
-      return `The output quality must be a whole number from ${L.qualityMin} to ${L.qualityMax}.`;
+      return { key: 'optionOutputQuality', values: { min: L.qualityMin, max: L.qualityMax } };
     case 'raw':
-      return 'Raw must be true or false.';
+      return { key: 'optionRaw', values: {} };
     case 'seed':
-      return 'The seed must be a whole number (or empty for a random one).';
-    case 'imagePromptStrength':
-      return `The reference strength must be a number from ${L.strengthMin} to ${L.strengthMax}.`;
+      return { key: 'optionSeed', values: {} };
     case 'imagePrompt':
+      return { key: 'optionImagePrompt', values: {} };
+    case 'imagePromptStrength':
+      return { key: 'optionImagePromptStrength', values: { min: L.strengthMin, max: L.strengthMax } };
     case 'webhookUrl':
-      return `The ${field === 'imagePrompt' ? 'reference image' : 'webhook URL'} must be an http(s) URL${problem === 'credentials' ? ' without a user name or password' : ''}.`;
+      return { key: 'optionWebhookUrl', values: {} };
     default:
-      return `Unexpected option "${field}".`;
+      return { key: 'optionUnexpected', values: { field: field.slice(0, 64) } };
   }
+}
+
+/** The English sentence for a problem (the API client's errors, the agent tool's refusals). */
+export function describeOptionProblem(field: string, problem: OptionProblem, value?: unknown): string {
+  const { key, values } = optionRuleText(field, problem, value);
+  return formatString(OPTION_RULES_EN[key], values);
 }
 
 function integerIn(value: unknown, min: number, max: number): { ok: true; value: number } | { ok: false; problem: OptionProblem } {

@@ -4,6 +4,8 @@
 // A zero-width space between the characters that open such syntax breaks it while the text reads the
 // same. Free of Node and DOM APIs.
 
+import { truncate } from './truncate';
+
 const ZERO_WIDTH_SPACE = '\u200b';
 
 /** Longest piece of outside text put into one message; the rest is cut with an ellipsis. */
@@ -20,6 +22,5 @@ export function plainText(outside: string, maxLength = PLAIN_TEXT_MAX_LENGTH): s
     // `](` starts a link target; `$(` an icon; `[` alone is harmless once no `](` follows it.
     .replace(/\]\s*\(/g, (match) => `${match.slice(0, -1)}${ZERO_WIDTH_SPACE}(`)
     .replace(/\$\(/g, `$${ZERO_WIDTH_SPACE}(`);
-  const chars = Array.from(cleaned);
-  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : cleaned;
+  return truncate(cleaned, maxLength);
 }

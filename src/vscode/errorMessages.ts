@@ -2,9 +2,9 @@
 // reasons stored on entries share one table, keyed by kind (an error is turned into its stored form
 // first), so a reason stored in English-free form reads the same as the error did when it happened.
 import { ValidationError } from '../api/errors';
-import { OPTION_LIMITS } from '../shared/optionsSchema';
-import { ASPECT_RATIOS, OUTPUT_FORMATS } from '../shared/options';
+import { optionFieldOf } from '../api/validation';
 import { REASON_KINDS, reasonFromError, type EntryReason } from '../shared/entry';
+import { describeOptionRule } from './optionRules';
 import { readApiBaseUrl } from './settings';
 import { l10n, plain, type SafeText } from './ui/text';
 
@@ -72,23 +72,6 @@ export function describeError(error: unknown): SafeText {
 
 /** Local validation names the field (as Apiframe names it); say it in the user's language with the limits. */
 export function describeValidation(field: string | undefined): SafeText {
-  const L = OPTION_LIMITS;
-  switch (field) {
-    case 'prompt':
-      return l10n.t('The prompt must be 1 to {0} characters. Select or type a shorter description.', L.promptMaxLength);
-    case 'aspect_ratio':
-      return l10n.t('The aspect ratio must be one of {0}.', ASPECT_RATIOS.join(', '));
-    case 'output_quality':
-      return l10n.t('The output quality must be a whole number from {0} to {1}.', L.qualityMin, L.qualityMax);
-    case 'output_format':
-      return l10n.t('The output format must be one of {0}.', OUTPUT_FORMATS.join(', '));
-    case 'seed':
-      return l10n.t('The seed must be a whole number.');
-    case 'image_prompt':
-      return l10n.t('The reference image must be an http(s) URL without a user name or password.');
-    case 'image_prompt_strength':
-      return l10n.t('The reference strength must be a number from {0} to {1}.', L.strengthMin, L.strengthMax);
-    default:
-      return l10n.t('One of the options is not valid ({0}).', field ?? '?');
-  }
+  return describeOptionRule(optionFieldOf(field ?? '?'));
 }
+

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { JobEngine } from '../jobs/engine';
 import { IMAGE_TOOL_NAME, parseImageToolInput, type ImageToolRequest } from '../shared/imageToolInput';
 import type { GalleryEntry } from '../shared/entry';
-import { FORMAT_LABELS } from '../shared/options';
+import { FORMAT_LABELS, GENERATION_DEFAULTS } from '../shared/options';
 import { insertIntoWorkspace, type EntryActionDeps } from './editor/insertAction';
 import { describeReason } from './errorMessages';
 import type { GenerationService } from './generation';
@@ -45,7 +45,7 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
     const line = (text: string) => message.appendText(text).appendMarkdown('\n\n');
     line(l10n.t('Prompt: “{0}”', o.prompt));
     line(l10n.t('{0} · {1} · seed {2}', o.aspectRatio, FORMAT_LABELS[o.outputFormat], o.seed ?? l10n.t('random')));
-    if (o.imagePrompt) line(l10n.t('Reference image: {0} (reference strength {1})', o.imagePrompt, o.imagePromptStrength ?? 0.5));
+    if (o.imagePrompt) line(l10n.t('Reference image: {0} (reference strength {1})', o.imagePrompt, o.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength));
     line(variantCostText(variants, cost));
     if (targetPath) line(l10n.t('The image is saved in the workspace and inserted into {0}.', targetPath));
     const total = variants * cost.credits;

@@ -3,6 +3,7 @@
 // (set the key, top up, check a setting, retry later). Imported entries are reported by their batch.
 import * as vscode from 'vscode';
 import type { EngineEvent } from '../jobs/engine';
+import { COMMANDS } from '../shared/commands';
 import { REASON_KINDS, type GalleryEntry } from '../shared/entry';
 import { askPrompt } from './commands/prompts';
 import { describeReason } from './errorMessages';
@@ -26,7 +27,7 @@ export class JobNotifier {
       const insert = l10n.t('Insert into workspace');
       const open = l10n.t('Open Gallery');
       const choice = await showInfo(l10n.t('Image ready: “{0}”', prompt), insert, open);
-      if (choice === insert) void vscode.commands.executeCommand('fluxStudio.insertIntoWorkspace', event.entry.id);
+      if (choice === insert) void vscode.commands.executeCommand(COMMANDS.insertIntoWorkspace, event.entry.id);
       if (choice === open) this.revealGallery(false);
       return;
     }

@@ -7,10 +7,11 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
-import { ASPECT_RATIOS, AspectRatio, GenerationOptions, OUTPUT_FORMATS } from '../shared/options';
+import { GENERATION_DEFAULTS, GenerationOptions } from '../shared/options';
 import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
+import { describeOptionRule } from './optionRules';
 import { showInfo } from './ui/show';
-import { l10n, type SafeText } from './ui/text';
+import { join, l10n, type SafeText } from './ui/text';
 
 export const SECTION = 'fluxStudio';
 export const DEFAULT_API_BASE_URL = 'https://api.apiframe.ai';
@@ -22,14 +23,6 @@ export interface SettingsReading<T> {
   /** One localized sentence per setting that was ignored. */
   problems: SafeText[];
 }
-
-const DEFAULTS = {
-  aspectRatio: '16:9' as AspectRatio,
-  outputFormat: 'jpg' as const,
-  outputQuality: 90,
-  raw: false,
-  imagePromptStrength: 0.5,
-};
 
 /** Settings renamed so that one concept has one name: new name → old name, still read when the new one is not set. */
 const RENAMED_FROM: Readonly<Record<string, string>> = {
@@ -54,24 +47,21 @@ function isSet(inspected: ReturnType<vscode.WorkspaceConfiguration['inspect']>):
   return inspected?.globalValue !== undefined || inspected?.workspaceValue !== undefined || inspected?.workspaceFolderValue !== undefined;
 }
 
-function problem(key: string, expected: SafeText, fallback: SafeText | string | number | boolean): SafeText {
-  return l10n.t('The setting fluxStudio.{0} must be {1}; using {2} instead.', key, expected, String(fallback));
+/** The rule the value broke, then what is used instead. */
+function problem(key: string, rule: SafeText, fallback: SafeText | string | number | boolean): SafeText {
+  return join([rule, l10n.t('The setting fluxStudio.{0} is ignored; using {1} instead.', key, String(fallback))]);
 }
 
 export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const problems: SafeText[] = [];
-  const value: GenerationDefaults = { ...DEFAULTS };
-  const read = <F extends keyof typeof DEFAULTS>(field: F, expected: SafeText, key: string = field) => {
+  const value: GenerationDefaults = { ...GENERATION_DEFAULTS };
+  for (const field of Object.keys(GENERATION_DEFAULTS) as (keyof typeof GENERATION_DEFAULTS)[]) {
+    const key = field === 'imagePromptStrength' ? 'referenceStrength' : field;
     const check = checkOption(field, readSetting(config, key));
-    if (check.ok) (value as Record<F, unknown>)[field] = check.value;
-    else problems.push(problem(key, expected, DEFAULTS[field]));
-  };
-  read('aspectRatio', l10n.t('one of {0}', ASPECT_RATIOS.join(', ')));
-  read('outputFormat', l10n.t('one of {0}', OUTPUT_FORMATS.join(', ')));
-  read('outputQuality', l10n.t('a whole number from {0} to {1}', OPTION_LIMITS.qualityMin, OPTION_LIMITS.qualityMax));
-  read('raw', l10n.t('true or false'));
-  read('imagePromptStrength', l10n.t('a number from {0} to {1}', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax), 'referenceStrength');
+    if (check.ok) (value as Record<string, unknown>)[field] = check.value;
+    else problems.push(problem(key, describeOptionRule(field), GENERATION_DEFAULTS[field]));
+  }
   // The setting is documented in steps of 0.05 (no `multipleOf`: VS Code's check of it fails on floats).
   const stepsPerUnit = Math.round(1 / OPTION_LIMITS.strengthStep);
   value.imagePromptStrength = Math.round(value.imagePromptStrength * stepsPerUnit) / stepsPerUnit;
@@ -80,15 +70,15 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
   if (seed !== null && seed !== undefined && seed !== '') {
     const check = checkOption('seed', seed);
     if (check.ok) value.seed = check.value;
-    else problems.push(problem('seed', l10n.t('a whole number or empty'), l10n.t('a random seed')));
+    else problems.push(problem('seed', describeOptionRule('seed'), l10n.t('a random seed')));
   }
   const webhookUrl = userValue<unknown>('webhookUrl');
   if (typeof webhookUrl === 'string' && webhookUrl.trim() !== '') {
     const check = checkOption('webhookUrl', webhookUrl);
     if (check.ok) value.webhookUrl = check.value;
-    else problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
+    else problems.push(problem('webhookUrl', describeOptionRule('webhookUrl'), l10n.t('no webhook')));
   } else if (webhookUrl !== undefined && webhookUrl !== '' && webhookUrl !== null) {
-    problems.push(problem('webhookUrl', l10n.t('an http(s) URL'), l10n.t('no webhook')));
+    problems.push(problem('webhookUrl', describeOptionRule('webhookUrl'), l10n.t('no webhook')));
   }
   return { value, problems };
 }
@@ -97,7 +87,8 @@ export function readGenerationDefaults(): SettingsReading<GenerationDefaults> {
 export function readVariantCount(): SettingsReading<number> {
   const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('variants', VARIANTS_MIN);
   if (isVariantCount(value)) return { value, problems: [] };
-  return { value: VARIANTS_MIN, problems: [problem('variants', l10n.t('a whole number from {0} to {1}', VARIANTS_MIN, VARIANTS_MAX), VARIANTS_MIN)] };
+  const rule = l10n.t('The number of variants must be a whole number from {0} to {1}.', VARIANTS_MIN, VARIANTS_MAX);
+  return { value: VARIANTS_MIN, problems: [problem('variants', rule, VARIANTS_MIN)] };
 }
 
 /** fluxStudio.embedMetadata: write the generation record into every stored image (on unless set to false). */

@@ -2,6 +2,7 @@
 // once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
 // which Markdown activates the extension are not given an item their users never asked for.
 import type { GalleryStore } from '../gallery/store';
+import { COMMANDS } from '../shared/commands';
 import { isRunning } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { ApiAccess } from './apiAccess';
@@ -13,7 +14,7 @@ import { icon, join, l10n, plain } from './ui/text';
 const CREDIT_REFRESH_DELAY_MS = 3000;
 
 export class FluxStatusBar {
-  private readonly item = new StatusItem('fluxStudio.status', l10n.t('Flux Studio'), 'fluxStudio.showJobs');
+  private readonly item = new StatusItem('fluxStudio.status', l10n.t('Flux Studio'), COMMANDS.showJobs);
   private credits: number | undefined;
   private hasKey = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;

@@ -2,9 +2,11 @@
 // toggle, a completed image a Compare toggle, one labelled main action for its state (Insert into workspace;
 // Retry when paused; Edit prompt and retry when failed) and a … button for the rest (cardMenu.ts).
 import type { EntryView } from '../protocol/gallery';
-import { isRunning } from '../shared/entry';
+import { STATE_NAME_KEYS, isRunning } from '../shared/entry';
+import { hasQuality } from '../shared/media';
 import { FORMAT_LABELS, ULTRA_SIZES } from '../shared/options';
 import { MENU_ACTIONS_ATTRIBUTE, type MenuAction } from './cardMenu';
+import { truncate } from '../shared/truncate';
 import { h, icon, iconButton, toggleButton } from './dom';
 import { relativeTime } from '../shared/relativeTime';
 import { t } from './strings';
@@ -39,7 +41,7 @@ export function renderCard(entry: EntryView, ctx: CardContext, variant?: Variant
 }
 
 export function shortPrompt(prompt: string): string {
-  return prompt.length > 120 ? `${prompt.slice(0, 119)}…` : prompt;
+  return truncate(prompt, 120);
 }
 
 function hasImage(entry: EntryView): boolean {
@@ -104,31 +106,35 @@ function renderBody(entry: EntryView, ctx: CardContext, variant: VariantPlace | 
   return body;
 }
 
+function stateName(entry: EntryView): string {
+  return t(STATE_NAME_KEYS[entry.state], { progress: entry.progress });
+}
+
 function renderStatus(entry: EntryView): HTMLElement | undefined {
   if (entry.state === 'completed') return undefined;
   const status = h('div', { class: 'status', role: 'status' });
   switch (entry.state) {
     case 'submitting':
-      status.append(icon('loading codicon-modifier-spin'), h('span', { text: t('stateSubmitting') }));
+      status.append(icon('loading codicon-modifier-spin'), h('span', { text: stateName(entry) }));
       break;
     case 'queued':
-      status.append(icon('clock'), h('span', { text: t('stateQueued') }));
+      status.append(icon('clock'), h('span', { text: stateName(entry) }));
       break;
     case 'processing':
       status.append(
         icon('loading codicon-modifier-spin'),
-        h('span', { text: t('stateProcessing', { progress: entry.progress }) }),
+        h('span', { text: stateName(entry) }),
         h('progress', { max: 100, value: entry.progress, 'aria-hidden': 'true' }),
       );
       break;
     case 'downloading':
-      status.append(icon('cloud-download'), h('span', { text: t('stateDownloading') }));
+      status.append(icon('cloud-download'), h('span', { text: stateName(entry) }));
       break;
     case 'failed':
       status.classList.add('failed');
       status.append(
         icon('error'),
-        h('span', { text: entry.error ? t('stateFailed', { reason: entry.error }) : t('stateFailedUnknown') }),
+        h('span', { text: entry.error ? t('stateFailed', { reason: entry.error }) : stateName(entry) }),
       );
       break;
     case 'paused':
@@ -147,7 +153,7 @@ export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat'
   };
   add(t('aspectRatio'), entry.aspectRatio);
   const format = FORMAT_LABELS[entry.outputFormat];
-  add(t('format'), entry.outputFormat === 'png' ? format : `${format} ${entry.outputQuality}`);
+  add(t('format'), hasQuality(entry.outputFormat) ? `${format} ${entry.outputQuality}` : format);
   add(t('seed'), entry.seed !== undefined ? String(entry.seed) : t('seedRandom'));
   add(t('raw'), entry.raw ? t('yes') : t('no'));
   if (entry.imagePrompt) {

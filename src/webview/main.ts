@@ -71,13 +71,13 @@ const ENTRY_ACTIONS: Record<string, EntryCommand> = {
 
 /** The words a job's state is announced with. */
 const STATE_WORDS: Partial<Record<EntryView['state'], GalleryStringKey>> = {
-  submitting: 'stateSubmitting',
-  queued: 'stateQueued',
+  submitting: 'stateNameSubmitting',
+  queued: 'stateNameQueued',
   processing: 'processingAnnounced',
-  downloading: 'stateDownloading',
+  downloading: 'stateNameDownloading',
   completed: 'stateCompleted',
-  failed: 'stateFailedUnknown',
-  paused: 'paused',
+  failed: 'stateNameFailed',
+  paused: 'stateNamePaused',
 };
 
 // Marks for the benchmark (scripts/bench.mjs) and for profiling in the webview's developer tools.

@@ -4,7 +4,9 @@
 // schema the extension uses too (validatePromptOptions) so errors show here before anything is sent.
 import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
 import { isImageCost, validatePromptOptions } from '../protocol/validate';
-import { ASPECT_RATIOS, FORMAT_LABELS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES, type AspectRatio } from '../shared/options';
+import { hasQuality } from '../shared/media';
+import { ASPECT_RATIOS, FORMAT_LABELS, GENERATION_DEFAULTS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES, type AspectRatio } from '../shared/options';
+import { OPTION_LIMITS, optionRuleText } from '../shared/optionsSchema';
 import { DEFAULT_CREDIT_COST, VARIANTS_MAX, VARIANTS_MIN, isVariantCount } from '../shared/variants';
 import { h, icon } from './dom';
 import { t, type GalleryStringKey } from './strings';
@@ -50,11 +52,12 @@ export class PromptBar {
     }
     this.format = h('select', { id: 'opt-format' });
     for (const format of OUTPUT_FORMATS) this.format.append(h('option', { value: format, text: FORMAT_LABELS[format] }));
-    this.quality = h('input', { id: 'opt-quality', type: 'number', min: 0, max: 100, step: 1, inputmode: 'numeric' });
+    this.quality = h('input', { id: 'opt-quality', type: 'number', min: OPTION_LIMITS.qualityMin, max: OPTION_LIMITS.qualityMax, step: 1, inputmode: 'numeric' });
     this.raw = h('input', { id: 'opt-raw', type: 'checkbox' });
     this.seed = h('input', { id: 'opt-seed', type: 'text', inputmode: 'numeric', placeholder: t('seedPlaceholder'), autocomplete: 'off' });
     this.reference = h('input', { id: 'opt-reference', type: 'url', placeholder: 'https://…', autocomplete: 'off', spellcheck: 'false' });
-    this.strength = h('input', { id: 'opt-strength', type: 'number', min: 0, max: 1, step: 0.05 });
+    const { strengthMin, strengthMax, strengthStep } = OPTION_LIMITS;
+    this.strength = h('input', { id: 'opt-strength', type: 'number', min: strengthMin, max: strengthMax, step: strengthStep });
     this.variants = h('select', { id: 'opt-variants' });
     for (let count = VARIANTS_MIN; count <= VARIANTS_MAX; count++) this.variants.append(h('option', { value: count, text: String(count) }));
     this.error = h('div', { id: 'prompt-error', class: 'error', role: 'alert' });
@@ -112,7 +115,7 @@ export class PromptBar {
     this.quality.value = String(defaults.outputQuality);
     this.raw.checked = defaults.raw;
     this.seed.value = defaults.seed !== undefined ? String(defaults.seed) : '';
-    this.strength.value = String(defaults.imagePromptStrength ?? 0.5);
+    this.strength.value = String(defaults.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength);
     this.variants.value = String(isVariantCount(defaults.variants) ? defaults.variants : VARIANTS_MIN);
     this.syncDisabled();
     this.updateGenerateLabel();
@@ -193,7 +196,8 @@ export class PromptBar {
     }
     const result = validatePromptOptions(raw);
     if (!result.ok) {
-      this.showError(this.describe(result.field), result.field);
+      const { key, values } = optionRuleText(result.field, result.problem, raw[result.field]);
+      this.showError(t(key, values), result.field);
       return;
     }
     this.showError('');
@@ -228,25 +232,6 @@ export class PromptBar {
         : t('generate');
   }
 
-  private describe(field: string): string {
-    switch (field) {
-      case 'prompt':
-        return this.prompt.value.trim()
-          ? t('errorPromptTooLong', { length: this.prompt.value.trim().length, max: PROMPT_MAX_LENGTH })
-          : t('errorPromptEmpty');
-      case 'seed':
-        return t('errorSeed');
-      case 'outputQuality':
-        return t('errorQuality');
-      case 'imagePrompt':
-        return t('errorReference');
-      case 'imagePromptStrength':
-        return t('errorStrength');
-      default:
-        return field;
-    }
-  }
-
   private showError(message: string, field?: string): void {
     this.error.textContent = message;
     for (const input of [this.prompt, this.quality, this.seed, this.reference, this.strength]) input.removeAttribute('aria-invalid');
@@ -269,7 +254,7 @@ export class PromptBar {
   }
 
   private syncDisabled(): void {
-    this.quality.disabled = this.format.value === 'png';
+    this.quality.disabled = !hasQuality(this.format.value);
     this.strength.disabled = !this.reference.value.trim();
   }
 

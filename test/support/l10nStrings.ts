@@ -1,8 +1,11 @@
 // The one place that knows which English strings the extension localizes at run time:
 //  - every literal first argument of `vscode.l10n.t(…)` / `l10n.t(…)` in src/**/*.ts (parsed with the
 //    TypeScript compiler, so escapes, comments and line breaks are handled like the compiler does);
-//  - the gallery webview's English table, `GALLERY_STRINGS_EN` in src/protocol/strings.ts (its values go
-//    through `l10n.t` in src/vscode/gallery/page.ts, so they are bundle keys too).
+//  - the English string tables (STRING_TABLES): the gallery webview's `GALLERY_STRINGS_EN` in
+//    src/protocol/strings.ts (its values go through `l10n.t` in src/vscode/gallery/page.ts) and the options'
+//    wording `OPTION_RULES_EN` in src/shared/optionsSchema.ts (through `l10n.t` in src/vscode/optionRules.ts,
+//    and spread into the gallery table), and the states' names `STATE_NAMES_EN` in src/shared/entry.ts
+//    (through `l10n.t` in src/vscode/stateLabels.ts, and spread too), so their values are bundle keys too.
 // A call whose message cannot be read statically is an error, so no string slips through.
 // Used by scripts/l10n-extract.mjs (writes l10n/bundle.l10n.json) and test/unit/l10n.test.ts.
 // Depends only on Node and `typescript`, so the script can load it without compiling the project.
@@ -29,6 +32,15 @@ export interface L10nExtraction {
 /** Where the gallery table lives, and its name. */
 export const GALLERY_STRINGS_FILE = 'src/protocol/strings.ts';
 export const GALLERY_STRINGS_TABLE = 'GALLERY_STRINGS_EN';
+export const OPTION_RULES_FILE = 'src/shared/optionsSchema.ts';
+export const OPTION_RULES_TABLE = 'OPTION_RULES_EN';
+
+/** Every English table whose values are translated by key. A table may spread another one of these. */
+export const STRING_TABLES: ReadonlyArray<{ file: string; table: string }> = [
+  { file: GALLERY_STRINGS_FILE, table: GALLERY_STRINGS_TABLE },
+  { file: OPTION_RULES_FILE, table: OPTION_RULES_TABLE },
+  { file: 'src/shared/entry.ts', table: 'STATE_NAMES_EN' },
+];
 
 /**
  * `l10n.t` calls whose argument is not a literal but whose strings are known to be extracted another
@@ -36,6 +48,8 @@ export const GALLERY_STRINGS_TABLE = 'GALLERY_STRINGS_EN';
  */
 export const KNOWN_DYNAMIC_CALLS: ReadonlyArray<{ file: string; argument: string; coveredBy: string }> = [
   { file: 'src/vscode/gallery/page.ts', argument: 'GALLERY_STRINGS_EN[key]', coveredBy: GALLERY_STRINGS_TABLE },
+  { file: 'src/vscode/optionRules.ts', argument: 'OPTION_RULES_EN[key]', coveredBy: OPTION_RULES_TABLE },
+  { file: 'src/vscode/stateLabels.ts', argument: 'STATE_NAMES_EN[STATE_NAME_KEYS[entry.state]]', coveredBy: 'STATE_NAMES_EN' },
   // The safe-text wrapper passes its callers' literal messages on; those calls are extracted where they are.
   { file: 'src/vscode/ui/text.ts', argument: 'message', coveredBy: 'the callers of l10n.t' },
 ];
@@ -135,26 +149,30 @@ export function extractFromSource(file: string, text: string): { occurrences: L1
   return { occurrences, errors };
 }
 
-/** The values of the gallery's English table, read from its source (not imported: always current). */
-export function extractGalleryStrings(file: string, text: string): { entries: Array<[string, string]>; errors: string[] } {
+/**
+ * The values of an English table (the gallery's unless named), read from its source (not imported: always
+ * current). A spread of another table of STRING_TABLES is left out: that table is read on its own.
+ */
+export function extractStringTable(file: string, text: string, table = GALLERY_STRINGS_TABLE): { entries: Array<[string, string]>; errors: string[] } {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const entries: Array<[string, string]> = [];
   const errors: string[] = [];
   let found = false;
   const visit = (node: ts.Node) => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === GALLERY_STRINGS_TABLE && node.initializer) {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === table && node.initializer) {
       found = true;
       let init: ts.Expression = node.initializer;
       while (ts.isAsExpression(init) || ts.isSatisfiesExpression(init) || ts.isParenthesizedExpression(init)) init = init.expression;
       if (!ts.isObjectLiteralExpression(init)) {
-        errors.push(`${file}: ${GALLERY_STRINGS_TABLE} is not an object literal`);
+        errors.push(`${file}: ${table} is not an object literal`);
         return;
       }
       for (const property of init.properties) {
+        if (ts.isSpreadAssignment(property) && ts.isIdentifier(property.expression) && STRING_TABLES.some((t) => t.table === (property.expression as ts.Identifier).text)) continue;
         const line = source.getLineAndCharacterOfPosition(property.getStart(source)).line + 1;
         const name = ts.isPropertyAssignment(property) && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
         const value = ts.isPropertyAssignment(property) ? literalText(property.initializer) : undefined;
-        if (name === undefined || value === undefined) errors.push(`${file}:${line}: every ${GALLERY_STRINGS_TABLE} entry must be \`key: 'literal'\``);
+        if (name === undefined || value === undefined) errors.push(`${file}:${line}: every ${table} entry must be \`key: 'literal'\``);
         else entries.push([name, value]);
       }
       return;
@@ -162,7 +180,7 @@ export function extractGalleryStrings(file: string, text: string): { entries: Ar
     ts.forEachChild(node, visit);
   };
   visit(source);
-  if (!found) errors.push(`${file}: ${GALLERY_STRINGS_TABLE} not found`);
+  if (!found) errors.push(`${file}: ${table} not found`);
   return { entries, errors };
 }
 
@@ -175,9 +193,11 @@ export function extractAll(root: string): L10nExtraction {
     occurrences.push(...result.occurrences);
     errors.push(...result.errors);
   }
-  const gallery = extractGalleryStrings(GALLERY_STRINGS_FILE, fs.readFileSync(path.join(root, GALLERY_STRINGS_FILE), 'utf8'));
-  errors.push(...gallery.errors);
-  for (const [name, value] of gallery.entries) occurrences.push({ key: value, file: `${GALLERY_STRINGS_FILE}#${name}`, line: 0 });
+  for (const { file, table } of STRING_TABLES) {
+    const strings = extractStringTable(file, fs.readFileSync(path.join(root, file), 'utf8'), table);
+    errors.push(...strings.errors);
+    for (const [name, value] of strings.entries) occurrences.push({ key: value, file: `${file}#${name}`, line: 0 });
+  }
   const keys = [...new Set(occurrences.map((o) => o.key))].sort();
   return { keys, occurrences, errors };
 }

@@ -12,7 +12,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 import sharp from 'sharp';
-import { IMAGE_BODY_CAP_BYTES, JSON_BODY_CAP_BYTES } from '../../src/api/bodyCaps';
+import { JSON_BODY_CAP_BYTES } from '../../src/api/bodyCaps';
+import { MAX_IMAGE_BYTES } from '../../src/shared/media';
 import { ApiframeClient, RequestRecord } from '../../src/api/client';
 import { ApiError, ValidationError } from '../../src/api/errors';
 import { MAX_IMAGE_REDIRECTS } from '../../src/api/resultImage';
@@ -493,7 +494,7 @@ describe('hostile input (unit)', function () {
       ['brotli bomb', { encoding: 'br' }],
     ];
 
-    it(`image bodies over ${IMAGE_BODY_CAP_BYTES / MB} MB (${OVERSIZED_IMAGES.length} kinds): cut off at the cap, not retryable, nothing left on disk`, async () => {
+    it(`image bodies over ${MAX_IMAGE_BYTES / MB} MB (${OVERSIZED_IMAGES.length} kinds): cut off at the cap, not retryable, nothing left on disk`, async () => {
       const url = await completedJobUrl();
       const problems: string[] = [];
       for (const [name, body] of OVERSIZED_IMAGES) {
@@ -501,13 +502,13 @@ describe('hostile input (unit)', function () {
         sim.injectFault({ route: 'image', kind: 'hugeBody', ...body });
         const sentBefore = sim.stats().hugeBodies.bytesSent;
         const error = await caught(downloadImage(client, url, dir, 'big'));
-        if (error.kind !== 'tooLarge' || error.retryable || error.limitBytes !== IMAGE_BODY_CAP_BYTES) problems.push(`${name}: ${error.kind} (${error.message})`);
+        if (error.kind !== 'tooLarge' || error.retryable || error.limitBytes !== MAX_IMAGE_BYTES) problems.push(`${name}: ${error.kind} (${error.message})`);
         if (!/64 MB/.test(error.message)) problems.push(`${name}: the message does not say the limit: ${error.message}`);
         await connectionsClosed();
         const sent = sim.stats().hugeBodies.bytesSent - sentBefore;
-        if (!body.encoding && sent > IMAGE_BODY_CAP_BYTES + 16 * MB) problems.push(`${name}: ${sent} bytes were sent before the client hung up`);
+        if (!body.encoding && sent > MAX_IMAGE_BYTES + 16 * MB) problems.push(`${name}: ${sent} bytes were sent before the client hung up`);
         // A declared length over the cap is refused before the body is read: only what the socket buffers took.
-        const declaredOver = body.declaredLength !== undefined && body.declaredLength > IMAGE_BODY_CAP_BYTES;
+        const declaredOver = body.declaredLength !== undefined && body.declaredLength > MAX_IMAGE_BYTES;
         if (declaredOver && sent > 16 * MB) problems.push(`${name}: ${sent} bytes were read although Content-Length was over the cap`);
         const files = await fs.readdir(dir);
         if (files.length) problems.push(`${name}: left ${files.join(', ')}`);
@@ -577,10 +578,10 @@ describe('hostile input (unit)', function () {
       assert.ok('value' in measured.outcome, String((measured.outcome as { error: unknown }).error));
       const { entry, events, engine, store } = measured.outcome.value;
       try {
-        assertPaused(entry, events, 'tooLarge', { limitBytes: IMAGE_BODY_CAP_BYTES });
+        assertPaused(entry, events, 'tooLarge', { limitBytes: MAX_IMAGE_BYTES });
         assert.strictEqual(sim.stats().requests.image, 1, 'downloaded once, not retried');
         assert.deepStrictEqual(await fs.readdir(store.imagesDir), [], 'no .part file');
-        console.log(`      peak RSS growth while a 1 GB image body was cut at ${IMAGE_BODY_CAP_BYTES / MB} MB: ${megabytes(measured.peakGrowthBytes)} (peak ${megabytes(measured.peakBytes)})`);
+        console.log(`      peak RSS growth while a 1 GB image body was cut at ${MAX_IMAGE_BYTES / MB} MB: ${megabytes(measured.peakGrowthBytes)} (peak ${megabytes(measured.peakBytes)})`);
         assert.ok(measured.peakGrowthBytes < 150 * MB, megabytes(measured.peakGrowthBytes));
         assert.ok(await engine.resume(entry.id), 'Retry resumes it');
         const done = await engine.whenSettled(entry.id);

@@ -5,7 +5,20 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
-import { defaultBundle, extractAll, extractFromSource, extractGalleryStrings, placeholders, type L10nExtraction } from '../support/l10nStrings';
+import { STATE_NAMES_EN } from '../../src/shared/entry';
+import { OPTION_RULES_EN } from '../../src/shared/optionsSchema';
+import {
+  GALLERY_STRINGS_FILE,
+  GALLERY_STRINGS_TABLE,
+  OPTION_RULES_FILE,
+  OPTION_RULES_TABLE,
+  defaultBundle,
+  extractAll,
+  extractFromSource,
+  extractStringTable,
+  placeholders,
+  type L10nExtraction,
+} from '../support/l10nStrings';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const readJson = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
@@ -71,11 +84,18 @@ describe('l10n extractor', () => {
     assert.strictEqual(extractFromSource('src/vscode/other.ts', call).errors.length, 1);
   });
 
-  it('reads the gallery table from its source exactly as the module exports it', () => {
-    const file = 'src/protocol/strings.ts';
-    const { entries, errors } = extractGalleryStrings(file, fs.readFileSync(path.join(ROOT, file), 'utf8'));
-    assert.deepStrictEqual(errors, []);
-    assert.deepStrictEqual(Object.fromEntries(entries), { ...GALLERY_STRINGS_EN });
+  it('reads the string tables from their source exactly as the modules export them', () => {
+    const read = (file: string, table: string) => {
+      const { entries, errors } = extractStringTable(file, fs.readFileSync(path.join(ROOT, file), 'utf8'), table);
+      assert.deepStrictEqual(errors, []);
+      return Object.fromEntries(entries);
+    };
+    const options = read(OPTION_RULES_FILE, OPTION_RULES_TABLE);
+    assert.deepStrictEqual(options, { ...OPTION_RULES_EN });
+    const states = read('src/shared/entry.ts', 'STATE_NAMES_EN');
+    assert.deepStrictEqual(states, { ...STATE_NAMES_EN });
+    // The gallery table spreads the options' wording and the states' names; the rest is its own.
+    assert.deepStrictEqual({ ...read(GALLERY_STRINGS_FILE, GALLERY_STRINGS_TABLE), ...options, ...states }, { ...GALLERY_STRINGS_EN });
   });
 });
 

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { ValidationError } from '../../src/api/errors';
 import { validateOptions } from '../../src/api/validation';
 import { parseWebviewMessage } from '../../src/protocol/validate';
-import { OPTION_LIMITS, checkOption, describeOptionProblem } from '../../src/shared/optionsSchema';
+import { OPTION_LIMITS, checkOption, describeOptionProblem, optionRuleText, type OptionField } from '../../src/shared/optionsSchema';
 import type { GenerationOptions } from '../../src/shared/options';
 
 const BASE: GenerationOptions = { prompt: 'a fox', aspectRatio: '16:9', outputFormat: 'jpg', outputQuality: 90, raw: false };
@@ -75,5 +75,14 @@ describe('one options schema', () => {
     assert.match(describeOptionProblem('outputQuality', 'outOfRange'), new RegExp(`${OPTION_LIMITS.qualityMin} to ${OPTION_LIMITS.qualityMax}`));
     assert.match(describeOptionProblem('imagePromptStrength', 'outOfRange'), new RegExp(`${OPTION_LIMITS.strengthMin} to ${OPTION_LIMITS.strengthMax}`));
     assert.match(describeOptionProblem('imagePrompt', 'credentials'), /without a user name or password/);
+  });
+
+  it('every option has its own sentence in the one wording table, every placeholder filled', () => {
+    const fields: OptionField[] = ['prompt', 'aspectRatio', 'outputFormat', 'outputQuality', 'raw', 'seed', 'imagePrompt', 'imagePromptStrength', 'webhookUrl'];
+    const keys = fields.map((field) => optionRuleText(field).key);
+    assert.ok(!keys.includes('optionUnexpected'), keys.join());
+    assert.strictEqual(new Set(keys).size, fields.length);
+    for (const field of fields) assert.doesNotMatch(describeOptionProblem(field, 'outOfRange'), /\{\w+\}/, field);
+    assert.strictEqual(describeOptionProblem('prompt', 'tooLong', ` ${'x'.repeat(2001)} `), 'The prompt is 2001 characters long; Flux accepts 1 to 2000. Shorten it.');
   });
 });

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import type { JobEngine } from '../../jobs/engine';
+import { COMMANDS } from '../../shared/commands';
 import { isRunning, type GalleryEntry } from '../../shared/entry';
 import { describeReason } from '../errorMessages';
 import type { GenerationService } from '../generation';
@@ -22,7 +23,7 @@ export async function showJobs({ store, engine, generation }: JobsDeps): Promise
   const items = unfinished.map((entry) => ({ label: shortPlain(entry.options.prompt, 70), description: jobStatus(entry, engine), entry }));
   const picked = await pick([openGallery, ...items], { title: items.length ? l10n.t('Flux: jobs') : l10n.t('Flux: no jobs running') });
   if (!picked) return;
-  if (!picked.entry) return void vscode.commands.executeCommand('fluxStudio.openGallery');
+  if (!picked.entry) return void vscode.commands.executeCommand(COMMANDS.openGallery);
   const entry = picked.entry;
   const stop = { label: l10n.t('Stop waiting'), detail: l10n.t('The job goes on at Apiframe; Resume collects it later.') };
   const resume = { label: l10n.t('Resume') };

@@ -5,10 +5,13 @@ import * as vscode from 'vscode';
 import { sniffImage } from '../../shared/imageInfo';
 import type { GalleryStore } from '../../gallery/store';
 import type { GalleryEntry } from '../../shared/entry';
-import { MIME_TYPES } from '../../shared/options';
+import { IMAGE_FILE_EXTENSIONS } from '../../shared/media';
+import { GENERATION_DEFAULTS, MIME_TYPES } from '../../shared/options';
+import { checkOption, OPTION_LIMITS } from '../../shared/optionsSchema';
 import { checkHttpUrl } from '../../shared/urls';
 import type { ApiAccess } from '../apiAccess';
 import { describeError } from '../errorMessages';
+import { describeOptionRule } from '../optionRules';
 import type { GenerationService } from '../generation';
 import type { KeyService } from '../keys';
 import { askText, pick, showError, showInfo, withNotificationProgress } from '../ui/show';
@@ -36,7 +39,7 @@ export async function generateWithReference(deps: ReferenceDeps, target?: vscode
   if (!reference) return;
   const options = await askPromptAndOptions(target && !(target instanceof vscode.Uri) ? target.options.prompt : undefined);
   if (!options) return;
-  const strength = await askStrength(options.imagePromptStrength ?? 0.5);
+  const strength = await askStrength(options.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength);
   if (strength === undefined) return;
   if (!(await deps.keys.ensureKey())) return;
   const imagePrompt = reference.kind === 'url' ? reference.url : await uploadReference(deps.api, reference.uri);
@@ -75,7 +78,7 @@ async function askReference(store: GalleryStore): Promise<ReferenceSource | unde
   }
   const files = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    filters: { [l10n.t('Images')]: ['png', 'jpg', 'jpeg', 'webp'] },
+    filters: { [l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
     title: l10n.t('Flux: pick a reference image'),
   });
   return files?.[0] ? { kind: 'file', uri: files[0] } : undefined;
@@ -84,12 +87,9 @@ async function askReference(store: GalleryStore): Promise<ReferenceSource | unde
 async function askStrength(initial: number): Promise<number | undefined> {
   const value = await askText({
     title: l10n.t('Flux: reference strength'),
-    prompt: l10n.t('How closely to follow the reference image, from 0 to 1.'),
+    prompt: l10n.t('How closely to follow the reference image, from {0} to {1}.', OPTION_LIMITS.strengthMin, OPTION_LIMITS.strengthMax),
     value: String(initial),
-    validate: (text) => {
-      const n = Number(text);
-      return text.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1 ? undefined : l10n.t('Enter a number from 0 to 1.');
-    },
+    validate: (text) => (text.trim() !== '' && checkOption('imagePromptStrength', Number(text)).ok ? undefined : describeOptionRule('imagePromptStrength')),
   });
   return value === undefined ? undefined : Number(value);
 }

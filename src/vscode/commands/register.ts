@@ -1,5 +1,6 @@
 // The palette's and menus' commands, each waiting for the gallery to load before it runs.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../shared/commands';
 import { insertIntoWorkspace } from '../editor/insertAction';
 import type { Features } from '../features';
 import { whenReady, type CoreServices } from '../services';
@@ -13,17 +14,17 @@ export function registerCommands(core: CoreServices, features: Features): vscode
   const { generation, importer, referenceDeps, revealGallery } = features;
   const fileArgument = (uri: unknown) => (uri instanceof vscode.Uri ? uri : undefined);
   const commands: Record<string, (...args: any[]) => unknown> = {
-    'fluxStudio.generateFromSelection': () => generateFromSelection(generation),
-    'fluxStudio.generate': () => generateWithOptions(generation),
-    'fluxStudio.generateWithReference': (uri?: unknown) => generateWithReference(referenceDeps, fileArgument(uri)),
-    'fluxStudio.setApiKey': () => keys.promptForKey(),
-    'fluxStudio.clearApiKey': () => keys.clearKey(),
-    'fluxStudio.showJobs': () => showJobs({ store, engine, generation }),
-    'fluxStudio.openGallery': () => revealGallery(false),
-    'fluxStudio.importFromAccount': () => importer.importFromAccount(),
-    'fluxStudio.rerunFromImage': (uri?: unknown) => rerunFromImage(generation, fileArgument(uri)),
+    [COMMANDS.generateFromSelection]: () => generateFromSelection(generation),
+    [COMMANDS.generate]: () => generateWithOptions(generation),
+    [COMMANDS.generateWithReference]: (uri?: unknown) => generateWithReference(referenceDeps, fileArgument(uri)),
+    [COMMANDS.setApiKey]: () => keys.promptForKey(),
+    [COMMANDS.clearApiKey]: () => keys.clearKey(),
+    [COMMANDS.showJobs]: () => showJobs({ store, engine, generation }),
+    [COMMANDS.openGallery]: () => revealGallery(false),
+    [COMMANDS.importFromAccount]: () => importer.importFromAccount(),
+    [COMMANDS.rerunFromImage]: (uri?: unknown) => rerunFromImage(generation, fileArgument(uri)),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
-    'fluxStudio.insertIntoWorkspace': (id: unknown) => {
+    [COMMANDS.insertIntoWorkspace]: (id: unknown) => {
       const entry = typeof id === 'string' ? store.get(id) : undefined;
       return entry ? insertIntoWorkspace(entry, features.gallery) : undefined;
     },

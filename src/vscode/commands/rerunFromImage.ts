@@ -8,6 +8,7 @@ import { ValidationError } from '../../api/errors';
 import { validateOptions } from '../../api/validation';
 import { optionsFromRecord, readMetadata, type GenerationRecord } from '../../metadata';
 import type { GalleryEntry } from '../../shared/entry';
+import { IMAGE_FILE_EXTENSIONS } from '../../shared/media';
 import { MODEL_ID, type GenerationOptions } from '../../shared/options';
 import { errorReason } from '../editor/workspaceFiles';
 import { describeValidation } from '../errorMessages';
@@ -15,8 +16,6 @@ import type { GenerationService } from '../generation';
 import { readGenerationDefaults } from '../settings';
 import { showError, showInfo, showWarning } from '../ui/show';
 import { join, l10n, shortPlain, type SafeText } from '../ui/text';
-
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp'];
 
 /**
  * Reads the record of `file` (asks for an image when none is given) and offers Re-run. Resolves the new
@@ -69,7 +68,7 @@ function foundMessage(name: string, record: GenerationRecord, options: Generatio
 async function askImageFile(): Promise<vscode.Uri | undefined> {
   const files = await vscode.window.showOpenDialog({
     canSelectMany: false,
-    filters: { [l10n.t('Images')]: IMAGE_EXTENSIONS },
+    filters: { [l10n.t('Images')]: [...IMAGE_FILE_EXTENSIONS] },
     title: l10n.t('Flux: pick an image made by Flux Studio'),
   });
   return files?.[0];

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { relativePosixPath } from '../../insert/paths';
 import { snippetFor } from '../../insert/snippets';
 import type { GalleryEntry } from '../../shared/entry';
+import { truncate } from '../../shared/truncate';
 import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EntryActionDeps } from './insertAction';
@@ -27,7 +28,7 @@ export async function copyImageLink(entry: GalleryEntry, deps: EntryActionDeps):
       text = snippetFor({ languageId: 'markdown', path: linkPath, alt: entry.options.prompt });
     }
     await vscode.env.clipboard.writeText(text);
-    flashStatus(l10n.t('Copied {0}', text.length > 80 ? `${text.slice(0, 79)}…` : text), 4000);
+    flashStatus(l10n.t('Copied {0}', truncate(text, 80)), 4000);
     return text;
   } catch (error) {
     reportError(error, deps.log);

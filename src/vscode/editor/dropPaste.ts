@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { IMAGE_LANGUAGES } from '../../insert/languages';
 import { GALLERY_IMAGE_MIME, isEntryIdText } from '../../protocol/galleryTransfer';
+import { COMMANDS } from '../../shared/commands';
 import type { GalleryEntry } from '../../shared/entry';
 import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';
@@ -27,7 +28,7 @@ export function registerDropAndPaste(deps: EntryActionDeps, ready: () => Promise
   return vscode.Disposable.from(
     vscode.languages.registerDocumentDropEditProvider(selector, provider, { dropMimeTypes: [GALLERY_IMAGE_MIME], providedDropEditKinds: [KIND] }),
     vscode.languages.registerDocumentPasteEditProvider(selector, provider, { pasteMimeTypes: ['text/plain'], providedPasteEditKinds: [KIND] }),
-    vscode.commands.registerCommand('fluxStudio.copyImage', async (context: unknown) => {
+    vscode.commands.registerCommand(COMMANDS.copyImage, async (context: unknown) => {
       await ready();
       await copyImage(context, deps);
     }),

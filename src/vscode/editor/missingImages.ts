@@ -9,6 +9,7 @@ import type { GalleryStore } from '../../gallery/store';
 import { findImageReferences, IMAGE_LANGUAGES } from '../../insert/languages';
 import type { ImageReference } from '../../insert/languages/family';
 import { planMissingImage, type MissingImagePlan } from '../../insert/missing';
+import { COMMANDS } from '../../shared/commands';
 import type { Log } from '../../shared/log';
 import { perImageCost } from '../../shared/variants';
 import { generationDefaults } from '../commands/prompts';
@@ -44,8 +45,8 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
   void vscode.commands.executeCommand('setContext', 'fluxStudio.imageLanguages', IMAGE_LANGUAGES);
   return vscode.Disposable.from(
     vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-    vscode.commands.registerCommand('fluxStudio.generateMissingImage', whenReady((uri: unknown, offset: unknown) => generateOne(deps, uri, offset))),
-    vscode.commands.registerCommand('fluxStudio.generateMissingImages', whenReady((uri: unknown) => generateAll(deps, uri))),
+    vscode.commands.registerCommand(COMMANDS.generateMissingImage, whenReady((uri: unknown, offset: unknown) => generateOne(deps, uri, offset))),
+    vscode.commands.registerCommand(COMMANDS.generateMissingImages, whenReady((uri: unknown) => generateAll(deps, uri))),
   );
 }
 
@@ -62,7 +63,7 @@ export class MissingImageActions implements vscode.CodeActionProvider {
     return missing.map(({ reference }) => {
       const action = new vscode.CodeAction(l10n.t('Generate Missing Image with Flux'), vscode.CodeActionKind.QuickFix);
       // The command finds the link again at its offset: nothing but the document says what to generate.
-      action.command = { command: 'fluxStudio.generateMissingImage', title: action.title, arguments: [document.uri, reference.start] };
+      action.command = { command: COMMANDS.generateMissingImage, title: action.title, arguments: [document.uri, reference.start] };
       return action;
     });
   }

@@ -5,7 +5,6 @@ import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import { writeFileAtomic } from '../../gallery/files';
 import type { GalleryStore } from '../../gallery/store';
-import { sniffImage } from '../../shared/imageInfo';
 import { THUMBNAIL_DATA_URL_PREFIX, THUMBNAIL_MAX_BYTES, type ThumbnailBytes } from '../../protocol/gallery';
 import { isWebp } from '../../protocol/validate';
 import type { GalleryEntry } from '../../shared/entry';
@@ -23,7 +22,7 @@ export class ThumbnailStore {
   async save(entry: GalleryEntry, dataUrl: string): Promise<boolean> {
     if (entry.thumbFile || entry.state !== 'completed' || !entry.imageFile || this.inFlight.has(entry.id)) return false;
     const bytes = Buffer.from(dataUrl.slice(THUMBNAIL_DATA_URL_PREFIX.length), 'base64');
-    const isWebpFile = sniffImage(bytes)?.format === 'webp';
+    const isWebpFile = isWebp(bytes);
     if (!isWebpFile || bytes.length > THUMBNAIL_MAX_BYTES) {
       this.log.warn(`Gallery: rejected a thumbnail for ${entry.id} (${isWebpFile ? 'too large' : 'not WebP'})`);
       return false;

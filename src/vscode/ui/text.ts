@@ -15,13 +15,21 @@ export type SafeText = string & { readonly [safeText]: true };
 
 export type L10nArgument = string | number | boolean;
 
+const neutralised = (arg: L10nArgument) => (typeof arg === 'string' ? plainText(arg) : arg);
+
 export const l10n = {
   /**
-   * `vscode.l10n.t` with every string argument neutralised (numbers and booleans are safe as they are), and
-   * the Korean particles written in both forms ("{0}을(를)") chosen by the name that was filled in.
+   * `vscode.l10n.t` with every string argument neutralised (numbers and booleans are safe as they are):
+   * positional (`{0}`), or one record for a message with named placeholders (`{max}`); then the Korean
+   * particles written in both forms ("{0}을(를)") chosen by the name that was filled in.
    */
-  t(message: string, ...args: L10nArgument[]): SafeText {
-    return resolveParticles(vscode.l10n.t(message, ...args.map((arg) => (typeof arg === 'string' ? plainText(arg) : arg)))) as SafeText;
+  t(message: string, ...args: L10nArgument[] | [Readonly<Record<string, L10nArgument>>]): SafeText {
+    const [first] = args;
+    if (typeof first === 'object') {
+      const named = Object.fromEntries(Object.entries(first).map(([name, value]) => [name, neutralised(value)]));
+      return resolveParticles(vscode.l10n.t(message, named)) as SafeText;
+    }
+    return resolveParticles(vscode.l10n.t(message, ...(args as L10nArgument[]).map(neutralised))) as SafeText;
   },
 };
 
