@@ -161,6 +161,12 @@ export class GenerationService {
     for (const id of followed) this.progressShown.add(id);
     const prompt = shortPlain(this.store.get(followed[0])!.options.prompt, 50);
     const title = followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt);
+    // No Cancel while the submit is on its way: it may already have created a paid job, and it always completes.
+    const submitted = () => Promise.all(followed.map((id) => this.whenEntry(id, (entry) => entry.state !== 'submitting' || !!entry.jobId)));
+    void withNotificationProgress(l10n.t('Flux: submitting “{0}”…', prompt), false, submitted).then(() => this.followUntilDone(followed, title, prompt));
+  }
+
+  private followUntilDone(followed: readonly string[], title: SafeText, prompt: SafeText): void {
     void withNotificationProgress(title, true, async (progress, token) => {
       const started = Date.now();
       let reported = 0;
