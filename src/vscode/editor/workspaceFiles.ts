@@ -39,7 +39,7 @@ export function imageDestination(folder: vscode.WorkspaceFolder, document: vscod
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.path),
     fileName,
     saveFolder: vscode.workspace.getConfiguration('fluxStudio', folder.uri).get<unknown>('saveFolder', FALLBACK_FOLDER),
-    markdownDestination: documentUri && vscode.workspace.getConfiguration('markdown', documentUri).get<unknown>('copyFiles.destination'),
+    markdownDestination: documentUri && markdownDestinationSetting(documentUri, log),
   });
   if (!destination.ok) {
     log.warn(`${destination.setting} refused (${destination.reason}); saving in ${FALLBACK_FOLDER}/`);
@@ -48,6 +48,25 @@ export function imageDestination(folder: vscode.WorkspaceFolder, document: vscod
   }
   const parts = destination.path.split('/');
   return { folder: vscode.Uri.joinPath(folder.uri, ...parts.slice(0, -1)), fileName: parts[parts.length - 1] };
+}
+
+let untrustedDestinationNoted = false;
+
+/**
+ * `markdown.copyFiles.destination` is Markdown's setting, so our `restrictedConfigurations` cannot cover it:
+ * in Restricted Mode the workspace's value is ignored and the user's is used, which is said once per window.
+ */
+export function markdownDestinationSetting(documentUri: vscode.Uri, log: Log, trusted = vscode.workspace.isTrusted): unknown {
+  const setting = vscode.workspace.getConfiguration('markdown', documentUri);
+  if (trusted) return setting.get<unknown>('copyFiles.destination');
+  const values = setting.inspect<unknown>('copyFiles.destination');
+  const fromWorkspace = [values?.workspaceValue, values?.workspaceFolderValue, values?.workspaceLanguageValue, values?.workspaceFolderLanguageValue];
+  if (fromWorkspace.some((value) => value !== undefined) && !untrustedDestinationNoted) {
+    untrustedDestinationNoted = true;
+    log.warn('Restricted Mode: the workspace value of markdown.copyFiles.destination is ignored; the user value is used');
+    void showWarning(l10n.t('This workspace is not trusted, so Flux Studio ignores its markdown.copyFiles.destination setting and uses yours.'));
+  }
+  return values?.globalLanguageValue ?? values?.globalValue ?? values?.defaultValue;
 }
 
 function refusalMessage(setting: string, reason: DestinationRefusal): SafeText {
