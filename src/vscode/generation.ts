@@ -25,6 +25,8 @@ export interface VariantRequest {
   count?: number;
   /** The user confirmed the cost elsewhere (the language model tool's own confirmation). */
   costConfirmed?: boolean;
+  /** false: the caller shows one progress for a batch (followBatch) instead of one per request. */
+  followProgress?: boolean;
 }
 
 /** How long a job handed to another window may wait to be taken before this window asks for the key. */
@@ -82,7 +84,7 @@ export class GenerationService {
     const { aspectRatio, outputFormat } = entries[0].options;
     this.log.info(`generation ${entries.map((e) => e.id).join(', ')} started (${aspectRatio}, ${outputFormat}${groupId ? `, ${count} variants` : ''})`);
     this.revealGallery(true);
-    this.followProgress(entries.map((e) => e.id));
+    if (request.followProgress !== false) this.followProgress(entries.map((e) => e.id));
     if (delegate) void this.watchHandover(entries.map((e) => e.id));
     return entries;
   }
@@ -154,13 +156,19 @@ export class GenerationService {
     this.followProgress([id]);
   }
 
+  /** One cancellable notification for the jobs of a batch (missing images), titled by the caller. */
+  followBatch(ids: readonly string[], title: SafeText): void {
+    this.followProgress(ids, title);
+  }
+
   /** One cancellable notification for the jobs of one request (a job already followed is left out). */
-  private followProgress(ids: readonly string[]): void {
+  private followProgress(ids: readonly string[], batchTitle?: SafeText): void {
     const followed = ids.filter((id) => this.store.get(id) && !this.progressShown.has(id));
     if (followed.length === 0) return;
     for (const id of followed) this.progressShown.add(id);
     const prompt = shortPlain(this.store.get(followed[0])!.options.prompt, 50);
-    const title = followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt);
+    const title =
+      batchTitle ?? (followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt));
     // No Cancel while the submit is on its way: it may already have created a paid job, and it always completes.
     const submitted = () => Promise.all(followed.map((id) => this.whenEntry(id, (entry) => entry.state !== 'submitting' || !!entry.jobId)));
     void withNotificationProgress(l10n.t('Flux: submitting “{0}”…', prompt), false, submitted).then(() => this.followUntilDone(followed, title, prompt));
