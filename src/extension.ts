@@ -33,9 +33,11 @@ import { registerImageTool, type GenerateImageTool } from './vscode/lmTool';
 import { embedMetadataEnabled, readGenerationDefaults, readVariantCount } from './vscode/settings';
 import { FluxStatusBar } from './vscode/statusBar';
 import { keepVariant } from './vscode/variants';
+import { showInfo } from './vscode/ui/show';
+import { l10n } from './vscode/ui/text';
 
 const DURATIONS_KEY = 'fluxStudio.durations';
-/** Paused for these reasons, a job continues by itself once a (different) key is set. */
+/** Paused for these reasons, a job can continue once a (different) key is set: the user is asked first. */
 const KEY_REASONS = new Set(['invalidKey', 'inactiveKey', 'notFound']);
 
 /** Handed to the in-host integration tests only (extension mode Test); not a public API. */
@@ -152,9 +154,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       if (!key) return;
       await ready();
       engine.resumeAll();
-      for (const entry of store.list()) {
-        if (entry.state === 'paused' && KEY_REASONS.has(entry.reason?.kind ?? '')) void generation.retry(entry.id);
-      }
+      // Jobs paused under another key would be charged to this one: asked, never retried by themselves.
+      const paused = store.list().filter((entry) => entry.state === 'paused' && KEY_REASONS.has(entry.reason?.kind ?? ''));
+      if (paused.length === 0) return;
+      const retryAll = l10n.t('Retry with This Key');
+      const question = l10n.t('{0} paused jobs stopped on a key problem. Retry them with the new API key? They are charged to it.', paused.length);
+      if ((await showInfo(question, retryAll)) === retryAll) for (const entry of paused) void generation.retry(entry.id);
     }),
   );
 

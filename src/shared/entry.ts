@@ -43,6 +43,8 @@ export const REASON_KINDS = {
   jobCancelled: 'jobCancelled',
   /** Apiframe deleted the image files before they could be saved. */
   imageExpired: 'imageExpired',
+  /** A window without the key handed the job over, no window took it, and the user declined to set a key. */
+  noKey: 'noKey',
   /** Something we did not foresee; details are in the log. */
   unexpected: 'unexpected',
   /** An entry stored by version 0.1.0 with an English sentence in `params.message`. */

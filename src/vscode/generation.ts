@@ -7,7 +7,7 @@ import { ValidationError } from '../api/errors';
 import type { GalleryStore } from '../gallery/store';
 import type { JobEngine } from '../jobs/engine';
 import type { KeyHolders } from '../jobs/keyHolders';
-import { isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
+import { REASON_KINDS, isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { GenerationOptions } from '../shared/options';
 import { isVariantCount, perImageCost, variantSeeds, type ImageCost } from '../shared/variants';
@@ -98,12 +98,19 @@ export class GenerationService {
     if (taken.some((entry) => entry === 'timeout')) {
       this.log.warn('no window with the API key took the handed-over jobs; asking for the key here');
       if (await this.keys.ensureKey()) for (const id of ids) await this.engine.resume(id);
+      else await Promise.all(ids.map((id) => this.failUnsent(id)));
     }
     for (const id of ids) {
       void this.whenEntry(id, (entry) => !isRunning(entry.state)).then((entry) => {
         if (entry && entry !== 'timeout' && !this.engine.isActive(id)) this.delegatedSettled.fire(entry);
       });
     }
+  }
+
+  /** A handed-over job nobody took and nobody will send: failed with its reason, so no window submits it days later. */
+  private async failUnsent(id: string): Promise<void> {
+    const reason = { kind: REASON_KINDS.noKey };
+    await this.store.update(id, (current) => (current.state === 'submitting' && !current.jobId ? { state: 'failed', reason, completedAt: Date.now() } : undefined));
   }
 
   /** The entry once `done(entry)` holds (undefined if it was removed; 'timeout' after `timeoutMs`). */
