@@ -109,15 +109,37 @@ export function isProcessAlive(pid: number): boolean {
 export interface ProcessOwner {
   host: string;
   pid: number;
+  /** When the process started (kernel clock ticks since boot, where the system tells): a reused pid has another. */
+  started?: string;
 }
+
+let ownStart: string | undefined;
 
 export function thisProcess(): ProcessOwner {
-  return { host: os.hostname(), pid: process.pid };
+  ownStart ??= processStartTime(process.pid);
+  return { host: os.hostname(), pid: process.pid, ...(ownStart ? { started: ownStart } : {}) };
 }
 
-/** A process on this computer that no longer exists (another computer's processes cannot be checked). */
+/**
+ * A process on this computer that no longer exists, or whose pid now belongs to a process started at another
+ * time (pids are reused). Another computer's processes cannot be checked.
+ */
 export function isDeadOwner(owner: Partial<ProcessOwner> | undefined): boolean {
-  return !!owner && owner.host === os.hostname() && typeof owner.pid === 'number' && !isProcessAlive(owner.pid);
+  if (!owner || owner.host !== os.hostname() || typeof owner.pid !== 'number') return false;
+  if (!isProcessAlive(owner.pid)) return true;
+  const started = typeof owner.started === 'string' ? processStartTime(owner.pid) : undefined;
+  return started !== undefined && started !== owner.started;
+}
+
+/** The start time of a process from /proc (Linux); undefined where the system does not say. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on: the start time is field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
 }
 
 /** `<name>.<pid>.<anything>.tmp|part`: the temporary names of writeFileAtomic and of image downloads. */

@@ -6,6 +6,7 @@
 // workspace folder, a trailing `/` for "this folder, the file's own name". Settings are untrusted:
 // the result stays inside the workspace folder or is refused with a reason.
 import { anchoredGlobs, globMatches } from './glob';
+import { InvalidPattern, UnsupportedPattern, compileRegExp, replaceFirst } from './linearPattern';
 import { dirname, extname, normalizeSegments, relativeFolderPath, segments } from './paths';
 
 export interface DestinationRequest {
@@ -97,7 +98,7 @@ function variables(request: DestinationRequest): Map<string, string> {
   ]);
 }
 
-/** The destination with its variables replaced; undefined when a transform's pattern is unsafe. */
+/** The destination with its variables replaced; undefined when a transform's pattern is not one we run. */
 function expand(destination: string, values: Map<string, string>): string | undefined {
   let unsafe = false;
   const expanded = destination.replace(VARIABLE, (match, ...args) => {
@@ -106,25 +107,24 @@ function expand(destination: string, values: Map<string, string>): string | unde
     const value = values.get(groups.name!);
     if (value === undefined) return match;
     if (!groups.pattern || !groups.replacement) return value;
-    const pattern = groups.pattern.replace(/\\\//g, '/');
-    if (!isSafePattern(pattern) || value.length > TRANSFORM_INPUT_MAX) {
-      unsafe = true;
-      return '';
-    }
-    try {
-      return value.replace(new RegExp(pattern), groups.replacement.replace(/\\\//g, '/'));
-    } catch {
-      return value; // An invalid pattern leaves the value as it is, as in VS Code.
-    }
+    const transformed = transform(value, groups.pattern.replace(/\\\//g, '/'), groups.replacement.replace(/\\\//g, '/'));
+    if (transformed === undefined) unsafe = true;
+    return transformed ?? '';
   });
   return unsafe ? undefined : expanded;
 }
 
 /**
- * Refuses patterns that can backtrack exponentially (a workspace setting could hang the extension
- * host): a quantified group holding a quantifier or an alternative, and back-references.
+ * `value.replace(new RegExp(pattern), replacement)` as VS Code computes it, run by the linear-time matcher
+ * (a workspace setting must not hang the extension host); undefined for a pattern outside its subset.
  */
-function isSafePattern(pattern: string): boolean {
-  if (pattern.length > 200 || /\\[1-9]|\\k</.test(pattern)) return false;
-  return !/\((?:[^()\\]|\\.)*(?:[*+?|]|\{\d)(?:[^()\\]|\\.)*\)\s*(?:[*+?]|\{\d)/.test(pattern);
+function transform(value: string, pattern: string, replacement: string): string | undefined {
+  if (value.length > TRANSFORM_INPUT_MAX) return undefined;
+  try {
+    return replaceFirst(compileRegExp(pattern), value, replacement);
+  } catch (error) {
+    if (error instanceof InvalidPattern) return value; // an invalid pattern leaves the value as it is, as in VS Code
+    if (error instanceof UnsupportedPattern) return undefined;
+    throw error;
+  }
 }

@@ -66,6 +66,7 @@ export class JobEngine {
       backoff: deps.backoff ?? DEFAULT_BACKOFF,
       log,
       metadata: deps.metadata,
+      unsavedJobIds: new Map(),
       emit: (event) => this.emit(event),
     };
     this.leases = new LeaseManager(

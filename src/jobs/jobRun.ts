@@ -33,7 +33,17 @@ export interface RunContext {
   log: Log;
   /** Writes the generation record into each stored image; absent: stored as downloaded. */
   metadata?: MetadataEmbedding;
+  /**
+   * Job ids the server gave that could not be written to disk (disk full), by entry id: kept for the
+   * life of the window so that Resume polls that job instead of submitting again.
+   */
+  unsavedJobIds: Map<string, AcceptedJob>;
   emit(event: EngineEvent): void;
+}
+
+export interface AcceptedJob {
+  jobId: string;
+  acceptedAt: number;
 }
 
 /** The entry was paused or removed by someone else (another window, the user): stop without writing. */
@@ -43,7 +53,10 @@ export async function runJob(ctx: RunContext, id: string, pollNow: boolean, sign
   let entry = ctx.store.get(id);
   if (!entry || !isRunning(entry.state)) return;
   try {
-    if (!entry.jobId) {
+    const unsaved = ctx.unsavedJobIds.get(id);
+    if (!entry.jobId && unsaved) {
+      entry = await recordJobId(ctx, id, unsaved);
+    } else if (!entry.jobId) {
       entry = await submit(ctx, entry, signal);
       pollNow = false;
     }
@@ -72,17 +85,41 @@ async function advance(ctx: RunContext, id: string, patch: Partial<GalleryEntry>
   return entry;
 }
 
+/**
+ * Sends the submit. The request in flight is never aborted (Cancel, pause, another window): once sent it
+ * may have created a paid job, so it completes and its job id is recorded; the signal only stops
+ * further attempts between retries.
+ */
 async function submit(ctx: RunContext, entry: GalleryEntry, signal: AbortSignal): Promise<GalleryEntry> {
-  const jobId = await withRetries(() => ctx.api.submit(entry.options, { idempotencyKey: entry.id, signal }), {
+  const jobId = await withRetries(() => ctx.api.submit(entry.options, { idempotencyKey: entry.id }), {
     clock: ctx.clock,
     policy: ctx.backoff,
     signal,
     onRetry: (error, delay) => ctx.log.warn(`submit ${entry.id}: ${describe(error)}; retrying in ${Math.round(delay)} ms`),
   });
-  // Persist before anything else: from here on the job is paid for and must never be lost.
-  const accepted = await advance(ctx, entry.id, { jobId, state: 'queued', acceptedAt: ctx.clock.now() });
-  ctx.log.info(`job ${jobId} accepted`);
-  return accepted;
+  // Logged before anything else: from here on the job is paid for, and the log outlives a full disk.
+  ctx.log.info(`job ${jobId} accepted for entry ${entry.id}`);
+  return recordJobId(ctx, entry.id, { jobId, acceptedAt: ctx.clock.now() });
+}
+
+/**
+ * Writes the job id whatever the entry's state (a pause from another window keeps its state and gains
+ * the job id, so Resume polls instead of paying again). When the write fails the id stays in memory.
+ * Throws StoppedElsewhere when the entry is no longer running.
+ */
+async function recordJobId(ctx: RunContext, id: string, accepted: AcceptedJob): Promise<GalleryEntry> {
+  let entry: GalleryEntry | undefined;
+  try {
+    entry = await ctx.store.update(id, (current) => (current.jobId ? undefined : { ...accepted, ...(isRunning(current.state) ? { state: 'queued' as const } : {}) }));
+  } catch (error) {
+    ctx.unsavedJobIds.set(id, accepted);
+    ctx.store.updateTransient(id, accepted);
+    ctx.log.warn(`job ${accepted.jobId} of entry ${id} is kept in memory only: ${describe(error)}`);
+    throw error;
+  }
+  ctx.unsavedJobIds.delete(id);
+  if (!entry || !isRunning(entry.state)) throw new StoppedElsewhere();
+  return entry;
 }
 
 async function pollUntilFinished(ctx: RunContext, entry: GalleryEntry, pollNow: boolean, signal: AbortSignal): Promise<Job> {
@@ -204,10 +241,12 @@ async function pause(ctx: RunContext, id: string, error: unknown): Promise<void>
   const entry = ctx.store.get(id);
   if (!entry) return;
   const refused = !entry.jobId && isApiError(error) && error.kind === 'invalidParameters';
-  const patch: Partial<GalleryEntry> = refused ? { state: 'failed', reason, completedAt: ctx.clock.now() } : { state: 'paused', reason };
+  // A job id the disk refused a moment ago rides along: this write may succeed.
+  const patch: Partial<GalleryEntry> = refused ? { state: 'failed', reason, completedAt: ctx.clock.now() } : { state: 'paused', reason, ...ctx.unsavedJobIds.get(id) };
   let updated: GalleryEntry | undefined;
   try {
     updated = await ctx.store.update(id, (current) => (isRunning(current.state) ? patch : undefined));
+    if (updated?.jobId) ctx.unsavedJobIds.delete(id);
   } catch {
     if (!isRunning(entry.state)) return;
     // The entry cannot be written either (disk full): still tell the user, from memory.

@@ -161,13 +161,14 @@ export function parseFullImagesResult(raw: unknown, asked: readonly string[]): F
 const FULL_IMAGE_URI_MAX_LENGTH = 4096;
 
 /**
- * A URI of a dropped image file as VS Code's drag data carries it: `file:` (desktop) or `vscode-remote:`
+ * A URI of a dropped image file as VS Code's drag data carries it: `file:` without an authority (desktop) or `vscode-remote:`
  * (a remote window, e.g. code-server), printable ASCII (URIs are percent-encoded), no query or fragment,
  * a path ending in an image extension. Whether the file exists and is an image is for the extension to check.
  */
 export function isDroppedImageUri(value: unknown): value is string {
   if (typeof value !== 'string' || value.length > DROPPED_URI_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(value) || /[?#]|%00/i.test(value)) return false;
-  const path = /^(?:file|vscode-remote):\/\/[^/]*(\/.*)$/i.exec(value)?.[1];
+  // A `file:` URI names a file of this machine: with an authority (`file://host/share/…`) it would reach a network share.
+  const path = /^(?:file:\/\/|vscode-remote:\/\/[^/]*)(\/.*)$/i.exec(value)?.[1];
   const extension = path && /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
   return !!extension && IMAGE_FILE_EXTENSIONS.includes(extension);
 }

@@ -1,6 +1,10 @@
 // A gallery entry is one generation: from the user's action, through the server job, to the stored
 // image. The job engine and the gallery share this record, so a paid result is tracked in one place.
 import type { GenerationOptions } from './options';
+import { parseGenerationOptions, type OptionField } from './optionsSchema';
+
+/** Every option an entry may have stored (the webhook included: it was sent). */
+const STORED_OPTION_FIELDS: readonly OptionField[] = ['prompt', 'aspectRatio', 'outputFormat', 'outputQuality', 'raw', 'seed', 'imagePrompt', 'imagePromptStrength', 'webhookUrl'];
 
 export type EntryState =
   /** Accepted locally, the submit has not been answered yet. */
@@ -64,6 +68,8 @@ export const REASON_KINDS = {
   jobCancelled: 'jobCancelled',
   /** Apiframe deleted the image files before they could be saved. */
   imageExpired: 'imageExpired',
+  /** A window without the key handed the job over, no window took it, and the user declined to set a key. */
+  noKey: 'noKey',
   /** Something we did not foresee; details are in the log. */
   unexpected: 'unexpected',
   /** An entry stored by version 0.1.0 with an English sentence in `params.message`. */
@@ -192,31 +198,95 @@ export function parseEntry(raw: string, id: string): GalleryEntry | undefined {
   }
 }
 
+/** A stored field of the wrong type: the whole entry is set aside (quarantined), the others keep working. */
+class MalformedEntry extends Error {}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 2048;
+/** A file name inside the gallery's folders: never a path. */
+const isStoredFileName = (value: unknown): value is string => isText(value) && !/[\\/\u0000]/.test(value) && value !== '.' && value !== '..';
+const TARGET_OUTCOMES: readonly string[] = ['written', 'exists', 'refused', 'failed'];
+
+/** `record[field]` when present and `valid`; absent stays absent; anything else makes the entry malformed. */
+function field<T>(record: Record<string, unknown>, name: string, valid: (value: unknown) => value is T): T | undefined {
+  const value = record[name];
+  if (value === undefined) return undefined;
+  if (!valid(value)) throw new MalformedEntry(name);
+  return value;
+}
+
+function parseSource(value: unknown): value is PromptSource {
+  const source = asRecord(value);
+  if (!source || !isText(source.documentUri) || !isText(source.languageId)) return false;
+  const selection = source.selection === undefined ? {} : asRecord(source.selection);
+  return !!selection && (source.selection === undefined || (Number.isSafeInteger(selection.start) && Number.isSafeInteger(selection.end)));
+}
+
+function isTargetFile(value: unknown): value is TargetFile {
+  const target = asRecord(value);
+  return !!target && isText(target.uri) && isText(target.folder) && (target.outcome === undefined || TARGET_OUTCOMES.includes(target.outcome as string));
+}
+
+/** The known option fields of a stored entry, checked with the one options schema. */
+function parseStoredOptions(value: unknown): GenerationOptions {
+  const record = asRecord(value);
+  if (!record) throw new MalformedEntry('options');
+  const known = Object.fromEntries(Object.entries(record).filter(([key]) => (STORED_OPTION_FIELDS as readonly string[]).includes(key)));
+  const parsed = parseGenerationOptions(known, STORED_OPTION_FIELDS);
+  if (!parsed.ok) throw new MalformedEntry(`options.${parsed.field}`);
+  return parsed.value;
+}
+
 /**
- * A stored entry as this version understands it, or undefined when the value is not an entry at
- * all. Entries written by 0.1.0 (an English `error`, `detached` for "stopped waiting") are mapped:
- * a detached unfinished job becomes paused, and an old sentence is kept as a legacy reason.
+ * A stored entry as this version understands it, field by field (unknown fields are dropped, a known field of
+ * the wrong type makes the entry unreadable), or undefined when the value is not an entry. Entries written
+ * by 0.1.0 (an English `error`, `detached` for "stopped waiting") are mapped: a detached unfinished job
+ * becomes paused, and an old sentence is kept as a legacy reason.
  */
 export function normalizeEntry(value: unknown): GalleryEntry | undefined {
   const record = asRecord(value);
-  const options = asRecord(record?.options);
-  if (!record || !options || typeof record.id !== 'string' || !record.id || typeof options.prompt !== 'string') return undefined;
-  if (!ENTRY_STATES.includes(record.state as EntryState) || typeof record.createdAt !== 'number') return undefined;
-  const { error, detached, reason, groupId, variantIndex, starred, targetFile, ...rest } = record;
-  const entry = { ...rest, progress: typeof record.progress === 'number' ? record.progress : 0 } as unknown as GalleryEntry;
-  // Kept only with the right type: a wrong one would make Keep delete the wrong entries, or none.
-  if (typeof groupId === 'string' && groupId) entry.groupId = groupId;
-  if (Number.isSafeInteger(variantIndex) && (variantIndex as number) >= 0) entry.variantIndex = variantIndex as number;
-  if (starred === true) entry.starred = true;
-  const target = asRecord(targetFile);
-  if (typeof target?.uri === 'string' && typeof target.folder === 'string') entry.targetFile = target as unknown as TargetFile;
-  const legacy = typeof error === 'string' && error ? { kind: REASON_KINDS.legacyMessage, params: { message: error.slice(0, REASON_TEXT_MAX_LENGTH) } } : undefined;
-  const parsedReason = parseReason(reason) ?? legacy;
-  if (detached === true && isRunning(entry.state)) {
-    entry.state = 'paused';
-    entry.reason = parsedReason ?? { kind: REASON_KINDS.stoppedWaiting };
-  } else if (parsedReason && (entry.state === 'paused' || entry.state === 'failed')) {
-    entry.reason = parsedReason; // a reason only means something for these two states
+  if (!record || !isText(record.id) || !ENTRY_STATES.includes(record.state as EntryState) || !isCount(record.createdAt)) return undefined;
+  try {
+    const entry: GalleryEntry = {
+      id: record.id,
+      options: parseStoredOptions(record.options),
+      state: record.state as EntryState,
+      progress: isCount(record.progress) ? Math.min(100, record.progress) : 0,
+      createdAt: record.createdAt,
+    };
+    const optional = {
+      jobId: field(record, 'jobId', isText),
+      acceptedAt: field(record, 'acceptedAt', isCount),
+      completedAt: field(record, 'completedAt', isCount),
+      creditCost: field(record, 'creditCost', isCount),
+      imageFile: field(record, 'imageFile', isStoredFileName),
+      thumbFile: field(record, 'thumbFile', isStoredFileName),
+      width: field(record, 'width', isCount),
+      height: field(record, 'height', isCount),
+      byteSize: field(record, 'byteSize', isCount),
+      source: field(record, 'source', parseSource),
+      imported: field(record, 'imported', (v): v is boolean => typeof v === 'boolean'),
+      delegated: field(record, 'delegated', (v): v is boolean => typeof v === 'boolean'),
+      targetFile: field(record, 'targetFile', isTargetFile),
+    };
+    for (const [name, fieldValue] of Object.entries(optional)) if (fieldValue !== undefined) (entry as unknown as Record<string, unknown>)[name] = fieldValue;
+    if (entry.source) entry.source = { documentUri: entry.source.documentUri, languageId: entry.source.languageId, ...(entry.source.selection ? { selection: { start: entry.source.selection.start, end: entry.source.selection.end } } : {}) };
+    if (entry.targetFile) entry.targetFile = { uri: entry.targetFile.uri, folder: entry.targetFile.folder, ...(entry.targetFile.outcome ? { outcome: entry.targetFile.outcome } : {}) };
+    // Kept only with the right type: a wrong one would make Keep delete the wrong entries, or none.
+    if (typeof record.groupId === 'string' && record.groupId) entry.groupId = record.groupId;
+    if (Number.isSafeInteger(record.variantIndex) && (record.variantIndex as number) >= 0) entry.variantIndex = record.variantIndex as number;
+    if (record.starred === true) entry.starred = true;
+    const legacy = typeof record.error === 'string' && record.error ? { kind: REASON_KINDS.legacyMessage, params: { message: record.error.slice(0, REASON_TEXT_MAX_LENGTH) } } : undefined;
+    const parsedReason = parseReason(record.reason) ?? legacy;
+    if (record.detached === true && isRunning(entry.state)) {
+      entry.state = 'paused';
+      entry.reason = parsedReason ?? { kind: REASON_KINDS.stoppedWaiting };
+    } else if (parsedReason && (entry.state === 'paused' || entry.state === 'failed')) {
+      entry.reason = parsedReason; // a reason only means something for these two states
+    }
+    return entry;
+  } catch (error) {
+    if (error instanceof MalformedEntry) return undefined;
+    throw error;
   }
-  return entry;
 }

@@ -58,6 +58,7 @@ const MESSAGES: Record<string, (params: Params) => SafeText> = {
   [REASON_KINDS.imageExpired]: () => l10n.t('Apiframe had already deleted this image before it could be saved.'),
   // A sentence stored by version 0.1.0: shown as it was (English), as text.
   [REASON_KINDS.legacyMessage]: (p) => plain(textParam(p, 'message') ?? ''),
+  [REASON_KINDS.noKey]: () => l10n.t('Nothing was sent: no Apiframe API key was set. Set one with "Flux: Set API Key", then retry.'),
   [REASON_KINDS.unexpected]: () => l10n.t('Something unexpected went wrong. Details are in the "Flux Studio" output.'),
 };
 

@@ -7,7 +7,7 @@ import { ValidationError } from '../api/errors';
 import type { GalleryStore } from '../gallery/store';
 import type { JobEngine } from '../jobs/engine';
 import type { KeyHolders } from '../jobs/keyHolders';
-import { isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
+import { REASON_KINDS, isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { GenerationOptions } from '../shared/options';
 import { isVariantCount, perImageCost, variantSeeds, type ImageCost } from '../shared/variants';
@@ -25,6 +25,8 @@ export interface VariantRequest {
   count?: number;
   /** The user confirmed the cost elsewhere (the language model tool's own confirmation). */
   costConfirmed?: boolean;
+  /** false: the caller shows one progress for a batch (followBatch) instead of one per request. */
+  followProgress?: boolean;
 }
 
 /** How long a job handed to another window may wait to be taken before this window asks for the key. */
@@ -82,7 +84,7 @@ export class GenerationService {
     const { aspectRatio, outputFormat } = entries[0].options;
     this.log.info(`generation ${entries.map((e) => e.id).join(', ')} started (${aspectRatio}, ${outputFormat}${groupId ? `, ${count} variants` : ''})`);
     this.revealGallery(true);
-    this.followProgress(entries.map((e) => e.id));
+    if (request.followProgress !== false) this.followProgress(entries.map((e) => e.id));
     if (delegate) void this.watchHandover(entries.map((e) => e.id));
     return entries;
   }
@@ -96,12 +98,19 @@ export class GenerationService {
     if (taken.some((entry) => entry === 'timeout')) {
       this.log.warn('no window with the API key took the handed-over jobs; asking for the key here');
       if (await this.keys.ensureKey()) for (const id of ids) await this.engine.resume(id);
+      else await Promise.all(ids.map((id) => this.failUnsent(id)));
     }
     for (const id of ids) {
       void this.whenEntry(id, (entry) => !isRunning(entry.state)).then((entry) => {
         if (entry && entry !== 'timeout' && !this.engine.isActive(id)) this.delegatedSettled.fire(entry);
       });
     }
+  }
+
+  /** A handed-over job nobody took and nobody will send: failed with its reason, so no window submits it days later. */
+  private async failUnsent(id: string): Promise<void> {
+    const reason = { kind: REASON_KINDS.noKey };
+    await this.store.update(id, (current) => (current.state === 'submitting' && !current.jobId ? { state: 'failed', reason, completedAt: Date.now() } : undefined));
   }
 
   /** The entry once `done(entry)` holds (undefined if it was removed; 'timeout' after `timeoutMs`). */
@@ -154,13 +163,25 @@ export class GenerationService {
     this.followProgress([id]);
   }
 
+  /** One cancellable notification for the jobs of a batch (missing images), titled by the caller. */
+  followBatch(ids: readonly string[], title: SafeText): void {
+    this.followProgress(ids, title);
+  }
+
   /** One cancellable notification for the jobs of one request (a job already followed is left out). */
-  private followProgress(ids: readonly string[]): void {
+  private followProgress(ids: readonly string[], batchTitle?: SafeText): void {
     const followed = ids.filter((id) => this.store.get(id) && !this.progressShown.has(id));
     if (followed.length === 0) return;
     for (const id of followed) this.progressShown.add(id);
     const prompt = shortPlain(this.store.get(followed[0])!.options.prompt, 50);
-    const title = followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt);
+    const title =
+      batchTitle ?? (followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt));
+    // No Cancel while the submit is on its way: it may already have created a paid job, and it always completes.
+    const submitted = () => Promise.all(followed.map((id) => this.whenEntry(id, (entry) => entry.state !== 'submitting' || !!entry.jobId)));
+    void withNotificationProgress(l10n.t('Flux: submitting “{0}”…', prompt), false, submitted).then(() => this.followUntilDone(followed, title, prompt));
+  }
+
+  private followUntilDone(followed: readonly string[], title: SafeText, prompt: SafeText): void {
     void withNotificationProgress(title, true, async (progress, token) => {
       const started = Date.now();
       let reported = 0;

@@ -5,8 +5,10 @@ import type { EngineEvent } from '../jobs/engine';
 import type { GalleryEntry } from '../shared/entry';
 import type { Features } from './features';
 import type { CoreServices } from './services';
+import { showInfo } from './ui/show';
+import { l10n } from './ui/text';
 
-/** Paused for these reasons, a job continues by itself once a (different) key is set. */
+/** Paused for these reasons, a job can continue once a (different) key is set: the user is asked first. */
 const KEY_REASONS = new Set(['invalidKey', 'inactiveKey', 'notFound']);
 
 export function registerJobEvents(core: CoreServices, features: Features): vscode.Disposable {
@@ -36,9 +38,12 @@ async function onKeyChanged(core: CoreServices, { generation }: Features): Promi
   if (!key) return;
   await core.ready();
   core.engine.resumeAll();
-  for (const entry of core.store.list()) {
-    if (entry.state === 'paused' && KEY_REASONS.has(entry.reason?.kind ?? '')) void generation.retry(entry.id);
-  }
+  // Jobs paused under another key would be charged to this one: asked, never retried by themselves.
+  const paused = core.store.list().filter((entry) => entry.state === 'paused' && KEY_REASONS.has(entry.reason?.kind ?? ''));
+  if (paused.length === 0) return;
+  const retryAll = l10n.t('Retry with This Key');
+  const question = l10n.t('{0} paused jobs stopped on a key problem. Retry them with the new API key? They are charged to it.', paused.length);
+  if ((await showInfo(question, retryAll)) === retryAll) for (const entry of paused) void generation.retry(entry.id);
 }
 
 /** The engine event a job that ended in another window stands for, to report it here. */

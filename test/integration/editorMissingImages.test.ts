@@ -115,7 +115,8 @@ describe('editor: missing images become one click', function () {
     const asked = messages.shown.find((m) => m.modal);
     assert.ok(asked, 'a modal question');
     assert.strictEqual(asked.text, 'Generate 2 missing images in many.md with Flux?');
-    assert.match(asked.detail ?? '', /^This costs 12 credits \(6 per image\)\..* 1 link leads outside the workspace folder and is left out\.$/);
+    assert.match(asked.detail ?? '', /^This costs 12 credits \(6 per image\)\..* 1 link leads outside the workspace folder and is left out\.\n/);
+    assert.match(asked.detail ?? '', /\nimages\/heron\.jpg: “A heron .*”\nimages\/owl\.png: “An owl”$/, 'the prompts are listed, as text');
     assert.strictEqual(await jobsCreated(), jobs, 'dismissed: nothing was started');
 
     messages.answer = (_message, actions) => actions.find((a) => a === 'Generate');
@@ -125,6 +126,25 @@ describe('editor: missing images become one click', function () {
     assert.strictEqual(await jobsCreated(), jobs + 2, 'the owl linked twice is generated once');
     assert.strictEqual((await jobInput(heron.jobId!)).prompt, hostileAlt, 'the alt text is the prompt, as text');
     assert.strictEqual(document.getText(), text);
+  });
+
+  it('two quick clicks on the quick fix make one job (the target is reserved before the job starts)', async () => {
+    const { document } = await openNewDocument('double.md', '![A double-clicked kite](images/double-kite.jpg)\n');
+    const [fix] = await quickFixes(document, 'double-kite.jpg');
+    const jobs = await jobsCreated();
+    await Promise.all([1, 2].map(() => vscode.commands.executeCommand(fix.command!.command, ...(fix.command!.arguments ?? []))));
+    await landed(workspaceUri('images', 'double-kite.jpg'));
+    assert.strictEqual(await jobsCreated(), jobs + 1);
+  });
+
+  it('more missing images than the cap (50) are refused with their number: no question, nothing paid', async () => {
+    const text = Array.from({ length: 51 }, (_, i) => `![Tile ${i}](images/tile-${i}.png)`).join('\n\n');
+    const { document } = await openNewDocument('tiles.md', text);
+    const jobs = await jobsCreated();
+    await vscode.commands.executeCommand('fluxStudio.generateMissingImages', document.uri);
+    assert.ok(!messages.shown.some((m) => m.modal), 'no question');
+    assert.match(messages.texts('showWarningMessage').join('\n'), /tiles\.md links 51 missing images; Flux generates at most 50 at once/);
+    assert.strictEqual(await jobsCreated(), jobs);
   });
 
   it('a link whose folder leads outside the workspace through a symbolic link: refused with a message, nothing paid for or written', async () => {

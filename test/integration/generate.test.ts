@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryEntry } from '../../src/shared/entry';
 import { loadConfig } from './config';
+import { scriptDialogs } from './dialogs';
 import { EXTENSION_ID, jobInput, sim, waitFor } from './support';
 
 describe('generate: in the real extension host against the simulator', function () {
@@ -117,6 +118,30 @@ describe('generate: in the real extension host against the simulator', function 
     assert.strictEqual(entry.reason?.kind, 'insufficientCredits');
     assert.strictEqual((await sim('/__sim/stats')).creditsCharged, before);
     assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
+  });
+
+  it('a key change asks before retrying jobs paused on a key problem (they would be charged to the new key)', async () => {
+    await sim('/__sim/config', { apiKeys: { [loadConfig().apiKey]: { credits: 1000 }, afk_poor_key_000: { credits: 0 } } });
+    assert.strictEqual(await api.keys.setKey('afk_poor_key_000'), true);
+    const paused = await api.store.create({
+      id: 'c0ffee00-0000-4000-8000-00000000beef',
+      options: { prompt: 'paused under key A', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false },
+      state: 'paused',
+      reason: { kind: 'invalidKey' },
+      progress: 0,
+      createdAt: Date.now(),
+    });
+    const jobs = (await sim('/__sim/stats')).jobsCreated;
+    const dialogs = scriptDialogs(() => undefined);
+    try {
+      assert.strictEqual(await api.keys.setKey(loadConfig().apiKey), true);
+      await waitFor('the question', () => dialogs.asked.find((a) => a.items.includes('Retry with This Key')), 10_000);
+    } finally {
+      dialogs.restore();
+    }
+    assert.strictEqual(api.store.get(paused.id)?.state, 'paused', 'dismissed: not retried');
+    assert.strictEqual((await sim('/__sim/stats')).jobsCreated, jobs);
+    await api.store.remove(paused.id);
   });
 
   it('cancel stops waiting; the job can be collected later and is charged once', async () => {

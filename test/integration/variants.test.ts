@@ -147,7 +147,7 @@ describe('variants, Keep and Re-run from Image', function () {
     }
     assert.ok(rerun, `re-run started: ${JSON.stringify(dialogs.asked)}`);
     assert.ok(
-      dialogs.asked.some((a) => a.message === 'rerun-me.png was made by Flux Studio from “a lighthouse to re-run” (seed 777, 9:16).' && a.items.includes('Re-run')),
+      dialogs.asked.some((a) => a.message === 'rerun-me.png was made by Flux Studio from “a lighthouse to re-run” (seed 777, 9:16). Re-run sends: PNG, quality 90, Raw on.' && a.items.includes('Re-run')),
       JSON.stringify(dialogs.asked),
     );
     assert.deepStrictEqual(
@@ -156,6 +156,32 @@ describe('variants, Keep and Re-run from Image', function () {
     );
     const settled = (await api.engine.whenSettled(rerun.id))!;
     assert.strictEqual((await jobInput(settled.jobId!)).fluxParams.seed, 777, 'the recorded seed is sent again');
+  });
+
+  it('Re-run from Image lists the reference it sends, and leaves out a plain http reference (a cloned file must not steer the paid image)', async () => {
+    const source = path.join(loadConfig().workspacePath, 'referenced-source.png');
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: '#204060' } }).png().toFile(source);
+    const record = { prompt: 'a referenced harbour', model: 'flux-1.1-pro-ultra', aspectRatio: '1:1' as const, raw: false, outputFormat: 'png' as const, seed: 5 };
+    const insecure = path.join(loadConfig().workspacePath, 'insecure-reference.png');
+    await embedMetadata(source, insecure, { ...record, imagePrompt: 'http://tracker.example/ref.png', imagePromptStrength: 0.9 }, 'test');
+    const secure = path.join(loadConfig().workspacePath, 'secure-reference.png');
+    await embedMetadata(source, secure, { ...record, imagePrompt: 'https://images.example/ref.png', imagePromptStrength: 0.4 }, 'test');
+    const dialogs = scriptDialogs((asked) => asked.items.find((item) => item === 'Re-run'));
+    let fromInsecure: GalleryEntry | undefined;
+    let fromSecure: GalleryEntry | undefined;
+    try {
+      fromInsecure = await vscode.commands.executeCommand<GalleryEntry | undefined>('fluxStudio.rerunFromImage', vscode.Uri.file(insecure));
+      fromSecure = await vscode.commands.executeCommand<GalleryEntry | undefined>('fluxStudio.rerunFromImage', vscode.Uri.file(secure));
+    } finally {
+      dialogs.restore();
+    }
+    const [insecureAsked, secureAsked] = dialogs.asked.filter((a) => a.items.includes('Re-run')).map((a) => a.message);
+    assert.ok(insecureAsked.includes('http://tracker.example/ref.png, which is not an https link, so Re-run leaves it out'), insecureAsked);
+    assert.ok(secureAsked.includes('It also sends the reference image https://images.example/ref.png (strength 0.4)'), secureAsked);
+    assert.strictEqual(fromInsecure?.options.imagePrompt, undefined);
+    assert.strictEqual(fromInsecure?.options.imagePromptStrength, undefined);
+    assert.strictEqual(fromSecure?.options.imagePrompt, 'https://images.example/ref.png');
+    for (const entry of [fromInsecure, fromSecure]) if (entry) await api.engine.remove(entry.id);
   });
 
   it('Re-run from Image refuses a record whose settings the options validator refuses (the file is untrusted), without offering Re-run', async () => {

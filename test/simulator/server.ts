@@ -55,6 +55,10 @@ export interface SimulatorOptions {
   encodeConcurrency?: number; // parallel background encodes, default 2
   imageStyle?: ImageStyle; // 'placeholder' (default: small, fast) or 'photo' (real-size files, for benchmarks)
   verbose?: boolean; // one line per request on stdout (never the key)
+  /** false: a server that creates (and charges) a new job for every submit, whatever its Idempotency-Key. */
+  honourIdempotencyKey?: boolean;
+  /** Real ms between creating a job and answering the submit (the reply is slow, the job already exists). */
+  submitReplyDelayMs?: number;
 }
 
 /**
@@ -239,6 +243,8 @@ interface Defaults {
   encodeConcurrency: number;
   imageStyle: ImageStyle;
   verbose: boolean;
+  honourIdempotencyKey: boolean;
+  submitReplyDelayMs: number;
 }
 
 function withDefaults(o: SimulatorOptions): Defaults {
@@ -262,6 +268,8 @@ function withDefaults(o: SimulatorOptions): Defaults {
     encodeConcurrency: Math.max(1, o.encodeConcurrency ?? 2),
     imageStyle: o.imageStyle ?? 'placeholder',
     verbose: o.verbose ?? false,
+    honourIdempotencyKey: o.honourIdempotencyKey ?? true,
+    submitReplyDelayMs: o.submitReplyDelayMs ?? 0,
   };
 }
 
@@ -740,6 +748,7 @@ class SimulatorImpl implements Simulator {
       if (!(err instanceof HttpError)) throw err;
       reply = err.reply;
     }
+    if (route === 'generate' && this.opts.submitReplyDelayMs > 0) await new Promise((r) => setTimeout(r, this.opts.submitReplyDelayMs));
     if (res.destroyed) return;
 
     // Faults that hit the response after the service did its work (e.g. a job created, then the reply is lost).
@@ -831,7 +840,7 @@ class SimulatorImpl implements Simulator {
     const raw = await readBody(req, MAX_JSON_BODY);
     const now = Date.now();
     const idemKey = idem !== undefined ? `${shortHash(key.key)}\u0000${idem}` : undefined;
-    if (idemKey) {
+    if (idemKey && this.opts.honourIdempotencyKey) {
       const seen = this.idempotency.get(idemKey);
       const job = seen && this.jobs.get(seen.jobId);
       if (seen && job && now - seen.at < IDEMPOTENCY_WINDOW_MS) {

@@ -201,6 +201,31 @@ describe('JobEngine (fake clock)', () => {
     assert.strictEqual(api.jobs.size, 1);
   });
 
+  it('a job id that cannot be written (disk full) is logged and kept in memory: Resume polls that job, no second submit', async () => {
+    const logged: string[] = [];
+    const log = { info: (m: string) => logged.push(m), warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) };
+    const full = new JobEngine({ api, store, durations: new DurationModel(), clock, log, backoff: { baseMs: 500, capMs: 20_000, maxAttempts: 6, random: () => 0.5 } });
+    const update = store.update.bind(store);
+    store.update = (id, patch) => {
+      const probe = typeof patch === 'function' ? patch(store.get(id)!) : patch;
+      if (probe?.jobId) return Promise.reject(Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
+      return update(id, patch);
+    };
+    const entry = await full.start(OPTIONS);
+    await clock.runUntil(full.whenSettled(entry.id));
+    const jobId = [...api.jobs.keys()][0];
+    assert.strictEqual(store.get(entry.id)?.state, 'paused');
+    assert.strictEqual(store.get(entry.id)?.jobId, jobId, 'the job id is kept in memory');
+    assert.ok(logged.some((line) => line.includes(jobId) && line.includes(entry.id)), 'the job id is logged with its entry');
+    store.update = update; // space freed
+    assert.strictEqual(await full.resume(entry.id), true);
+    const done = await clock.runUntil(full.whenSettled(entry.id));
+    await clock.runUntil(full.dispose());
+    assert.strictEqual(done?.state, 'completed');
+    assert.strictEqual(done?.jobId, jobId);
+    assert.strictEqual(api.calls.submit, 1);
+  });
+
   it('resumes unfinished jobs after a restart without submitting again', async () => {
     const entry = await startAndWaitForAcceptance();
     await clock.runUntil(engine.dispose()); // the window goes away mid-job

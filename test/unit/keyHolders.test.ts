@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { processStartTime } from '../../src/gallery/files';
 import { KeyHolders } from '../../src/jobs/keyHolders';
 import { deadPid } from '../support/storeFixtures';
 
@@ -33,7 +34,18 @@ describe('key holders', () => {
     assert.strictEqual(await mine.othersHaveKey(), false);
     await mine.announce();
     const own = JSON.parse(fs.readFileSync(path.join(dir, `${process.pid}.json`), 'utf8'));
-    assert.deepStrictEqual(Object.keys(own).sort(), ['host', 'pid']);
+    assert.deepStrictEqual(Object.keys(own).sort(), ['host', 'pid', 'started'], 'host, pid and process start time only');
+  });
+
+  it('a marker whose pid now belongs to a process started at another time (pid reuse) counts for nothing', async () => {
+    const started = processStartTime(process.ppid);
+    assert.ok(started, 'this system tells process start times (/proc)');
+    const marker = (start: string) => fs.writeFileSync(path.join(dir, `${process.ppid}.json`), JSON.stringify({ host: os.hostname(), pid: process.ppid, started: start }));
+    const mine = new KeyHolders(dir);
+    marker(started);
+    assert.strictEqual(await mine.othersHaveKey(), true, 'the same process');
+    marker(String(Number(started) + 1));
+    assert.strictEqual(await mine.othersHaveKey(), false, 'the pid was reused');
   });
 
   it('no folder yet: nobody has a key', async () => {

@@ -86,6 +86,8 @@ const GOOD_DROPPED_URIS = [
 ];
 const BAD_DROPPED_URIS = [
   'https://example.com/fox.png',
+  'file://host/share/x.png',
+  'FILE://127.0.0.1/home/ada/fox.png',
   'vscode-resource://x/fox.png',
   'javascript:alert(1)//.png',
   'file:///home/ada/notes.md',

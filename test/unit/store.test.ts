@@ -197,6 +197,20 @@ describe('GalleryStore (one file per entry)', () => {
       assert.strictEqual(log.lines.filter((l) => /could not be read/.test(l)).length, 2, log.lines.join('\n'));
     });
 
+    it('fields are type-checked one by one: a wrong type quarantines that entry only, unknown fields are dropped', async () => {
+      const writer = await open();
+      for (const id of ['a', 'b', 'c', 'd']) await writer.create(entry(id));
+      const stored = (id: string) => JSON.parse(fs.readFileSync(entryFile(id), 'utf8'));
+      fs.writeFileSync(entryFile('b'), JSON.stringify({ ...stored('b'), imageFile: 5 }));
+      fs.writeFileSync(entryFile('c'), JSON.stringify({ ...stored('c'), thumbFile: '../../outside.webp' }));
+      fs.writeFileSync(entryFile('d'), JSON.stringify({ ...stored('d'), surprise: { nested: true }, options: { ...stored('d').options, extra: 1 } }));
+      const store = await open({ log: captureLog() });
+      assert.deepStrictEqual(store.list().map((e) => e.id).sort(), ['a', 'd']);
+      assert.deepStrictEqual(filesMatching(path.join(dir, 'entries'), /\.corrupt-/).map((f) => f.split('.')[0]).sort(), ['b', 'c']);
+      assert.ok(!('surprise' in store.get('d')!) && !('extra' in store.get('d')!.options));
+      for (const e of store.list()) if (e.imageFile) store.imagePath(e.imageFile);
+    });
+
     it('an entry damaged while a window has it in memory is restored from that copy', async () => {
       const store = await open();
       await store.create(entry('kept', { creditCost: 6 }));

@@ -9,7 +9,7 @@ import { validateOptions } from '../../api/validation';
 import { optionsFromRecord, readMetadata, type GenerationRecord } from '../../metadata';
 import type { GalleryEntry } from '../../shared/entry';
 import { IMAGE_FILE_EXTENSIONS } from '../../shared/media';
-import { MODEL_ID, type GenerationOptions } from '../../shared/options';
+import { FORMAT_LABELS, MODEL_ID, type GenerationOptions } from '../../shared/options';
 import { errorReason } from '../editor/workspaceFiles';
 import { describeValidation } from '../errorMessages';
 import type { GenerationService } from '../generation';
@@ -48,9 +48,29 @@ export async function rerunFromImage(generation: GenerationService, file?: vscod
     void showWarning(join([l10n.t('The Flux Studio record in {0} cannot be re-run.', name), describeValidation(error.field)]));
     return undefined;
   }
+  // A plain-http reference would be fetched by Apiframe unencrypted from a server the file names: left out.
+  const insecureReference = options.imagePrompt !== undefined && !/^https:/i.test(options.imagePrompt) ? options.imagePrompt : undefined;
+  if (insecureReference) options = withoutReference(options);
   const rerun = l10n.t('Re-run');
-  if ((await showInfo(foundMessage(name, record, options), rerun)) !== rerun) return undefined;
+  const message = join([foundMessage(name, record, options), sentFieldsMessage(options, insecureReference)]);
+  if ((await showInfo(message, rerun)) !== rerun) return undefined;
   return generation.generate(options);
+}
+
+function withoutReference({ imagePrompt: _reference, imagePromptStrength: _strength, ...rest }: GenerationOptions): GenerationOptions {
+  return rest;
+}
+
+/** Every field Re-run sends besides the prompt, seed and ratio (which foundMessage names). */
+function sentFieldsMessage(options: GenerationOptions, insecureReference: string | undefined): SafeText {
+  const parts = [
+    l10n.t('Re-run sends: {0}, quality {1}, Raw {2}.', FORMAT_LABELS[options.outputFormat], options.outputQuality, options.raw ? l10n.t('on') : l10n.t('off')),
+  ];
+  if (options.imagePrompt !== undefined) {
+    parts.push(l10n.t('It also sends the reference image {0} (strength {1}); Apiframe downloads it from that server.', shortPlain(options.imagePrompt, 200), options.imagePromptStrength ?? l10n.t('default')));
+  }
+  if (insecureReference !== undefined) parts.push(l10n.t('The record names the reference image {0}, which is not an https link, so Re-run leaves it out.', shortPlain(insecureReference, 200)));
+  return join(parts);
 }
 
 /** What the file holds, in one sentence: prompt, seed, ratio (and another model, if it names one). */

@@ -10,15 +10,23 @@ import { findImageReferences, IMAGE_LANGUAGES } from '../../insert/languages';
 import type { ImageReference } from '../../insert/languages/family';
 import { planMissingImage, type MissingImagePlan } from '../../insert/missing';
 import { COMMANDS } from '../../shared/commands';
+import type { GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
 import { perImageCost } from '../../shared/variants';
 import { generationDefaults } from '../commands/prompts';
 import type { GenerationService } from '../generation';
 import { readGenerationDefaults } from '../settings';
-import { askModal, showError, showInfo } from '../ui/show';
-import { join, l10n, type SafeText } from '../ui/text';
+import { askModal, showError, showInfo, showWarning } from '../ui/show';
+import { join, l10n, shortPlain, type SafeText } from '../ui/text';
 import type { TargetFileWriter } from './targetFiles';
 import { leadsOutside } from './workspaceFiles';
+
+/** The most images "Generate Missing Images in This File" starts at once (a file may link thousands). */
+const MISSING_IMAGES_MAX = 50;
+/** Prompts listed in the confirmation (the rest are counted). */
+const PROMPTS_LISTED = 12;
+/** Targets whose job is being started in this window: a second click must not start a second job. */
+const reservedTargets = new Set<string>();
 
 export interface MissingImageDeps {
   store: GalleryStore;
@@ -136,38 +144,59 @@ async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> 
     void showInfo(join([l10n.t('{0} has no missing images that Flux can generate.', name), ...leftOut]));
     return;
   }
+  if (images.length > MISSING_IMAGES_MAX) {
+    void showWarning(l10n.t('{0} links {1} missing images; Flux generates at most {2} at once. Use the quick fix on the links you want, or split the file.', name, images.length, MISSING_IMAGES_MAX));
+    return;
+  }
   const cost = perImageCost(deps.store.list()).credits;
   const generate = l10n.t('Generate');
   const question = images.length === 1 ? l10n.t('Generate 1 missing image in {0} with Flux?', name) : l10n.t('Generate {0} missing images in {1} with Flux?', images.length, name);
+  const prompts = images.slice(0, PROMPTS_LISTED).map((image) => l10n.t('{0}: “{1}”', vscode.workspace.asRelativePath(image.target), shortPlain(image.plan.prompt, 80)));
+  if (images.length > PROMPTS_LISTED) prompts.push(l10n.t('…and {0} more.', images.length - PROMPTS_LISTED));
   const detail = join([l10n.t('This costs {0} credits ({1} per image). Each image is written to the path its link names; the document is not changed.', images.length * cost, cost), ...leftOut]);
-  if ((await askModal(question, detail, generate)) !== generate) return;
+  if ((await askModal(question, join([detail, ...prompts], '\n'), generate)) !== generate) return;
+  const started: string[] = [];
   for (const image of images) {
-    if (!(await startGeneration(deps, document, image))) return;
+    const entry = await startGeneration(deps, document, image, { followProgress: false });
+    if (entry === false) break;
+    if (entry) started.push(entry.id);
   }
+  // One cancellable progress for the whole batch, not one notification per image.
+  deps.generation.followBatch(started, l10n.t('Flux: generating {0} missing images of {1}', started.length, name));
 }
 
-/** Starts the job and records its target; false when nothing was started (and the reason shown). */
-async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocument, image: MissingImage): Promise<boolean> {
+/**
+ * Starts the job and records its target: the entry, undefined when the target is already being generated,
+ * false when nothing was started (and the reason shown). The target is reserved before anything is paid,
+ * so a second click on the same quick fix makes no second job.
+ */
+async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocument, image: MissingImage, { followProgress = true } = {}): Promise<GalleryEntry | undefined | false> {
   const shown = vscode.workspace.asRelativePath(image.target);
   const target = image.target.toString();
-  if (deps.store.list().some((entry) => entry.targetFile?.uri === target && !entry.targetFile.outcome && entry.state !== 'failed')) {
+  if (reservedTargets.has(target) || deps.store.list().some((entry) => entry.targetFile?.uri === target && !entry.targetFile.outcome && entry.state !== 'failed')) {
     void showInfo(l10n.t('Flux is already generating {0}.', shown));
-    return true;
+    return undefined;
   }
-  // Checked before anything is paid for, and again when the image is written.
-  if (await leadsOutside(image.folder.uri, vscode.Uri.joinPath(image.target, '..'))) {
-    void showError(l10n.t('Flux Studio did not generate {0}: that path leads outside the workspace folder (through a symbolic link).', shown));
-    return false;
+  reservedTargets.add(target);
+  try {
+    // Checked before anything is paid for, and again when the image is written.
+    if (await leadsOutside(image.folder.uri, vscode.Uri.joinPath(image.target, '..'))) {
+      void showError(l10n.t('Flux Studio did not generate {0}: that path leads outside the workspace folder (through a symbolic link).', shown));
+      return false;
+    }
+    const { plan } = image;
+    const defaults = generationDefaults();
+    const [entry] = await deps.generation.generateVariants(
+      { ...defaults, prompt: plan.prompt, aspectRatio: plan.aspectRatio ?? defaults.aspectRatio, outputFormat: plan.format },
+      { documentUri: document.uri.toString(), languageId: document.languageId },
+      { followProgress },
+    );
+    if (!entry) return false;
+    await deps.store.update(entry.id, { targetFile: { uri: target, folder: image.folder.uri.toString() } });
+    deps.log.info(`generation ${entry.id} will be written to ${target}`);
+    void deps.targets.land(entry.id); // in case the job finished before its target was recorded
+    return entry;
+  } finally {
+    reservedTargets.delete(target); // from here on the entry's targetFile says it
   }
-  const { plan } = image;
-  const defaults = generationDefaults();
-  const entry = await deps.generation.generate(
-    { ...defaults, prompt: plan.prompt, aspectRatio: plan.aspectRatio ?? defaults.aspectRatio, outputFormat: plan.format },
-    { documentUri: document.uri.toString(), languageId: document.languageId },
-  );
-  if (!entry) return false;
-  await deps.store.update(entry.id, { targetFile: { uri: target, folder: image.folder.uri.toString() } });
-  deps.log.info(`generation ${entry.id} will be written to ${target}`);
-  void deps.targets.land(entry.id); // in case the job finished before its target was recorded
-  return true;
 }

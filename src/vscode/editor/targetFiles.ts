@@ -49,8 +49,13 @@ export class TargetFileWriter {
     } catch {
       return 'failed';
     }
+    // A stored folder is data from disk: only a folder open in this window, that exists, may receive the file
+    // (a window with another folder open leaves the entry to the window that has it).
+    const openFolder = vscode.workspace.workspaceFolders?.some((open) => open.uri.toString() === folder.toString());
+    if (!openFolder) return undefined;
     const shown = vscode.workspace.asRelativePath(file);
     try {
+      if (!(await isFolder(folder))) return 'failed';
       if (file.scheme !== 'file' || folder.scheme !== 'file' || (await leadsOutside(folder, vscode.Uri.joinPath(file, '..')))) {
         void showError(l10n.t('Flux Studio did not write {0}: that path leads outside its workspace folder. The image is in the gallery.', shown));
         return 'refused';
@@ -88,6 +93,14 @@ export function isPending(entry: GalleryEntry): boolean {
 async function sameBytes(file: vscode.Uri, bytes: Uint8Array): Promise<boolean> {
   try {
     return Buffer.from(await vscode.workspace.fs.readFile(file)).equals(bytes);
+  } catch {
+    return false;
+  }
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  try {
+    return ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
   } catch {
     return false;
   }

@@ -1,8 +1,8 @@
 // Writing image files into the user's workspace. Every write goes through `vscode.workspace.fs` (so
-// virtual workspaces work), to a temporary name first and then renamed, never over an existing file, and
+// virtual workspaces work), to a temporary name first and then linked or renamed, never over an existing file, and
 // only inside the workspace folder: a folder reached through a symbolic link that leads outside it is
 // refused (a cloned repository can ship such a link together with a fluxStudio.saveFolder setting).
-import { promises as nodeFs } from 'fs';
+import { constants as fsConstants, promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { resolveDestination, type DestinationRefusal } from '../../insert/destination';
@@ -39,7 +39,7 @@ export function imageDestination(folder: vscode.WorkspaceFolder, document: vscod
     workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.path),
     fileName,
     saveFolder: vscode.workspace.getConfiguration('fluxStudio', folder.uri).get<unknown>('saveFolder', FALLBACK_FOLDER),
-    markdownDestination: documentUri && vscode.workspace.getConfiguration('markdown', documentUri).get<unknown>('copyFiles.destination'),
+    markdownDestination: documentUri && markdownDestinationSetting(documentUri, log),
   });
   if (!destination.ok) {
     log.warn(`${destination.setting} refused (${destination.reason}); saving in ${FALLBACK_FOLDER}/`);
@@ -48,6 +48,25 @@ export function imageDestination(folder: vscode.WorkspaceFolder, document: vscod
   }
   const parts = destination.path.split('/');
   return { folder: vscode.Uri.joinPath(folder.uri, ...parts.slice(0, -1)), fileName: parts[parts.length - 1] };
+}
+
+let untrustedDestinationNoted = false;
+
+/**
+ * `markdown.copyFiles.destination` is Markdown's setting, so our `restrictedConfigurations` cannot cover it:
+ * in Restricted Mode the workspace's value is ignored and the user's is used, which is said once per window.
+ */
+export function markdownDestinationSetting(documentUri: vscode.Uri, log: Log, trusted = vscode.workspace.isTrusted): unknown {
+  const setting = vscode.workspace.getConfiguration('markdown', documentUri);
+  if (trusted) return setting.get<unknown>('copyFiles.destination');
+  const values = setting.inspect<unknown>('copyFiles.destination');
+  const fromWorkspace = [values?.workspaceValue, values?.workspaceFolderValue, values?.workspaceLanguageValue, values?.workspaceFolderLanguageValue];
+  if (fromWorkspace.some((value) => value !== undefined) && !untrustedDestinationNoted) {
+    untrustedDestinationNoted = true;
+    log.warn('Restricted Mode: the workspace value of markdown.copyFiles.destination is ignored; the user value is used');
+    void showWarning(l10n.t('This workspace is not trusted, so Flux Studio ignores its markdown.copyFiles.destination setting and uses yours.'));
+  }
+  return values?.globalLanguageValue ?? values?.globalValue ?? values?.defaultValue;
 }
 
 function refusalMessage(setting: string, reason: DestinationRefusal): SafeText {
@@ -146,11 +165,33 @@ export async function writeThenRename(bytes: Uint8Array, target: vscode.Uri, ove
   const temp = vscode.Uri.joinPath(dir, `.${path.posix.basename(target.path)}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
   try {
     await fs.writeFile(temp, bytes);
-    await fs.rename(temp, target, { overwrite });
+    if (overwrite || target.scheme !== 'file') await fs.rename(temp, target, { overwrite });
+    else await linkExclusive(temp, target);
   } catch (error) {
     await fs.delete(temp, { useTrash: false }).then(undefined, () => undefined);
     throw error;
   }
+}
+
+/**
+ * Puts the finished temporary file at `target` only if nothing is there, in one step: a hard link (or, where
+ * links are not supported, a copy with COPYFILE_EXCL) fails when the name exists, where a check followed by
+ * a rename could replace a file created in between. Throws FileSystemError.FileExists then.
+ */
+async function linkExclusive(temp: vscode.Uri, target: vscode.Uri): Promise<void> {
+  try {
+    try {
+      await nodeFs.link(temp.fsPath, target.fsPath);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw error;
+      await nodeFs.copyFile(temp.fsPath, target.fsPath, fsConstants.COPYFILE_EXCL);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw vscode.FileSystemError.FileExists(target);
+    throw error;
+  }
+  await vscode.workspace.fs.delete(temp, { useTrash: false });
 }
 
 export async function statOrUndefined(uri: vscode.Uri): Promise<vscode.FileStat | undefined> {

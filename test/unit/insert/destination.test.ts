@@ -73,12 +73,12 @@ describe('destination: where images are saved', () => {
     assert.strictEqual(refusal(undefined), 'not-a-string');
   });
 
-  it('refuses a transform whose pattern could backtrack for ever (a workspace could hang the extension host)', () => {
+  it('a transform whose pattern backtracks for ever elsewhere runs in linear time; back-references are refused', () => {
     const started = Date.now();
-    for (const pattern of ['(a+)+$', '(a|aa)+$', '(x|x?)*y', '(a)\\1', '(?:a*)*b']) {
-      const result = saved(`\${documentBaseName/${pattern}/x/}`, { documentPath: `/ws/${'a'.repeat(40)}!.md` });
-      assert.deepStrictEqual(result, { ok: false, reason: 'unsafe-pattern', setting: 'fluxStudio.saveFolder' }, pattern);
-    }
+    const documentPath = `/ws/${'a'.repeat(40)}!.md`;
+    assert.strictEqual(pathOf('${documentBaseName/(a+)+$/x/}', { documentPath }), `${'a'.repeat(40)}!/a-fox-42.png`);
+    assert.strictEqual(pathOf('${documentBaseName/(a|aa)+!$/x/}', { documentPath }), 'x/a-fox-42.png');
+    assert.deepStrictEqual(saved('${documentBaseName/(a)\\1/x/}', { documentPath }), { ok: false, reason: 'unsafe-pattern', setting: 'fluxStudio.saveFolder' });
     assert.ok(Date.now() - started < 1000);
   });
 
