@@ -215,14 +215,8 @@ class NormalizedSource {
   /** The document offset of an offset in the normalized text. */
   original(offset: number): number {
     if (this.originalLineStarts === this.lineStarts) return offset;
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return this.originalLineStarts[low] + offset - this.lineStarts[low];
+    const line = lastAtOrBefore(this.lineStarts, offset);
+    return this.originalLineStarts[line] + offset - this.lineStarts[line];
   }
 }
 
@@ -259,8 +253,19 @@ class InlinePlacement {
 
   /** The document offset of a character of the inline text. */
   offset(at: number): number {
-    let line = 0;
-    while (line + 1 < this.contentLineStarts.length && this.contentLineStarts[line + 1] <= at) line++;
+    const line = lastAtOrBefore(this.contentLineStarts, at);
     return this.source.original(this.lineOffsets[line] + at - this.contentLineStarts[line]);
   }
+}
+
+/** The index of the last of the ascending `starts` that is at or before `offset` (starts[0] is 0). */
+function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
