@@ -8,7 +8,7 @@ import { dimension, type ImageReference, type LanguageFamily } from './family';
 import { placeInline } from './htmlLike';
 
 /** Comments, so an `<img>` in one is not a reference (`//` after a `:` or a quote is a URL or a string). */
-const JS_COMMENTS = /\/\*[\s\S]*?\*\/|(?<![:"'\\])\/\/.*$/gm;
+const JS_COMMENTS = /\/\*[\s\S]*?(?:\*\/|(?![\s\S]))|(?<![:"'\\])\/\/.*$/gm;
 
 export const jsxLike: LanguageFamily = {
   name: 'jsx',
