@@ -22,11 +22,11 @@ const REPLACEABLE =
 /** Only a line that ends with `]` is tried: else every `[` of a long line would be tried to its end. */
 const BLOCK_IMAGE = /^(?=.*\][ \t]*$)image::(\S|\S.*?\S)\[(.*)\][ \t]*$/gm;
 /**
- * An inline macro's target and attribute list are read with bounded lookahead (else a line of many
- * unclosed `image:x[` is read to its end from each): longer ones are not taken as images.
+ * An inline macro's target is read with bounded lookahead (a longer one is not taken as an image),
+ * and its attribute list holds no `[`: else a line of many unclosed `image:x[` is read to its end from each.
  */
-const MAX_MACRO_PART = 300;
-const INLINE_IMAGE = new RegExp(`(?<![\\\\\\w:])image:(?!:)([^:\\s[](?:[^\\n[]{0,${MAX_MACRO_PART}}[^\\s[])?)\\[((?:\\\\\\]|[^\\]\\n]){0,${MAX_MACRO_PART}})\\]`, 'g');
+const MAX_MACRO_PART = 120;
+const INLINE_IMAGE = new RegExp(`(?<![\\\\\\w:])image:(?!:)([^:\\s[](?:[^\\n[]{0,${MAX_MACRO_PART}}[^\\s[])?)\\[((?:\\\\\\]|[^[\\]\\n])*)\\]`, 'g');
 
 export const asciidoc: LanguageFamily = {
   name: 'asciidoc',

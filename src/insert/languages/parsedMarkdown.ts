@@ -118,7 +118,8 @@ export function markdownImages(text: string, languageId: string): ImageReference
   let lines: [number, number] | undefined;
   for (const token of tokens) {
     if (token.map) lines = token.map as [number, number];
-    if (token.type === 'html_block' && lines) {
+    // Only a block that could hold an image is given to parse5 (a long comment or script need not be).
+    if (token.type === 'html_block' && lines && /<(?:img|source)/i.test(token.content)) {
       const start = source.original(source.lineStart(lines[0]));
       const end = source.original(source.lineStart(lines[1]));
       images.push(...htmlImages(text.slice(start, end), languageId).map((image) => shifted(image, (offset) => start + offset)));
