@@ -138,7 +138,9 @@ export function markdownImages(text: string, languageId: string): ImageReference
       }
     }
   }
-  return images.filter((image) => isLocalReference(image.written.text)).sort((a, b) => a.start - b.start);
+  return images
+    .filter((image) => isLocalReference(image.written.text) && text.slice(image.written.start, image.written.end) === image.written.text)
+    .sort((a, b) => a.start - b.start);
 }
 
 function inlineImage(source: NormalizedSource, place: InlinePlacement, token: Token, match: InlineMatch): ImageReference | undefined {
@@ -147,7 +149,9 @@ function inlineImage(source: NormalizedSource, place: InlinePlacement, token: To
   const end = place.offset(match.end - 1) + 1;
   if (match.destination) {
     const { writtenStart, writtenEnd } = writtenSpan(match.src, match.destination);
-    return reference(source.text, start, end, place.offset(writtenStart), place.offset(writtenEnd - 1) + 1, match.destination.decoded, alt);
+    const image = reference(source.text, start, end, place.offset(writtenStart), place.offset(writtenEnd - 1) + 1, match.destination.decoded, alt);
+    // Where the inline text could not be placed in its line, no reference rather than a wrong place.
+    return image?.written.text === match.src.slice(writtenStart, writtenEnd) ? image : undefined;
   }
   const definition = definitions.get(String(token.meta?.label ?? ''));
   if (!definition) return undefined;
@@ -244,8 +248,9 @@ class InlinePlacement {
       const lead = line.length - trimmed.length;
       const from = cursors.get(sourceLine) ?? 0;
       const found = trimmed ? lineText.indexOf(trimmed, from) : -1;
-      const foundAt = found === -1 ? Math.max(0, lineText.length - trimmed.length) : found;
-      cursors.set(sourceLine, foundAt + trimmed.length);
+      // Not found (a table cell whose `\|` the parser unescaped): its images are dropped by the checks below.
+      const foundAt = found === -1 ? from : found;
+      if (found !== -1) cursors.set(sourceLine, foundAt + trimmed.length);
       this.contentLineStarts.push(at);
       this.lineOffsets.push(source.lineStart(sourceLine) + foundAt - lead);
       at += line.length + 1;
