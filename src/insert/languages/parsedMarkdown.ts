@@ -106,13 +106,29 @@ function recordingReferences(): NonNullable<MarkdownIt.Env['references']> {
   );
 }
 
+/**
+ * The parser's environment, whose `references` table records definitions once the parser creates it
+ * (while there is none, markdown-it does not try reference-style images at all, and neither may we).
+ */
+function recordingEnv(): MarkdownIt.Env {
+  let references: NonNullable<MarkdownIt.Env['references']> | undefined;
+  const env: MarkdownIt.Env = {};
+  Object.defineProperty(env, 'references', {
+    get: () => references,
+    set: () => {
+      references = recordingReferences();
+    },
+  });
+  return env;
+}
+
 /** Image references to local files, in document order. */
 export function markdownImages(text: string, languageId: string): ImageReference[] {
   const source = new NormalizedSource(text);
   destinations = [];
   matches = new WeakMap();
   definitions = new Map();
-  const tokens = parsers[languageId === 'mdx' ? 'mdx' : 'markdown'].parse(source.normalized, { references: recordingReferences() });
+  const tokens = parsers[languageId === 'mdx' ? 'mdx' : 'markdown'].parse(source.normalized, recordingEnv());
   const images: ImageReference[] = [];
   const cursors = new Map<number, number>();
   let lines: [number, number] | undefined;
