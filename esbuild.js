@@ -21,6 +21,21 @@ const nodeUrlShim = {
   },
 };
 
+/**
+ * markdown-it and parse5 each bring their own copy of `entities` (the HTML character reference
+ * tables, ~70 KB each): markdown-it's one function (`decodeHTMLStrict`) comes from parse5's copy. And
+ * linkify-it is left out: the reader turns linkify off (src/insert/languages/parsedMarkdown.ts).
+ */
+const trimMarkdownIt = {
+  name: 'trim-markdown-it',
+  setup(build) {
+    const parse5Entities = path.join(__dirname, 'node_modules', 'parse5', 'node_modules', 'entities', 'dist', 'decode.js');
+    build.onResolve({ filter: /^entities$/ }, (args) => (/[\\/]markdown-it[\\/]/.test(args.importer) && fs.existsSync(parse5Entities) ? { path: parse5Entities } : undefined));
+    build.onResolve({ filter: /^linkify-it$/ }, () => ({ path: 'linkify-it', namespace: 'trim-markdown-it' }));
+    build.onLoad({ filter: /.*/, namespace: 'trim-markdown-it' }, () => ({ contents: 'export class LinkifyIt {}', loader: 'js' }));
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -32,7 +47,7 @@ const targets = [
     external: ['vscode'],
     // Prefer ES module builds: jsonc-parser's UMD build requires its parts dynamically, which a bundle cannot follow.
     mainFields: ['module', 'main'],
-    plugins: [nodeUrlShim],
+    plugins: [nodeUrlShim, trimMarkdownIt],
   },
   {
     ...common,

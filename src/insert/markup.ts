@@ -26,13 +26,18 @@ const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 const ATTRIBUTE_NAME = /[^\s"'<>/={}]+/y;
 const UNQUOTED_VALUE = /[^\s>]+/y;
 
-/** Every tag outside HTML comments, in document order. */
+/**
+ * Every tag outside HTML comments, in document order. A tag left open at the end of the text (an
+ * unclosed quote or brace) ends the scan: every later `<` is inside it, and reading each again to the
+ * end would take quadratic time.
+ */
 export function scanTags(text: string): Tag[] {
   const masked = mask(text, COMMENT);
   const tags: Tag[] = [];
   const opening = /<(\/?)([A-Za-z][\w:.-]*)/g;
   for (let m = opening.exec(masked); m; m = opening.exec(masked)) {
     const tag = readTag(masked, m.index, m[2], m[1] === '/');
+    if (tag === 'unclosed') break;
     if (!tag) continue;
     tags.push(tag);
     opening.lastIndex = tag.end;
@@ -40,14 +45,15 @@ export function scanTags(text: string): Tag[] {
   return tags;
 }
 
-function readTag(text: string, start: number, name: string, closing: boolean): Tag | undefined {
+function readTag(text: string, start: number, name: string, closing: boolean): Tag | 'unclosed' | undefined {
   const attributes: Attribute[] = [];
   let i = start + 1 + (closing ? 1 : 0) + name.length;
   while (i < text.length) {
     while (/\s/.test(text[i] ?? '')) i++;
     if (text[i] === '>') return { name, start, end: i + 1, closing, attributes };
     if (text.startsWith('/>', i)) return { name, start, end: i + 2, closing, attributes };
-    if (text[i] === '<' || i >= text.length) return undefined;
+    if (text[i] === '<') return undefined;
+    if (i >= text.length) return 'unclosed';
     if (text[i] === '{') {
       i = closingBrace(text, i) + 1; // a JSX spread or a Svelte shorthand attribute
       continue;
@@ -66,11 +72,11 @@ function readTag(text: string, start: number, name: string, closing: boolean): T
     }
     i += equals[0].length;
     const attribute = readValue(text, i, attributeName);
-    if (!attribute) return undefined;
+    if (!attribute || attribute.valueEnd! >= text.length) return 'unclosed';
     attributes.push(attribute);
     i = attribute.valueEnd! + (attribute.quote ? 1 : 0);
   }
-  return undefined;
+  return 'unclosed';
 }
 
 function readValue(text: string, at: number, name: string): Attribute | undefined {

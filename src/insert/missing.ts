@@ -9,6 +9,8 @@ import { promptFromFileName } from './prompt';
 import { collapseWhitespace } from './text';
 
 const LATEX_LANGUAGES = new Set(['latex', 'tex']);
+/** Characters that only code puts in a path: paying for such a file is paying for a doubt. */
+const CODE_ONLY = /["'`+]|\$\{|\{\{/;
 /**
  * The extensions graphicx tries, in pdfLaTeX's order, for a path written without one: any of these
  * files satisfies the link, so none of them may exist for the image to be missing.
@@ -45,6 +47,8 @@ export type MissingImageRefusal =
   | 'query-or-fragment'
   /** An extension Flux cannot write (`.gif`, `.svg`…), or none outside LaTeX. */
   | 'unsupported-format'
+  /** Quotes, `+`, `${` or `{{`: text that code builds (`'icons/' + name + '.png'`), not a file name. */
+  | 'code-like'
   | 'no-prompt';
 
 export type MissingImageResult = ({ ok: true } & MissingImagePlan) | { ok: false; reason: MissingImageRefusal };
@@ -53,6 +57,7 @@ export function planMissingImage(reference: ImageReference, context: MissingImag
   const written = reference.path;
   if (!written || /^[/~]|^[A-Za-z]:|[\\\u0000-\u001f\u007f]/.test(written)) return { ok: false, reason: 'not-relative' };
   if (!LATEX_LANGUAGES.has(context.languageId) && /[?#]/.test(reference.written.text)) return { ok: false, reason: 'query-or-fragment' };
+  if (CODE_ONLY.test(reference.written.text) || CODE_ONLY.test(written)) return { ok: false, reason: 'code-like' };
   const resolved = normalizeSegments([...segments(context.documentDir), ...written.split('/')]);
   const workspace = segments(context.workspaceFolder);
   if (!resolved || resolved.length <= workspace.length || !workspace.every((s, i) => resolved[i] === s) || written.endsWith('/')) {

@@ -107,6 +107,7 @@ describe('editor: missing images become one click', function () {
       `![${hostileAlt.replace(/[[\]]/g, '\\$&')}](images/heron.jpg)`,
       '![An owl](images/owl.png) and again ![An owl](images/owl.png)',
       '![outside](../../../outside.png)',
+      '<img src="icons/\' + name + \'.png">',
     ].join('\n\n');
     const { document } = await openNewDocument('many.md', text);
 
@@ -115,8 +116,13 @@ describe('editor: missing images become one click', function () {
     const asked = messages.shown.find((m) => m.modal);
     assert.ok(asked, 'a modal question');
     assert.strictEqual(asked.text, 'Generate 2 missing images in many.md with Flux?');
-    assert.match(asked.detail ?? '', /^This costs 12 credits \(6 per image\)\..* 1 link leads outside the workspace folder and is left out\.\n/);
-    assert.match(asked.detail ?? '', /\nimages\/heron\.jpg: “A heron .*”\nimages\/owl\.png: “An owl”$/, 'the prompts are listed, as text');
+    const detail = (asked.detail ?? '').split('\n');
+    assert.match(detail[0], /^This costs 12 credits \(6 per image\)\./);
+    assert.match(detail[1], /^Will generate images\/heron\.jpg — “A heron .*”$/, 'what it will generate, with the prompt');
+    assert.strictEqual(detail[2], 'Will generate images/owl.png — “An owl”');
+    assert.strictEqual(detail[3], '1 link leads outside the workspace folder and is left out.');
+    assert.match(detail[4], /^Skipped icons\/' \+ name \+ '\.png: it looks like code that builds a path/, 'what it skipped, and why');
+    assert.strictEqual(detail.length, 5);
     assert.strictEqual(await jobsCreated(), jobs, 'dismissed: nothing was started');
 
     messages.answer = (_message, actions) => actions.find((a) => a === 'Generate');

@@ -1,7 +1,7 @@
 // What users download: the packaged file list must hold only the runtime files (no sources, tests, build
 // output, caches, scripts or source maps), and the real package, built here into a temporary folder with
 // scripts/package-vsix.mjs (what `npm run package` runs), must hold the same kind of files, stay under
-// 500 KB, name no repository, and carry a README whose screenshots show in VS Code's extension details page
+// 550 KB, name no repository, and carry a README whose screenshots show in VS Code's extension details page
 // (embedded WebP data: URIs; the page loads no images from the extension's own files).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
@@ -11,7 +11,12 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const MAX_VSIX_BYTES = 500 * 1024;
+/**
+ * 550 KB: was 500 KB until documents were read by their own parsers (issue 27): markdown-it and parse5
+ * add 240 KB to dist/extension.js (447 KB, after sharing one entity table and leaving out linkify-it),
+ * which made the package 525 KB.
+ */
+const MAX_VSIX_BYTES = 550 * 1024;
 const PACKAGE_SCRIPT = path.join(ROOT, 'scripts', 'package-vsix.mjs');
 
 /** The files a .vsix may carry (paths relative to the extension folder). */

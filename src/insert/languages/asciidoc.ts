@@ -19,8 +19,14 @@ const ATTRIBUTE_REFERENCE = /\{(?=(?:[\p{L}\p{N}_][\p{L}\p{N}_-]*|(?:set|counter
  */
 const REPLACEABLE =
   /\((?:C|R|TM)\)|(?<=^| )--(?= |$)|(?<=[\p{L}\p{M}\p{N}_])--(?=[\p{L}\p{M}\p{N}_])|\.\.\.|`'|(?<=[\p{L}\p{N}])'(?=\p{L})|(?=->|=>|<-|<=)|&(?=(?:[a-zA-Z][a-zA-Z]+\d{0,2}|#\d\d\d{0,4}|#x[\da-fA-F]{3,5});)/gu;
-const BLOCK_IMAGE = /^image::(\S|\S.*?\S)\[(.*)\][ \t]*$/gm;
-const INLINE_IMAGE = /(?<![\\\w:])image:(?!:)([^:\s[](?:[^\n[]*[^\s[])?)\[((?:\\\]|[^\]\n])*)\]/g;
+/** Only a line that ends with `]` is tried: else every `[` of a long line would be tried to its end. */
+const BLOCK_IMAGE = /^(?=.*\][ \t]*$)image::(\S|\S.*?\S)\[(.*)\][ \t]*$/gm;
+/**
+ * An inline macro's target is read with bounded lookahead (a longer one is not taken as an image),
+ * and its attribute list holds no `[`: else a line of many unclosed `image:x[` is read to its end from each.
+ */
+const MAX_MACRO_PART = 120;
+const INLINE_IMAGE = new RegExp(`(?<![\\\\\\w:])image:(?!:)([^:\\s[](?:[^\\n[]{0,${MAX_MACRO_PART}}[^\\s[])?)\\[((?:\\\\\\]|[^[\\]\\n])*)\\]`, 'g');
 
 export const asciidoc: LanguageFamily = {
   name: 'asciidoc',

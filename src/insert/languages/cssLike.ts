@@ -5,8 +5,10 @@ import { isLocalReference, percentDecode, urlPath } from '../escape';
 import { mask } from '../text';
 import type { ImageReference, LanguageFamily } from './family';
 
-const COMMENTS = /\/\*[\s\S]*?\*\//g;
-const URL = /url\(\s*(?:"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)'|([^)\s'"]*))\s*\)/gi;
+/** An unclosed comment runs to the end, as CSS reads it (and the scan stays linear). */
+const COMMENTS = /\/\*[\s\S]*?(?:\*\/|$)/g;
+/** An unquoted URL cannot hold `(` (CSS makes it a bad URL), which also keeps the scan linear. */
+const URL = /url\(\s*(?:"((?:\\.|[^"\\\n])*)"|'((?:\\.|[^'\\\n])*)'|([^()\s'"]*))\s*\)/gi;
 
 export const cssLike: LanguageFamily = {
   name: 'css',

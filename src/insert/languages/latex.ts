@@ -26,7 +26,11 @@ const SPECIAL = /[%#{}\\]|(?<=[ %#{}\\]) /g;
 /** A spelled character; the space after `\endcsname` ends the command name and is not part of the path. */
 const SPELLED = /\\csname (\w+)\\endcsname ?/g;
 const COMMENTS = /(?<!\\)%.*$/gm;
-const INCLUDE = /\\includegraphics\*?\s*((?:\[[^\]]*\]\s*)*)\{((?:[^{}]|\{[^{}]*\})*)\}/g;
+/**
+ * An optional argument holds no `[` (LaTeX ends it at the first `]` anyway): each attempt then stops
+ * at the next `[`, so a run of unclosed `\includegraphics[` is read in linear time.
+ */
+const INCLUDE = /\\includegraphics\*?\s*((?:\[[^[\]]*\]\s*)*)\{((?:[^{}]|\{[^{}]*\})*)\}/g;
 
 export const latex: LanguageFamily = {
   name: 'latex',

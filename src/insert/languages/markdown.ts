@@ -4,11 +4,11 @@
 // it, inside the same blockquote — except inside a list item, where a blank line would turn a tight
 // list into a loose one: there it continues the item's paragraph on a line of its own. A cursor in a
 // fenced code block puts it after the fence.
-import { backslashEscape, decodeEntities, isLocalReference, percentDecode, percentEncode, unescapeBackslashes, withEscapesHidden } from '../escape';
+import { backslashEscape, decodeEntities, percentEncode, withEscapesHidden } from '../escape';
 import { stripTags } from '../markup';
-import { collapseWhitespace, isBlank, isolateBlock, lastLineOf, leadingWhitespace, Lines, mask } from '../text';
-import type { ImageReference, LanguageFamily, Placement } from './family';
-import { htmlImages } from './htmlLike';
+import { isBlank, isolateBlock, lastLineOf, leadingWhitespace, Lines } from '../text';
+import type { LanguageFamily, Placement } from './family';
+import { markdownImages } from './parsedMarkdown';
 
 /** Characters that would turn alt text into markup; MDX adds its expression braces. */
 const ALT_SPECIALS = /[\\`*_[\]<>&~|]/;
@@ -30,8 +30,7 @@ export const markdown: LanguageFamily = {
     return placeBlock(snippet, at);
   },
   findImages(text, languageId) {
-    const masked = maskCode(new Lines(text));
-    return [...markdownImages(text, masked), ...htmlImages(text, masked, languageId)].sort((a, b) => a.start - b.start);
+    return markdownImages(text, languageId);
   },
   cleanSelection(text) {
     return cleanMarkdown(text);
@@ -134,69 +133,6 @@ function fencedBlocks(lines: Lines): Array<[number, number]> {
   return blocks;
 }
 
-/** The text with fenced code, code spans and HTML comments blanked out (offsets unchanged). */
-function maskCode(lines: Lines): string {
-  let text = lines.text;
-  for (const [open, close] of fencedBlocks(lines)) {
-    const start = lines.start(open);
-    const end = lines.end(close);
-    text = text.slice(0, start) + mask(text.slice(start, end), /[\s\S]+/g) + text.slice(end);
-  }
-  return mask(text, /(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)|<!--[\s\S]*?-->/g);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Finding images: `![alt](path "title")`, `![alt][label]`, `![alt][]`, `![alt]` with `[label]: path`.
-
-function markdownImages(text: string, masked: string): ImageReference[] {
-  const definitions = new Map<string, { dest: string; start: number }>();
-  for (const m of masked.matchAll(/^ {0,3}\[((?:\\.|[^\\\]])+)\]:[ \t]*(<[^>\n]*>|\S+)/gm)) {
-    const start = m.index! + m[0].length - m[2].length;
-    definitions.set(normalizeLabel(m[1]), { dest: m[2], start });
-  }
-  const images: ImageReference[] = [];
-  for (const m of masked.matchAll(/!\[/g)) {
-    const close = closingBracket(masked, m.index! + 1);
-    if (close === -1) continue;
-    const alt = cleanAlt(text.slice(m.index! + 2, close));
-    const inline = /^\(\s*(<[^>\n]*>|(?:\\.|[^\s()\\]|\((?:\\.|[^\s()\\])*\))+)(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(masked.slice(close + 1));
-    if (inline) {
-      images.push(reference(m.index!, close + 1 + inline[0].length, inline[1], close + 1 + inline[0].indexOf(inline[1]), alt));
-      continue;
-    }
-    const label = /^\[((?:\\.|[^\\\]])*)\]/.exec(masked.slice(close + 1));
-    const definition = definitions.get(normalizeLabel(label?.[1] || text.slice(m.index! + 2, close)));
-    if (definition) {
-      const end = close + 1 + (label?.[0].length ?? 0);
-      images.push(reference(m.index!, end, definition.dest, definition.start, alt));
-    }
-  }
-  return images.filter((image) => isLocalReference(image.written.text));
-}
-
-function reference(start: number, end: number, dest: string, destStart: number, alt: string): ImageReference {
-  const bracketed = dest.startsWith('<');
-  const written = bracketed ? dest.slice(1, -1) : dest;
-  const writtenStart = destStart + (bracketed ? 1 : 0);
-  const path = percentDecode(decodeEntities(unescapeBackslashes(written)));
-  return { start, end, written: { text: written, start: writtenStart, end: writtenStart + written.length }, path, alt };
-}
-
-/** Offset of the `]` closing the `[` at `open` (nesting and backslash escapes followed), or -1. */
-function closingBracket(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '[') depth++;
-    else if (text[i] === ']' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-function normalizeLabel(label: string): string {
-  return label.trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Selections: the words, without Markdown syntax.
 
@@ -205,11 +141,6 @@ const ESCAPED = /\\([!-/:-@[-`{-~])/g;
 
 function cleanMarkdown(text: string): string {
   return withEscapesHidden(text, ESCAPED, (hidden) => decodeEntities(removeInlineSyntax(removeBlockSyntax(hidden))));
-}
-
-/** Alt text is inline content: only inline syntax goes (a `#` there is not a heading). */
-function cleanAlt(label: string): string {
-  return collapseWhitespace(withEscapesHidden(label, ESCAPED, (hidden) => decodeEntities(removeInlineSyntax(hidden))));
 }
 
 function removeBlockSyntax(text: string): string {

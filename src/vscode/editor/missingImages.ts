@@ -6,7 +6,7 @@ import { promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
-import { findImageReferences, IMAGE_LANGUAGES } from '../../insert/languages';
+import { findImageReferences, IMAGE_LANGUAGES, isTooLongToRead, MAX_READ_LENGTH } from '../../insert/languages';
 import type { ImageReference } from '../../insert/languages/family';
 import { planMissingImage, type MissingImagePlan } from '../../insert/missing';
 import { COMMANDS } from '../../shared/commands';
@@ -23,8 +23,6 @@ import { leadsOutside } from './workspaceFiles';
 
 /** The most images "Generate Missing Images in This File" starts at once (a file may link thousands). */
 const MISSING_IMAGES_MAX = 50;
-/** Prompts listed in the confirmation (the rest are counted). */
-const PROMPTS_LISTED = 12;
 /** Targets whose job is being started in this window: a second click must not start a second job. */
 const reservedTargets = new Set<string>();
 
@@ -42,7 +40,68 @@ interface MissingImage {
   folder: vscode.WorkspaceFolder;
 }
 
-export function registerMissingImages(deps: MissingImageDeps, ready: () => Promise<void>): vscode.Disposable {
+/** How long after the last edit a document is read again: not on every keystroke. */
+const READ_DELAY_MS = 300;
+
+/**
+ * The image references of open documents, read once per document version, after a pause in typing,
+ * and only where that is safe: in a trusted workspace and under the reading cap (MAX_READ_LENGTH).
+ * The quick fix, the bulk command and (through onDidChange) a context key share it.
+ */
+export class ImageReferenceIndex implements vscode.Disposable {
+  private readonly read = new WeakMap<vscode.TextDocument, { version: number; references: ImageReference[] }>();
+  private readonly pending = new Map<vscode.TextDocument, NodeJS.Timeout>();
+  private readonly changed = new vscode.EventEmitter<vscode.TextDocument>();
+  readonly onDidChange = this.changed.event;
+  private readonly listener = vscode.workspace.onDidChangeTextDocument(({ document }) => this.schedule(document));
+
+  /** Whether `document` may be read at all. */
+  static readable(document: vscode.TextDocument): boolean {
+    return vscode.workspace.isTrusted && IMAGE_LANGUAGES.includes(document.languageId) && !isTooLongToRead(document.getText());
+  }
+
+  /** The references of the current version; undefined while an edit is waiting to be read or when it may not be read. */
+  current(document: vscode.TextDocument): ImageReference[] | undefined {
+    const known = this.read.get(document);
+    if (known?.version === document.version) return known.references;
+    if (this.pending.has(document)) return undefined;
+    return this.now(document);
+  }
+
+  /** The references of the current version, read now if need be (a command the user asked for). */
+  now(document: vscode.TextDocument): ImageReference[] | undefined {
+    const known = this.read.get(document);
+    if (known?.version === document.version) return known.references;
+    if (!ImageReferenceIndex.readable(document)) return undefined;
+    const references = findImageReferences(document.getText(), document.languageId);
+    this.read.set(document, { version: document.version, references });
+    return references;
+  }
+
+  private schedule(document: vscode.TextDocument): void {
+    if (!IMAGE_LANGUAGES.includes(document.languageId)) return;
+    clearTimeout(this.pending.get(document));
+    this.pending.set(
+      document,
+      setTimeout(() => {
+        this.pending.delete(document);
+        if (document.isClosed) return;
+        this.now(document);
+        this.changed.fire(document);
+      }, READ_DELAY_MS),
+    );
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+    this.listener.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Registers the quick fix and the commands; the returned index tells which documents hold image references. */
+export function registerMissingImages(deps: MissingImageDeps, ready: () => Promise<void>): vscode.Disposable & { index: ImageReferenceIndex } {
   const selector = IMAGE_LANGUAGES.map((language) => ({ language }));
   const whenReady =
     <A extends unknown[]>(run: (...args: A) => Promise<void>) =>
@@ -51,21 +110,24 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
       await run(...args);
     };
   void vscode.commands.executeCommand('setContext', 'fluxStudio.imageLanguages', IMAGE_LANGUAGES);
-  return vscode.Disposable.from(
-    vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
-    vscode.commands.registerCommand(COMMANDS.generateMissingImage, whenReady((uri: unknown, offset: unknown) => generateOne(deps, uri, offset))),
-    vscode.commands.registerCommand(COMMANDS.generateMissingImages, whenReady((uri: unknown) => generateAll(deps, uri))),
+  const index = new ImageReferenceIndex();
+  const disposable = vscode.Disposable.from(
+    index,
+    vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(index), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.commands.registerCommand(COMMANDS.generateMissingImage, whenReady((uri: unknown, offset: unknown) => generateOne(deps, index, uri, offset))),
+    vscode.commands.registerCommand(COMMANDS.generateMissingImages, whenReady((uri: unknown) => generateAll(deps, index, uri))),
   );
+  return Object.assign(disposable, { index });
 }
 
 export class MissingImageActions implements vscode.CodeActionProvider {
-  /** The references of the last document asked about: the light bulb asks again at every cursor move. */
-  private last: { document: vscode.TextDocument; version: number; references: ImageReference[] } | undefined;
+  /** The light bulb asks at every cursor move: the index answers from what it read for this version. */
+  constructor(private readonly index: ImageReferenceIndex) {}
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
     const start = document.offsetAt(range.start);
     const end = document.offsetAt(range.end);
-    const here = this.references(document).filter((ref) => ref.start <= end && start <= ref.end);
+    const here = (this.index.current(document) ?? []).filter((ref) => ref.start <= end && start <= ref.end);
     if (!here.length) return [];
     const { missing } = await missingImages(document, here);
     return missing.map(({ reference }) => {
@@ -75,22 +137,15 @@ export class MissingImageActions implements vscode.CodeActionProvider {
       return action;
     });
   }
-
-  private references(document: vscode.TextDocument): ImageReference[] {
-    if (this.last?.document !== document || this.last.version !== document.version) {
-      this.last = { document, version: document.version, references: findImageReferences(document.getText(), document.languageId) };
-    }
-    return this.last.references;
-  }
 }
 
 /**
  * The references of `document` whose images do not exist (no file under any name the link accepts),
  * and how many could not be generated because they do not name a file inside the workspace folder.
  */
-async function missingImages(document: vscode.TextDocument, references: readonly ImageReference[]): Promise<{ missing: MissingImage[]; outside: number }> {
+async function missingImages(document: vscode.TextDocument, references: readonly ImageReference[]): Promise<{ missing: MissingImage[]; outside: number; codeLike: string[] }> {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-  if (!folder || document.isUntitled || folder.uri.scheme !== document.uri.scheme) return { missing: [], outside: 0 };
+  if (!folder || document.isUntitled || folder.uri.scheme !== document.uri.scheme) return { missing: [], outside: 0, codeLike: [] };
   const context = {
     languageId: document.languageId,
     documentDir: path.posix.dirname(document.uri.path),
@@ -100,16 +155,18 @@ async function missingImages(document: vscode.TextDocument, references: readonly
   };
   const missing: MissingImage[] = [];
   let outside = 0;
+  const codeLike: string[] = [];
   for (const reference of references) {
     const plan = planMissingImage(reference, context);
     if (!plan.ok) {
       if (plan.reason === 'not-relative' || plan.reason === 'outside-workspace') outside++;
+      if (plan.reason === 'code-like') codeLike.push(reference.written.text);
       continue;
     }
     const exists = await Promise.all(plan.candidates.map((candidate) => anythingAt(folder.uri.with({ path: candidate }))));
     if (!exists.includes(true)) missing.push({ reference, plan, target: folder.uri.with({ path: plan.target }), folder });
   }
-  return { missing, outside };
+  return { missing, outside, codeLike };
 }
 
 /** A file, folder or link (even a dangling one) is at `uri`. */
@@ -123,23 +180,29 @@ async function openDocument(uri: unknown): Promise<vscode.TextDocument | undefin
   return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? vscode.workspace.openTextDocument(uri).then(undefined, () => undefined);
 }
 
-async function generateOne(deps: MissingImageDeps, uri: unknown, offset: unknown): Promise<void> {
+async function generateOne(deps: MissingImageDeps, index: ImageReferenceIndex, uri: unknown, offset: unknown): Promise<void> {
   const document = await openDocument(uri);
   if (!document || typeof offset !== 'number') return;
-  const reference = findImageReferences(document.getText(), document.languageId).find((ref) => ref.start === offset);
+  const reference = index.now(document)?.find((ref) => ref.start === offset);
   const [image] = reference ? (await missingImages(document, [reference])).missing : [];
   if (image) await startGeneration(deps, document, image);
 }
 
-async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> {
+async function generateAll(deps: MissingImageDeps, index: ImageReferenceIndex, uri: unknown): Promise<void> {
   const document = await openDocument(uri);
   if (!document) return;
-  const { missing, outside } = await missingImages(document, findImageReferences(document.getText(), document.languageId));
+  const references = index.now(document);
+  if (!references) {
+    void showInfo(unreadable(document));
+    return;
+  }
+  const { missing, outside, codeLike } = await missingImages(document, references);
   // A file linked twice is generated once.
   const images = [...new Map(missing.map((image) => [image.target.toString(), image])).values()];
   const name = path.posix.basename(document.uri.path);
   const leftOut: SafeText[] = [];
   if (outside) leftOut.push(outside === 1 ? l10n.t('1 link leads outside the workspace folder and is left out.') : l10n.t('{0} links lead outside the workspace folder and are left out.', outside));
+  leftOut.push(...listed(codeLike, (written) => l10n.t('Skipped {0}: it looks like code that builds a path (quotes, +, ${ or {{), not a file name.', written)));
   if (!images.length) {
     void showInfo(join([l10n.t('{0} has no missing images that Flux can generate.', name), ...leftOut]));
     return;
@@ -151,10 +214,12 @@ async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> 
   const cost = perImageCost(deps.store.list()).credits;
   const generate = l10n.t('Generate');
   const question = images.length === 1 ? l10n.t('Generate 1 missing image in {0} with Flux?', name) : l10n.t('Generate {0} missing images in {1} with Flux?', images.length, name);
-  const prompts = images.slice(0, PROMPTS_LISTED).map((image) => l10n.t('{0}: “{1}”', vscode.workspace.asRelativePath(image.target), shortPlain(image.plan.prompt, 80)));
-  if (images.length > PROMPTS_LISTED) prompts.push(l10n.t('…and {0} more.', images.length - PROMPTS_LISTED));
-  const detail = join([l10n.t('This costs {0} credits ({1} per image). Each image is written to the path its link names; the document is not changed.', images.length * cost, cost), ...leftOut]);
-  if ((await askModal(question, join([detail, ...prompts], '\n'), generate)) !== generate) return;
+  const toGenerate = listed(
+    images.map((image) => `${vscode.workspace.asRelativePath(image.target)} — “${image.plan.prompt}”`),
+    (line) => l10n.t('Will generate {0}', line),
+  );
+  const detail = join([l10n.t('This costs {0} credits ({1} per image). Each image is written to the path its link names; the document is not changed.', images.length * cost, cost), ...toGenerate, ...leftOut], '\n');
+  if ((await askModal(question, detail, generate)) !== generate) return;
   const started: string[] = [];
   for (const image of images) {
     const entry = await startGeneration(deps, document, image, { followProgress: false });
@@ -163,6 +228,23 @@ async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> 
   }
   // One cancellable progress for the whole batch, not one notification per image.
   deps.generation.followBatch(started, l10n.t('Flux: generating {0} missing images of {1}', started.length, name));
+}
+
+/** How many items a modal lists by name; the rest are counted. */
+const LISTED = 10;
+
+/** The first LISTED items, each as one shortened line put into `line`, then a count of the rest. */
+function listed(items: readonly string[], line: (item: string) => SafeText): SafeText[] {
+  const lines = items.slice(0, LISTED).map((item) => line(shortPlain(item, 120)));
+  if (items.length > LISTED) lines.push(l10n.t('… and {0} more', items.length - LISTED));
+  return lines;
+}
+
+/** Why a document's images were not looked for. */
+function unreadable(document: vscode.TextDocument): SafeText {
+  if (!vscode.workspace.isTrusted) return l10n.t('Flux Studio does not look for missing images in a workspace you have not trusted.');
+  if (isTooLongToRead(document.getText())) return l10n.t('{0} is too long to look for missing images in (over {1} characters).', path.posix.basename(document.uri.path), MAX_READ_LENGTH);
+  return l10n.t('Flux Studio cannot look for missing images in this kind of file.');
 }
 
 /**

@@ -12,6 +12,19 @@ function plan(text: string, languageId = 'markdown', context: Partial<MissingIma
 }
 
 describe('planMissingImage', () => {
+  it('refuses a target with characters only code produces (quotes, +, ${, {{): no paid image for a doubt', () => {
+    for (const [text, languageId] of [
+      ['<img src="icons/\' + name + \'.png">', 'html'],
+      ['<img src="img/${id}.png">', 'vue'],
+      ['<img src="img/{{ id }}.png">', 'vue'],
+      ['![x](<a"b.png>)', 'markdown'],
+      ['\\includegraphics{fig+1.png}', 'latex'],
+      ['a { background: url("x`y.png") }', 'css'],
+    ]) {
+      assert.deepStrictEqual(plan(text, languageId), { ok: false, reason: 'code-like' }, text);
+    }
+  });
+
   it('the alt text is the prompt, the path is relative to the document, the extension is the format', () => {
     assert.deepStrictEqual(plan('![A basalt lighthouse at dawn](images/basalt-lighthouse.jpg)'), {
       ok: true,

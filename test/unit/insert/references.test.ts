@@ -27,6 +27,7 @@ describe('findImageReferences', () => {
       '![fenced](no.png)',
       '```',
       '<img src="html%20img.png" alt="A &amp; B" width="512" height="256">',
+      '', // an HTML block runs to a blank line: without it the next line would be HTML, not an image
       '![esc \\] alt](a\\(b\\)%25.png)',
       '',
       '[shortcut]: short.png',
