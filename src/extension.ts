@@ -23,12 +23,15 @@ import { registerMissingImages } from './vscode/editor/missingImages';
 import { TargetFileWriter } from './vscode/editor/targetFiles';
 import { EditorTracker } from './vscode/editor/editorTracker';
 import { insertIntoWorkspace } from './vscode/editor/insertAction';
+import { Placements } from './vscode/editor/placement';
 import { GalleryPanel, registerGallerySerializer, type GalleryDeps } from './vscode/gallery/panel';
 import { GenerationService } from './vscode/generation';
 import { AccountImporter } from './vscode/importFromAccount';
 import { ApiKeyStore, KeyService } from './vscode/keys';
 import { createLog } from './vscode/log';
 import { JobNotifier } from './vscode/notifier';
+import { PaymentGate } from './vscode/pay';
+import { PriceBook } from './vscode/prices';
 import { registerImageTool, type GenerateImageTool } from './vscode/lmTool';
 import { embedMetadataEnabled, readGenerationDefaults, readVariantCount } from './vscode/settings';
 import { FluxStatusBar } from './vscode/statusBar';
@@ -69,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   });
   const editors = new EditorTracker();
   const statusBar = new FluxStatusBar(store, keyStore, api, log);
+  const prices = new PriceBook(context.globalStorageUri.fsPath, api, log);
   const keyHolders = new KeyHolders(path.join(store.root, 'keyholders'));
   const targets = new TargetFileWriter(store, log);
   shutdown = async () => {
@@ -76,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     await engine.dispose();
     store.dispose();
   };
-  subscriptions.push(channel, keyStore, keys, editors, statusBar);
+  subscriptions.push(channel, keyStore, keys, editors, statusBar, prices);
 
   /** Loads the gallery once and starts collecting unfinished jobs; every command waits for it. */
   let loading: Promise<void> | undefined;
@@ -84,6 +88,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     (loading ??= (async () => {
       await store.load();
       statusBar.update();
+      void prices.refresh();
       targets.landPending();
       if (await keyStore.get()) engine.resumeAll();
     })().catch((error) => {
@@ -119,10 +124,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
       return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
     },
+    imageCost: () => prices.current().credits,
   };
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
-  const generation = new GenerationService(engine, store, keys, keyHolders, log, revealGallery);
+  const placements = new Placements(store, galleryDeps, log);
+  const gate = new PaymentGate(prices, context.globalState, () => statusBar.credits());
+  const generation = new GenerationService(engine, store, keys, keyHolders, log, { gate, prices, placements, revealGallery });
   const importer = new AccountImporter(keys, api, store, engine, () => statusBar.scheduleCreditRefresh());
   const referenceDeps = { generation, keys, api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
@@ -134,15 +142,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     registerChatParticipant(context.extensionUri, editors),
     registerDropAndPaste(galleryDeps, ready),
     registerMissingImages({ store, generation, targets, log }, ready),
+    placements,
     engine.onEvent((event) => {
       if (event.kind === 'completed') void targets.land(event.entry.id);
+      if (event.kind === 'completed') placements.completed(event.entry);
     }),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
-      // A job another window handed over is reported there (it started it), not here.
-      if (!event.entry.delegated) void notifier.notify(event);
+      // A job another window handed over is reported there (it started it), not here; a placed image needs no "ready".
+      if (!event.entry.delegated && !placements.placesCompleted(event)) void notifier.notify(event);
     }),
-    generation.onDidSettleDelegated((entry) => void notifier.notify(settledEvent(entry))),
+    generation.onDidSettleDelegated((entry) => {
+      const event = settledEvent(entry);
+      if (!placements.placesCompleted(event)) void notifier.notify(event);
+    }),
     store.onDidChange(() => statusBar.update()),
     keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
     keyStore.onDidChange(async () => {

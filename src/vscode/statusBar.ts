@@ -14,7 +14,7 @@ const CREDIT_REFRESH_DELAY_MS = 3000;
 
 export class FluxStatusBar {
   private readonly item = new StatusItem('fluxStudio.status', l10n.t('Flux Studio'), 'fluxStudio.showJobs');
-  private credits: number | undefined;
+  private balance: number | undefined;
   private hasKey = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -28,12 +28,17 @@ export class FluxStatusBar {
   /** Reads whether a key is set (for visibility) and redraws. */
   async refreshKeyState(): Promise<void> {
     this.hasKey = !!(await this.keys.get());
-    if (!this.hasKey) this.credits = undefined;
+    if (!this.hasKey) this.balance = undefined;
     this.update();
   }
 
+  /** The balance Apiframe last reported, if any. */
+  credits(): number | undefined {
+    return this.balance;
+  }
+
   setCredits(credits: number | undefined): void {
-    this.credits = credits;
+    this.balance = credits;
     this.update();
   }
 
@@ -61,7 +66,7 @@ export class FluxStatusBar {
     const paused = entries.filter((entry) => entry.state === 'paused').length;
     const parts = [running > 0 ? join([icon('sync~spin'), l10n.t('Flux: {0} running', running)]) : join([icon('sparkle'), plain('Flux')])];
     if (paused > 0) parts.push(join([icon('debug-pause'), l10n.t('{0} paused', paused)]));
-    if (this.credits !== undefined) parts.push(l10n.t('{0} credits', this.credits));
+    if (this.balance !== undefined) parts.push(l10n.t('{0} credits', this.balance));
     this.item.set(join(parts, ' · '), l10n.t('Flux Studio: show jobs and open the gallery'));
     this.item.setVisible(this.hasKey || entries.length > 0);
   }

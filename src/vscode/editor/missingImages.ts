@@ -10,10 +10,10 @@ import { findImageReferences, IMAGE_LANGUAGES } from '../../insert/languages';
 import type { ImageReference } from '../../insert/languages/family';
 import { planMissingImage, type MissingImagePlan } from '../../insert/missing';
 import type { Log } from '../../shared/log';
-import { perImageCost } from '../../shared/variants';
 import { generationDefaults } from '../commands/prompts';
 import type { GenerationService } from '../generation';
 import { readGenerationDefaults } from '../settings';
+import { creditsText } from '../prices';
 import { askModal, showError, showInfo } from '../ui/show';
 import { join, l10n, type SafeText } from '../ui/text';
 import type { TargetFileWriter } from './targetFiles';
@@ -135,10 +135,10 @@ async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> 
     void showInfo(join([l10n.t('{0} has no missing images that Flux can generate.', name), ...leftOut]));
     return;
   }
-  const cost = perImageCost(deps.store.list()).credits;
+  const price = await deps.generation.refreshPrice();
   const generate = l10n.t('Generate');
   const question = images.length === 1 ? l10n.t('Generate 1 missing image in {0} with Flux?', name) : l10n.t('Generate {0} missing images in {1} with Flux?', images.length, name);
-  const detail = join([l10n.t('This costs {0} credits ({1} per image). Each image is written to the path its link names; the document is not changed.', images.length * cost, cost), ...leftOut]);
+  const detail = join([l10n.t('This costs {0} ({1} per image). Each image is written to the path its link names; the document is not changed.', creditsText(price, images.length), creditsText(price)), ...leftOut]);
   if ((await askModal(question, detail, generate)) !== generate) return;
   for (const image of images) {
     if (!(await startGeneration(deps, document, image))) return;
@@ -163,6 +163,7 @@ async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocu
   const entry = await deps.generation.generate(
     { ...defaults, prompt: plan.prompt, aspectRatio: plan.aspectRatio ?? defaults.aspectRatio, outputFormat: plan.format },
     { documentUri: document.uri.toString(), languageId: document.languageId },
+    { costConfirmed: true }, // asked above, with the price of all of them
   );
   if (!entry) return false;
   await deps.store.update(entry.id, { targetFile: { uri: target, folder: image.folder.uri.toString() } });

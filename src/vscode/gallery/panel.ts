@@ -20,7 +20,6 @@ import type { IpcNotificationType } from '../../protocol/ipc';
 import { parseWebviewMessage } from '../../protocol/validate';
 import type { GalleryEntry } from '../../shared/entry';
 import type { GenerationOptions } from '../../shared/options';
-import { perImageCost } from '../../shared/variants';
 import type { EntryActionDeps } from '../editor/insertAction';
 import { l10n } from '../ui/text';
 import { droppedImageFile } from './droppedImage';
@@ -58,6 +57,8 @@ export interface GalleryDeps extends EntryActionDeps {
   actions: GalleryActions;
   /** Prompt-bar defaults from the settings. */
   getDefaults(): PromptDefaults;
+  /** Credits per image, from the one price source. */
+  imageCost(): number;
 }
 
 export interface ShowOptions {
@@ -156,7 +157,7 @@ export class GalleryPanel {
       extensionUri: this.deps.extensionUri,
       store: this.deps.store,
       thumbnails: this.thumbnails,
-      settings: { strings: localizedGalleryStrings(), defaults: this.deps.getDefaults() },
+      settings: { strings: localizedGalleryStrings(), defaults: this.deps.getDefaults(), imageCost: this.deps.imageCost() },
       title: l10n.t('Flux Gallery'),
     });
     if (this.disposed) return;
@@ -192,7 +193,7 @@ export class GalleryPanel {
       entries: store.list().map((entry) => toEntryView(entry, this.panel.webview, store)),
       defaults: this.deps.getDefaults(),
       totalCredits: store.totalCreditsSpent(),
-      imageCost: perImageCost(store.list()).credits,
+      imageCost: this.deps.imageCost(),
     });
   }
 
@@ -217,7 +218,7 @@ export class GalleryPanel {
     const removals = [...this.pendingRemovals];
     this.pendingUpserts.clear();
     this.pendingRemovals.clear();
-    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent(), imageCost: perImageCost(store.list()).credits });
+    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent(), imageCost: this.deps.imageCost() });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
