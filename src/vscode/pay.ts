@@ -62,7 +62,12 @@ export class PaymentGate {
       ...(balance !== undefined ? [l10n.t('Your balance: {0} credits.', balance)] : []),
     ]);
     const choice = await askModal(l10n.t('Generate an image for {0}?', creditsText(price)), detail, generate, dontAsk);
-    if (choice === dontAsk) await this.globalState.update(AGREED_PRICE_KEY, price.credits);
+    if (choice === dontAsk) await this.agreeTo(price.credits);
     return choice === generate || choice === dontAsk;
+  }
+
+  /** Remembers the price of one image the user agreed to for good (undefined: ask again next time). */
+  agreeTo(credits: number | undefined): Thenable<void> {
+    return this.globalState.update(AGREED_PRICE_KEY, credits);
   }
 }
