@@ -1,4 +1,5 @@
-// The status bar item: running jobs and the credit balance; a click opens Show Jobs. It appears only
+// The status bar item: running jobs and the credit balance; a click opens Show Jobs (the gallery when no job
+// is unfinished). It appears only
 // once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
 // which Markdown activates the extension are not given an item their users never asked for.
 import type { GalleryStore } from '../gallery/store';
@@ -67,7 +68,12 @@ export class FluxStatusBar {
     const parts = [running > 0 ? join([icon('sync~spin'), l10n.t('Flux: {0} running', running)]) : join([icon('sparkle'), plain('Flux')])];
     if (paused > 0) parts.push(join([icon('debug-pause'), l10n.t('{0} paused', paused)]));
     if (this.balance !== undefined) parts.push(l10n.t('{0} credits', this.balance));
-    this.item.set(join(parts, ' · '), l10n.t('Flux Studio: show jobs and open the gallery'));
+    const idle = running === 0 && paused === 0;
+    this.item.set(
+      join(parts, ' · '),
+      idle ? l10n.t('Flux Studio: open the gallery') : l10n.t('Flux Studio: show jobs and open the gallery'),
+      idle ? 'fluxStudio.openGallery' : 'fluxStudio.showJobs',
+    );
     this.item.setVisible(this.hasKey || entries.length > 0);
   }
 

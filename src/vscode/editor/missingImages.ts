@@ -41,11 +41,48 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
       await ready();
       await run(...args);
     };
-  void vscode.commands.executeCommand('setContext', 'fluxStudio.imageLanguages', IMAGE_LANGUAGES);
   return vscode.Disposable.from(
+    trackMissingImageContext(deps.store),
     vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.commands.registerCommand('fluxStudio.generateMissingImage', whenReady((uri: unknown, offset: unknown) => generateOne(deps, uri, offset))),
     vscode.commands.registerCommand('fluxStudio.generateMissingImages', whenReady((uri: unknown) => generateAll(deps, uri))),
+  );
+}
+
+/** The context key that offers "Generate Missing Images in This File" (menus and palette) only where it has work. */
+const HAS_MISSING_KEY = 'fluxStudio.fileHasMissingImage';
+/** Typing is let to settle this long before the active file is looked at again. */
+const CONTEXT_DELAY_MS = 300;
+/** A larger document is not scanned as the user types: the command stays offered and scans when run. */
+const CONTEXT_SCAN_MAX_CHARS = 2_000_000;
+
+/** Keeps HAS_MISSING_KEY true while the active editor's file links an image that does not exist. */
+function trackMissingImageContext(store: GalleryStore): vscode.Disposable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let latest = 0;
+  const check = async (document: vscode.TextDocument | undefined): Promise<boolean> => {
+    if (!document || !IMAGE_LANGUAGES.includes(document.languageId)) return false;
+    const text = document.getText();
+    if (text.length > CONTEXT_SCAN_MAX_CHARS) return true;
+    return (await missingImages(document, findImageReferences(text, document.languageId))).missing.length > 0;
+  };
+  const update = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const asked = ++latest;
+      const has = await check(vscode.window.activeTextEditor?.document).catch(() => false);
+      if (asked === latest) void vscode.commands.executeCommand('setContext', HAS_MISSING_KEY, has);
+    }, CONTEXT_DELAY_MS);
+  };
+  update();
+  return vscode.Disposable.from(
+    vscode.window.onDidChangeActiveTextEditor(update),
+    vscode.workspace.onDidChangeTextDocument((event) => event.document === vscode.window.activeTextEditor?.document && update()),
+    vscode.workspace.onDidCreateFiles(update),
+    vscode.workspace.onDidDeleteFiles(update),
+    // A generated image landed at its link's path.
+    store.onDidChange((change) => change.kind === 'upsert' && !!change.entry.targetFile && update()),
+    { dispose: () => timer && clearTimeout(timer) },
   );
 }
 

@@ -78,9 +78,10 @@ export class StatusItem implements vscode.Disposable {
     this.item.command = command;
   }
 
-  set(text: SafeText, tooltip: SafeText): void {
+  set(text: SafeText, tooltip: SafeText, command?: string): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
+    if (command) this.item.command = command;
   }
 
   setVisible(visible: boolean): void {
