@@ -115,7 +115,7 @@ describe('editor: missing images become one click', function () {
     const asked = messages.shown.find((m) => m.modal);
     assert.ok(asked, 'a modal question');
     assert.strictEqual(asked.text, 'Generate 2 missing images in many.md with Flux?');
-    assert.match(asked.detail ?? '', /^This costs 12 credits \(6 per image\)\..* 1 link leads outside the workspace folder and is left out\.$/);
+    assert.match(asked.detail ?? '', /^This costs 12 credits \(6 credits per image\)\..* 1 link leads outside the workspace folder and is left out\.$/);
     assert.strictEqual(await jobsCreated(), jobs, 'dismissed: nothing was started');
 
     messages.answer = (_message, actions) => actions.find((a) => a === 'Generate');
