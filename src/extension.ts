@@ -130,7 +130,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
   const placements = new Placements(store, galleryDeps, log);
-  const gate = new PaymentGate(prices, context.globalState, () => statusBar.credits());
+  const gate = new PaymentGate(prices, context.globalStorageUri.fsPath, () => statusBar.credits());
   const generation = new GenerationService(engine, store, keys, keyHolders, log, { gate, prices, placements, revealGallery });
   const importer = new AccountImporter(keys, api, store, engine, () => statusBar.scheduleCreditRefresh());
   const referenceDeps = { generation, keys, api, store };

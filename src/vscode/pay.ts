@@ -1,16 +1,21 @@
 // THE gate every paid path goes through (commands, gallery, variants, missing images, re-run, the language
 // model tool): the price from the one price source, the spending limit, then the user's agreement. Nothing
 // submits a job without passing here (GenerationService.generateVariants calls it before the engine).
-import type * as vscode from 'vscode';
+import { promises as fs } from 'fs';
+import * as path from 'path';
 import type { ImagePrice } from '../api/prices';
+import { readIfExists, writeFileAtomic } from '../gallery/files';
 import type { PriceBook } from './prices';
 import { creditsText } from './prices';
 import { askModal, showWarning } from './ui/show';
 import { join, l10n, type SafeText } from './ui/text';
 import { confirmVariantCost } from './variants';
 
-/** The price of one image the user agreed to with "Don't ask again" (global: one machine, one answer). */
-export const AGREED_PRICE_KEY = 'fluxStudio.agreedImagePrice';
+/**
+ * The price of one image the user agreed to with "Don't ask again", in global storage: one machine, one
+ * answer, seen at once by every window (a file, not globalState, whose copies windows do not share live).
+ */
+const AGREED_PRICE_FILE = 'agreed-price.json';
 
 /** A spending limit (e.g. a daily budget): whether `credits` more may be spent now, and why not. */
 export interface SpendingLimitCheck {
@@ -30,7 +35,7 @@ export interface PaymentRequest {
 export class PaymentGate {
   constructor(
     private readonly prices: PriceBook,
-    private readonly globalState: vscode.Memento,
+    private readonly storageDir: string,
     /** The balance Apiframe last reported, if any. */
     private readonly balance: () => number | undefined,
     private readonly limit: SpendingLimitCheck = noSpendingLimit,
@@ -46,7 +51,7 @@ export class PaymentGate {
     }
     if (request.costConfirmed) return true;
     if (request.count > 1) return confirmVariantCost(request.count, price);
-    if (this.globalState.get<number>(AGREED_PRICE_KEY) === price.credits) return true;
+    if ((await this.agreedPrice()) === price.credits) return true;
     return this.askFirstPrice(price);
   }
 
@@ -67,7 +72,18 @@ export class PaymentGate {
   }
 
   /** Remembers the price of one image the user agreed to for good (undefined: ask again next time). */
-  agreeTo(credits: number | undefined): Thenable<void> {
-    return this.globalState.update(AGREED_PRICE_KEY, credits);
+  async agreeTo(credits: number | undefined): Promise<void> {
+    await fs.mkdir(this.storageDir, { recursive: true });
+    await writeFileAtomic(path.join(this.storageDir, AGREED_PRICE_FILE), JSON.stringify({ credits: credits ?? null }));
+  }
+
+  private async agreedPrice(): Promise<number | undefined> {
+    const raw = await readIfExists(path.join(this.storageDir, AGREED_PRICE_FILE)).catch(() => undefined);
+    try {
+      const credits = raw === undefined ? undefined : (JSON.parse(raw) as { credits?: unknown }).credits;
+      return typeof credits === 'number' ? credits : undefined;
+    } catch {
+      return undefined; // unreadable: ask again
+    }
   }
 }

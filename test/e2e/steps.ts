@@ -15,6 +15,29 @@ export async function answerInputBox(ctx: ScenarioContext, text: string): Promis
   await input.press('Enter');
 }
 
+/** Waits for the workbench's modal dialog whose message contains `message`, and presses its button `button`. */
+export async function answerDialog(ctx: ScenarioContext, message: string | RegExp, button: string): Promise<string> {
+  const dialog = ctx.page.locator('.monaco-dialog-box', { hasText: message });
+  await dialog.waitFor({ timeout: 20_000 });
+  const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  return text;
+}
+
+/** The question before the first paid image on this machine: states the price; answered "Don't ask again". */
+export async function answerPriceQuestion(ctx: ScenarioContext, button = "Don't ask again"): Promise<string> {
+  const text = await answerDialog(ctx, /Generate an image for/, button);
+  ctx.log(`price question: ${text}`);
+  return text;
+}
+
+/** The first generation's two questions: the API key (asked inline), then the price of one image. */
+export async function giveKeyAndAgreeToPrice(ctx: ScenarioContext): Promise<void> {
+  await answerInputBox(ctx, ctx.apiKey);
+  await answerPriceQuestion(ctx);
+}
+
 export interface SimStats {
   jobsCreated: number;
   creditsCharged: number;
