@@ -26,8 +26,8 @@ export async function answerDialog(ctx: ScenarioContext, message: string | RegEx
 }
 
 /** The question before the first paid image on this machine: states the price; answered "Don't ask again". */
-export async function answerPriceQuestion(ctx: ScenarioContext, button = "Don't ask again"): Promise<string> {
-  const text = await answerDialog(ctx, /Generate an image for/, button);
+export async function answerPriceQuestion(ctx: ScenarioContext, question: { message: string | RegExp; button: string } = PRICE_QUESTION_EN): Promise<string> {
+  const text = await answerDialog(ctx, question.message, question.button);
   ctx.log(`price question: ${text}`);
   return text;
 }
@@ -37,6 +37,8 @@ export async function giveKeyAndAgreeToPrice(ctx: ScenarioContext): Promise<void
   await answerInputBox(ctx, ctx.apiKey);
   await answerPriceQuestion(ctx);
 }
+
+const PRICE_QUESTION_EN = { message: 'Generate an image for 6 credits?', button: "Don't ask again" };
 
 export interface SimStats {
   jobsCreated: number;
@@ -86,12 +88,15 @@ export async function generateFromPalette(ctx: ScenarioContext, prompt: string):
   ctx.log(`generating "${prompt}"`);
 }
 
-/** Generates from the paragraph of page.html (giving the key when asked) and waits for the decoded image in the gallery. */
+/**
+ * Generates from the paragraph of page.html (giving the key and agreeing to the price when asked) and waits for
+ * the decoded image in the gallery (the scenario sets fluxStudio.afterGenerate to `gallery`).
+ */
 export async function generateFromPageHtml(ctx: ScenarioContext): Promise<void> {
   const paragraph = 'A red lighthouse on a green hill';
   await ctx.openFile('page.html');
   await ctx.selectLineWithText(paragraph);
   await ctx.rightClickSelection(paragraph, 'Generate Image from Selection');
-  await answerInputBox(ctx, ctx.apiKey);
+  await giveKeyAndAgreeToPrice(ctx);
   await completedImage(ctx);
 }
