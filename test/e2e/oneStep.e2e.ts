@@ -29,7 +29,7 @@ async function editorLines(ctx: ScenarioContext): Promise<string[]> {
 async function quietEditor(ctx: ScenarioContext): Promise<void> {
   assert.strictEqual(await ctx.page.locator('iframe.webview[src*="extensionId=flux-studio"]').count(), 0, 'the gallery did not open');
   const focusedInEditor = await ctx.page.evaluate(() => {
-    let element: any = document.activeElement;
+    let element: any = (globalThis as any).document.activeElement;
     while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
     return !!element?.closest?.('.editor-instance .monaco-editor');
   });
