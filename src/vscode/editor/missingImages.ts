@@ -156,7 +156,7 @@ async function generateOne(deps: MissingImageDeps, uri: unknown, offset: unknown
   if (!document || typeof offset !== 'number') return;
   const reference = findImageReferences(document.getText(), document.languageId).find((ref) => ref.start === offset);
   const [image] = reference ? (await missingImages(document, [reference])).missing : [];
-  if (image) await startGeneration(deps, document, image);
+  if (image) await startGeneration(deps, document, image, false);
 }
 
 async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> {
@@ -178,12 +178,15 @@ async function generateAll(deps: MissingImageDeps, uri: unknown): Promise<void> 
   const detail = join([l10n.t('This costs {0} ({1} per image). Each image is written to the path its link names; the document is not changed.', creditsText(price, images.length), creditsText(price)), ...leftOut]);
   if ((await askModal(question, detail, generate)) !== generate) return;
   for (const image of images) {
-    if (!(await startGeneration(deps, document, image))) return;
+    if (!(await startGeneration(deps, document, image, true))) return;
   }
 }
 
-/** Starts the job and records its target; false when nothing was started (and the reason shown). */
-async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocument, image: MissingImage): Promise<boolean> {
+/**
+ * Starts the job and records its target; false when nothing was started (and the reason shown). `costConfirmed`:
+ * the user agreed to this image's price in the question for all of the file's images.
+ */
+async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocument, image: MissingImage, costConfirmed: boolean): Promise<boolean> {
   const shown = vscode.workspace.asRelativePath(image.target);
   const target = image.target.toString();
   if (deps.store.list().some((entry) => entry.targetFile?.uri === target && !entry.targetFile.outcome && entry.state !== 'failed')) {
@@ -200,7 +203,7 @@ async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocu
   const entry = await deps.generation.generate(
     { ...defaults, prompt: plan.prompt, aspectRatio: plan.aspectRatio ?? defaults.aspectRatio, outputFormat: plan.format },
     { documentUri: document.uri.toString(), languageId: document.languageId },
-    { costConfirmed: true }, // asked above, with the price of all of them
+    { costConfirmed },
   );
   if (!entry) return false;
   await deps.store.update(entry.id, { targetFile: { uri: target, folder: image.folder.uri.toString() } });
