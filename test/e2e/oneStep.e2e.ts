@@ -54,6 +54,12 @@ function markdownImageAfter(lines: string[], paragraph: string): string | undefi
   return link && lines[at + 1] === '' ? link[1] : undefined;
 }
 
+/** The status bar's cursor item, e.g. "Ln 3, Col 149 (148 selected)". */
+async function selectionStatus(ctx: ScenarioContext): Promise<string> {
+  const items = (await ctx.page.locator('.statusbar-item').allTextContents()).map((text) => text.trim());
+  return items.find((text) => /^Ln \d+, Col \d+/.test(text)) ?? '';
+}
+
 function onDisk(ctx: ScenarioContext, relative: string): boolean {
   const file = path.join(ctx.workspace, relative);
   return fs.existsSync(file) && fs.readFileSync(file).subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
@@ -67,6 +73,7 @@ export const scenarios: Scenario[] = [
       await configureSimulator(ctx, { timeScale: 0.2 });
       await ctx.openFile('doc.md');
       await ctx.selectLineWithText(MARKDOWN_PARAGRAPH);
+      const selectedBefore = await selectionStatus(ctx);
       await ctx.rightClickSelection(MARKDOWN_PARAGRAPH, MENU_LABEL);
       await answerInputBox(ctx, ctx.apiKey);
       const question = await answerPriceQuestion(ctx);
@@ -75,6 +82,7 @@ export const scenarios: Scenario[] = [
       const markdownImage = await untilInEditor(ctx, 'the image link after the Markdown paragraph', (lines) => markdownImageAfter(lines, MARKDOWN_PARAGRAPH));
       await ctx.retry(async () => onDisk(ctx, markdownImage), { timeoutMs: 10_000, what: `${markdownImage} on disk` });
       ctx.log(`Markdown: ${markdownImage} linked after the paragraph`);
+      assert.strictEqual(await selectionStatus(ctx), selectedBefore, 'the selection is still the paragraph, not widened over the image');
       await ctx.screenshot('one-step-markdown');
 
       await ctx.openFile('page.html');

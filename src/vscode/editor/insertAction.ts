@@ -97,10 +97,17 @@ export async function insertAtOffset(entry: GalleryEntry, deps: EntryActionDeps,
   const plan = planEntryInsertion(document, entry, file, folder, { cursor: offset, replaceSelection: false });
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
+  const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
+  const selections = editors.map((editor) => editor.selections.map((s) => [document.offsetAt(s.anchor), document.offsetAt(s.active)] as const));
   if (!(await vscode.workspace.applyEdit(edit))) {
     void showWarning(l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)));
     return { file };
   }
+  // Text inserted at the edge of a selection widens it: the user's selection (often the paragraph the image
+  // was made from) would then hold the image, and the next keystroke would replace both.
+  const added = plan.edit.newText.length - (plan.edit.end - plan.edit.start);
+  const moved = (at: number) => document.positionAt(at > plan.edit.start ? at + added : at);
+  editors.forEach((editor, i) => (editor.selections = selections[i].map(([anchor, active]) => new vscode.Selection(moved(anchor), moved(active)))));
   return { file, document, snippet: plan.snippet };
 }
 
