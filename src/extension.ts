@@ -144,6 +144,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     registerDropAndPaste(galleryDeps, ready),
     registerMissingImages({ store, generation, targets, log }, ready),
     placements,
+    prices.onDidChange(() => GalleryPanel.priceChanged()),
     engine.onEvent((event) => {
       if (event.kind === 'completed') void targets.land(event.entry.id);
       if (event.kind === 'completed') placements.completed(event.entry);

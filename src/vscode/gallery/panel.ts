@@ -89,6 +89,13 @@ export class GalleryPanel {
    * Reveals the gallery, creating it if needed. For a job that just started pass
    * `{ preserveFocus: true, viewColumn: vscode.ViewColumn.Beside }`: an already visible gallery is left where it is.
    */
+  /** Apiframe's price changed: the open gallery's cost labels follow at once. */
+  static priceChanged(): void {
+    const panel = GalleryPanel.current;
+    if (!panel?.webviewReady) return;
+    panel.post(EntriesChangedNotification, { upserts: [], removals: [], totalCredits: panel.deps.store.totalCreditsSpent(), imageCost: panel.deps.imageCost() });
+  }
+
   static createOrShow(deps: GalleryDeps, options: ShowOptions = {}): GalleryPanel {
     const preserveFocus = options.preserveFocus ?? false;
     const existing = GalleryPanel.current;
