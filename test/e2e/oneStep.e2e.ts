@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answerPriceQuestion, answerInputBox, configureSimulator, simStats } from './steps';
+import { answerInputBox, answerPriceQuestion, configureSimulator, gallery, simStats } from './steps';
 
 const MARKDOWN_PARAGRAPH = 'A lighthouse stands on a rocky cliff at dusk';
 const HTML_PARAGRAPH = 'A red lighthouse on a green hill';
@@ -123,6 +123,16 @@ export const scenarios: Scenario[] = [
       assert.strictEqual(lines[1], 'Written while the picture was made.', `the user's line is kept: ${JSON.stringify(lines.slice(0, 6))}`);
       await ctx.retry(async () => onDisk(ctx, image), { timeoutMs: 10_000, what: `${image} on disk` });
       await ctx.screenshot('one-step-after-edit');
+    },
+  },
+  {
+    name: 'one step: the gallery states the price from Apiframe\'s price list (8 credits), not the documented 6',
+    settings: { 'fluxStudio.variants': 2 },
+    async run(ctx) {
+      await configureSimulator(ctx, { creditCost: 8 });
+      await ctx.runCommand('Flux: Open Gallery');
+      const generate = gallery(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 2 · 16 credits', { what: 'the listed price in the Generate label' });
     },
   },
 ];
