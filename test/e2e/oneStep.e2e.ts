@@ -75,6 +75,9 @@ export const scenarios: Scenario[] = [
       await ctx.selectLineWithText(MARKDOWN_PARAGRAPH);
       const selectedBefore = await selectionStatus(ctx);
       await ctx.rightClickSelection(MARKDOWN_PARAGRAPH, MENU_LABEL);
+      // The key box offers the page where keys are made.
+      const keysPage = ctx.page.locator('.quick-input-widget .quick-input-titlebar .action-label[aria-label="Create an API key in the Apiframe console"]');
+      await keysPage.waitFor({ timeout: 15_000 });
       await answerInputBox(ctx, ctx.apiKey);
       const question = await answerPriceQuestion(ctx);
       assert.match(question, /Apiframe charges 6 credits per Flux 1\.1 Pro Ultra image/);

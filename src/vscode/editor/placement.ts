@@ -27,6 +27,8 @@ export class Placements implements vscode.Disposable {
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
   });
   private readonly subscriptions: vscode.Disposable[];
+  /** Some editor shows a progress decoration. */
+  private drawn = false;
 
   constructor(
     private readonly store: GalleryStore,
@@ -62,6 +64,7 @@ export class Placements implements vscode.Disposable {
   }
 
   private track(event: vscode.TextDocumentChangeEvent): void {
+    if (this.followed.size === 0) return;
     for (const followed of this.followed.values()) {
       if (followed.document !== event.document) continue;
       // Reported against the document before the event, from the end backwards, so offsets stay right.
@@ -105,6 +108,9 @@ export class Placements implements vscode.Disposable {
 
   /** "Flux · generating 40 %" after the last line of each followed text, in every visible editor of its document. */
   private redraw(): void {
+    // Nothing followed and nothing drawn: leave the editors alone (a decoration update re-renders them).
+    if (this.followed.size === 0 && !this.drawn) return;
+    this.drawn = this.followed.size > 0;
     for (const editor of vscode.window.visibleTextEditors) {
       const options: vscode.DecorationOptions[] = [];
       for (const [id, followed] of this.followed) {
