@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
 import { answerInputBox, answerPriceQuestion, configureSimulator, gallery, simStats } from './steps';
 
 const MARKDOWN_PARAGRAPH = 'A lighthouse stands on a rocky cliff at dusk';
@@ -106,6 +106,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'one step: typing above the paragraph while the job runs; the image still lands right after it',
+    versions: ALL_VERSIONS,
     timeoutMs: 150_000,
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 1, durations: { fixedMs: 8000 } });
