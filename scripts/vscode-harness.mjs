@@ -524,7 +524,9 @@ export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 3
   for (;;) {
     const selected = page.locator('.monaco-editor .selected-text').first();
     if (!(await selected.isVisible())) throw new Error(`no selection to right-click (wanted the line with "${text}")`);
-    const box = await selected.boundingBox();
+    // The editor redraws its selection layer (a horizontal scroll to the line's end, a decoration): the element
+    // read a moment ago may be gone; read the selection again once before calling it missing (no user step is redone).
+    const box = (await selected.boundingBox()) ?? (await sleep(250), await page.locator('.monaco-editor .selected-text').first().boundingBox());
     if (!box) throw new Error('the selection has no box on screen');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
     const opened = await menu.first().waitFor({ timeout: 5000 }).then(() => true, () => false);

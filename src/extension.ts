@@ -18,6 +18,7 @@ import type { AccountImporter } from './vscode/importFromAccount';
 import { registerJobEvents, startWindow } from './vscode/jobEvents';
 import type { KeyService } from './vscode/keys';
 import type { GenerateImageTool } from './vscode/lmTool';
+import type { PaymentGate } from './vscode/pay';
 import { createCoreServices } from './vscode/services';
 
 /** Handed to the in-host integration tests only (extension mode Test); not a public API. */
@@ -28,6 +29,7 @@ export interface FluxStudioTestApi {
   generation: GenerationService;
   importer: AccountImporter;
   imageTool: GenerateImageTool;
+  payment: PaymentGate;
 }
 
 /** Stops the engine (giving its jobs' leases to the other windows at once) when the extension stops. */
@@ -38,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   shutdown = core.shutdown;
   const features = createFeatures(core);
   const { store, engine, keys, log, targets, ready } = core;
-  const { generation, gallery, importer, imageTool } = features;
+  const { generation, gallery, importer, imageTool, gate } = features;
   context.subscriptions.push(
     registerGallerySerializer(gallery, ready),
     imageTool.registration,
@@ -52,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
-  return { keys, store, engine, generation, importer, imageTool: imageTool.tool };
+  return { keys, store, engine, generation, importer, imageTool: imageTool.tool, payment: gate };
 }
 
 export async function deactivate(): Promise<void> {

@@ -119,6 +119,11 @@ export class ApiframeClient implements ApiframeApi {
     };
   }
 
+  /** Apiframe's public price list for images (no key is sent). */
+  async imageModels(call: CallOptions = {}): Promise<unknown> {
+    return this.requestJson('GET', '/v2/models?modality=image', { signal: call.signal, public: true });
+  }
+
   /** Uploads a local reference image; the returned URL expires after 1–2 hours. */
   async upload(data: Uint8Array, fileName: string, contentType: string, call: CallOptions = {}): Promise<UploadedFile> {
     const boundary = `----flux-studio-${Math.random().toString(16).slice(2)}${Date.now()}`;
@@ -157,13 +162,14 @@ export class ApiframeClient implements ApiframeApi {
   private async requestJson(
     method: string,
     path: string,
-    init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number },
+    init: { body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number; public?: boolean },
   ): Promise<unknown> {
-    const key = await this.options.getApiKey();
-    if (!key) throw new ApiError('invalidKey', 'No Apiframe API key is set.');
+    // A public endpoint (the price list) is asked without the key: it has no business knowing it.
+    const key = init.public ? undefined : await this.options.getApiKey();
+    if (!key && !init.public) throw new ApiError('invalidKey', 'No Apiframe API key is set.');
     const exchange = await send(`${this.baseUrl}${path}`, {
       method,
-      headers: { Accept: 'application/json', ...init.headers, 'X-API-Key': key },
+      headers: { Accept: 'application/json', ...init.headers, ...(key ? { 'X-API-Key': key } : {}) },
       body: init.body,
       signal: init.signal,
       timeoutMs: init.timeoutMs ?? this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -1,11 +1,11 @@
 // Variants: one request, N images with N different seeds, grouped in the gallery. The rules here are pure
-// (no `vscode`, no I/O): which seeds to send, what one image costs, and which entries Keep may delete.
+// (no `vscode`, no I/O): which seeds to send, and which entries Keep may delete.
 import { isTerminal, type GalleryEntry } from './entry';
 import { OPTION_LIMITS } from './optionsSchema';
 
 export const VARIANTS_MIN = 1;
 export const VARIANTS_MAX = 4;
-/** What Apiframe charges per Ultra image until a completed job tells us otherwise. */
+/** Apiframe's documented price per Ultra image: the webview's figure until the extension sends the real one. */
 export const DEFAULT_CREDIT_COST = 6;
 /** Seeds we draw ourselves: the range every Flux endpoint accepts. */
 const RANDOM_SEED_LIMIT = 2 ** 31;
@@ -32,23 +32,6 @@ export function variantSeeds(count: number, fixedSeed: number | undefined, rando
   const seeds = new Set<number>();
   while (seeds.size < count) seeds.add(randomSeed(random));
   return [...seeds];
-}
-
-export interface ImageCost {
-  credits: number;
-  /** Apiframe reported it (false: the default, until a job completes). */
-  seen: boolean;
-}
-
-/** The per-image cost Apiframe charged last (the newest completed entry that reports one), else the default. */
-export function perImageCost(entries: Iterable<GalleryEntry>): ImageCost {
-  let newest: GalleryEntry | undefined;
-  for (const entry of entries) {
-    if (entry.state !== 'completed' || !(typeof entry.creditCost === 'number' && entry.creditCost > 0)) continue;
-    const at = entry.completedAt ?? entry.createdAt;
-    if (!newest || at > (newest.completedAt ?? newest.createdAt)) newest = entry;
-  }
-  return newest?.creditCost ? { credits: newest.creditCost, seen: true } : { credits: DEFAULT_CREDIT_COST, seen: false };
 }
 
 /** What Keep on `kept` may delete: the other finished, unstarred variants of its group. */

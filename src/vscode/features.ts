@@ -9,7 +9,9 @@ import { GalleryPanel, type GalleryDeps } from './gallery/panel';
 import { GenerationService } from './generation';
 import { AccountImporter } from './importFromAccount';
 import { registerImageTool } from './lmTool';
+import { Placements } from './editor/placement';
 import { JobNotifier } from './notifier';
+import { PaymentGate } from './pay';
 import type { CoreServices } from './services';
 import { readGenerationDefaults, readVariantCount } from './settings';
 import { keepVariant } from './variants';
@@ -22,6 +24,10 @@ export interface Features {
   imageTool: ReturnType<typeof registerImageTool>;
   referenceDeps: ReferenceDeps;
   revealGallery(preserveFocus: boolean): void;
+  /** Images made from a selection, waiting to land right after it. */
+  placements: Placements;
+  /** The one gate every paid request passes: price, spending limit, confirmation. */
+  gate: PaymentGate;
 }
 
 export function createFeatures(core: CoreServices): Features {
@@ -49,13 +55,16 @@ export function createFeatures(core: CoreServices): Features {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
       return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
     },
+    imageCost: () => core.prices.current().credits,
   };
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(gallery, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
-  const generation = new GenerationService(engine, store, keys, core.keyHolders, log, revealGallery);
+  const placements = new Placements(store, gallery, log);
+  const gate = new PaymentGate(core.prices, core.context.globalStorageUri.fsPath, () => core.statusBar.credits());
+  const generation = new GenerationService(engine, store, keys, core.keyHolders, log, { gate, prices: core.prices, placements, revealGallery });
   const importer = new AccountImporter(keys, core.api, store, engine, () => core.statusBar.scheduleCreditRefresh());
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery };
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate };
 }

@@ -10,23 +10,38 @@ import type { KeyHolders } from '../jobs/keyHolders';
 import { REASON_KINDS, isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { GenerationOptions } from '../shared/options';
-import { isVariantCount, perImageCost, variantSeeds, type ImageCost } from '../shared/variants';
+import type { ImagePrice } from '../api/prices';
+import { isVariantCount, variantSeeds } from '../shared/variants';
+import type { Anchor } from '../insert/anchor';
+import type { Placements } from './editor/placement';
 import { describeValidation } from './errorMessages';
 import type { KeyService } from './keys';
-import { readApiBaseUrl, readGenerationDefaults, workspaceOverrides } from './settings';
+import type { PaymentGate } from './pay';
+import type { PriceBook } from './prices';
+import { readAfterGenerate, readApiBaseUrl, readGenerationDefaults, workspaceOverrides } from './settings';
 import { stateLabel } from './stateLabels';
 import { showError, showInfo, showWarning, withNotificationProgress } from './ui/show';
 import { l10n, shortPlain, type SafeText } from './ui/text';
-import { confirmVariantCost } from './variants';
 
-/** How many images one request makes, and whether their cost was already confirmed. */
+/** How many images one request makes, whether their cost was already confirmed, and where the image goes. */
 export interface VariantRequest {
-  /** 1–4 (default 1); more than one asks to confirm the cost first, unless `costConfirmed`. */
+  /** 1–4 (default 1); the payment gate asks before they are paid for, unless `costConfirmed`. */
   count?: number;
-  /** The user confirmed the cost elsewhere (the language model tool's own confirmation). */
+  /** The user confirmed the cost elsewhere (the language model tool's own confirmation, the missing-images question). */
   costConfirmed?: boolean;
   /** false: the caller shows one progress for a batch (followBatch) instead of one per request. */
   followProgress?: boolean;
+  /** The selected text the image was made from: with fluxStudio.afterGenerate `insert`, one image lands right after it. */
+  placeAfter?: { document: vscode.TextDocument; anchor: Anchor };
+}
+
+/** The services a GenerationService hands work to. */
+export interface GenerationHelpers {
+  gate: PaymentGate;
+  prices: PriceBook;
+  placements: Placements;
+  /** Opens the gallery beside the editor (set once the panel is wired). */
+  revealGallery: (preserveFocus: boolean) => void;
 }
 
 /** How long a job handed to another window may wait to be taken before this window asks for the key. */
@@ -45,13 +60,12 @@ export class GenerationService {
     private readonly keys: KeyService,
     private readonly keyHolders: KeyHolders,
     private readonly log: Log,
-    /** Opens the gallery beside the editor (set once the panel is wired). */
-    private readonly revealGallery: (preserveFocus: boolean) => void,
+    private readonly helpers: GenerationHelpers,
   ) {}
 
   /** One image; see generateVariants. Returns its entry, or undefined (with the reason shown) when it did not start. */
-  async generate(options: GenerationOptions, source?: PromptSource): Promise<GalleryEntry | undefined> {
-    return (await this.generateVariants(options, source))[0];
+  async generate(options: GenerationOptions, source?: PromptSource, request: Omit<VariantRequest, 'count'> = {}): Promise<GalleryEntry | undefined> {
+    return (await this.generateVariants(options, source, request))[0];
   }
 
   /**
@@ -67,7 +81,7 @@ export class GenerationService {
     const sending = await this.readyToSend();
     if (!sending) return [];
     const delegate = sending === 'delegate';
-    if (count > 1 && !request.costConfirmed && !(await confirmVariantCost(count, this.imageCost()))) return [];
+    if (!(await this.helpers.gate.pay({ count, costConfirmed: request.costConfirmed }))) return [];
     const webhookUrl = readGenerationDefaults().value.webhookUrl;
     const groupId = count > 1 ? randomUUID() : undefined;
     const entries: GalleryEntry[] = [];
@@ -83,8 +97,14 @@ export class GenerationService {
     if (entries.length === 0) return entries;
     const { aspectRatio, outputFormat } = entries[0].options;
     this.log.info(`generation ${entries.map((e) => e.id).join(', ')} started (${aspectRatio}, ${outputFormat}${groupId ? `, ${count} variants` : ''})`);
-    this.revealGallery(true);
-    if (request.followProgress !== false) this.followProgress(entries.map((e) => e.id));
+    const afterGenerate = readAfterGenerate();
+    if (request.placeAfter && count === 1 && afterGenerate === 'insert') {
+      // Progress shows where the text is (and in the status bar); the gallery stays as it is.
+      this.helpers.placements.follow(entries[0].id, request.placeAfter.document, request.placeAfter.anchor);
+    } else {
+      if (count > 1 || afterGenerate === 'gallery') this.helpers.revealGallery(true);
+      if (request.followProgress !== false) this.followProgress(entries.map((e) => e.id));
+    }
     if (delegate) void this.watchHandover(entries.map((e) => e.id));
     return entries;
   }
@@ -134,9 +154,14 @@ export class GenerationService {
     });
   }
 
-  /** What one image costs, as far as Apiframe told us. */
-  imageCost(): ImageCost {
-    return perImageCost(this.store.list());
+  /** What one image costs: the one price source (Apiframe's price list, or the documented value). */
+  imageCost(): ImagePrice {
+    return this.helpers.prices.current();
+  }
+
+  /** The price, read again from Apiframe's list when the cached one is older than a day. */
+  refreshPrice(): Promise<ImagePrice> {
+    return this.helpers.prices.refresh();
   }
 
   /**

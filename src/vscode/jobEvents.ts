@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { EngineEvent } from '../jobs/engine';
 import type { GalleryEntry } from '../shared/entry';
 import type { Features } from './features';
+import { GalleryPanel } from './gallery/panel';
 import type { CoreServices } from './services';
 import { showInfo } from './ui/show';
 import { l10n } from './ui/text';
@@ -13,17 +14,24 @@ const KEY_REASONS = new Set(['invalidKey', 'inactiveKey', 'notFound']);
 
 export function registerJobEvents(core: CoreServices, features: Features): vscode.Disposable {
   const { engine, store, statusBar, targets } = core;
-  const { notifier, generation } = features;
+  const { notifier, generation, placements } = features;
   return vscode.Disposable.from(
+    placements,
+    core.prices.onDidChange(() => GalleryPanel.priceChanged()),
     engine.onEvent((event) => {
-      if (event.kind === 'completed') void targets.land(event.entry.id);
+      if (event.kind !== 'completed') return;
+      void targets.land(event.entry.id);
+      placements.completed(event.entry);
     }),
     engine.onEvent((event) => {
       if (!event.entry.imported) statusBar.scheduleCreditRefresh();
-      // A job another window handed over is reported there (it started it), not here.
-      if (!event.entry.delegated) void notifier.notify(event);
+      // A job another window handed over is reported there (it started it), not here; a placed image needs no "ready".
+      if (!event.entry.delegated && !placements.placesCompleted(event)) void notifier.notify(event);
     }),
-    generation.onDidSettleDelegated((entry) => void notifier.notify(settledEvent(entry))),
+    generation.onDidSettleDelegated((entry) => {
+      const event = settledEvent(entry);
+      if (!placements.placesCompleted(event)) void notifier.notify(event);
+    }),
     store.onDidChange(() => statusBar.update()),
     core.keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
     core.keyStore.onDidChange(() => onKeyChanged(core, features)),

@@ -9,6 +9,8 @@ import { askText, showError, showInfo, showWarning } from './ui/show';
 import { l10n, plain, type SafeText } from './ui/text';
 
 const SECRET_KEY = 'fluxStudio.apiKey';
+/** Where Apiframe accounts create their API keys. */
+const API_KEYS_PAGE = 'https://console.apiframe.ai';
 
 export class ApiKeyStore implements vscode.Disposable {
   private cached: string | undefined;
@@ -80,6 +82,7 @@ export class KeyService {
       password: true,
       placeHolder: plain('afk_…'),
       validate: (value) => (value.trim().length < 8 || /\s/.test(value.trim()) ? l10n.t('That does not look like an API key.') : undefined),
+      link: { tooltip: l10n.t('Create an API key in the Apiframe console'), url: API_KEYS_PAGE },
     });
     if (key === undefined) return false;
     return this.setKey(key.trim());

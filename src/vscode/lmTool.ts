@@ -14,6 +14,7 @@ import { FORMAT_LABELS, GENERATION_DEFAULTS } from '../shared/options';
 import { insertIntoWorkspace, type EntryActionDeps } from './editor/insertAction';
 import { describeReason } from './errorMessages';
 import type { GenerationService } from './generation';
+import { creditsText } from './prices';
 import { readGenerationDefaults } from './settings';
 import { l10n } from './ui/text';
 import { variantCostText } from './variants';
@@ -48,11 +49,10 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
     if (o.imagePrompt) line(l10n.t('Reference image: {0} (reference strength {1})', o.imagePrompt, o.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength));
     line(variantCostText(variants, cost));
     if (targetPath) line(l10n.t('The image is saved in the workspace and inserted into {0}.', targetPath));
-    const total = variants * cost.credits;
     return {
       invocationMessage: l10n.t('Generating with Flux 1.1 Pro Ultra…'),
       confirmationMessages: {
-        title: variants === 1 ? l10n.t('Generate an image for {0} credits?', total) : l10n.t('Generate {0} variants for {1} credits?', variants, total),
+        title: variants === 1 ? l10n.t('Generate an image for {0}?', creditsText(cost)) : l10n.t('Generate {0} variants for {1}?', variants, creditsText(cost, variants)),
         message,
       },
     };

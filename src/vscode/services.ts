@@ -14,6 +14,7 @@ import { TargetFileWriter } from './editor/targetFiles';
 import { ApiKeyStore, KeyService } from './keys';
 import { createLog } from './log';
 import { embedMetadataEnabled } from './settings';
+import { PriceBook } from './prices';
 import { FluxStatusBar } from './statusBar';
 
 const DURATIONS_KEY = 'fluxStudio.durations';
@@ -30,6 +31,8 @@ export interface CoreServices {
   statusBar: FluxStatusBar;
   keyHolders: KeyHolders;
   targets: TargetFileWriter;
+  /** The price of one image: Apiframe's price list, cached for a day (the one price source). */
+  prices: PriceBook;
   /** Loads the gallery once and starts collecting unfinished jobs; a failure lets the next call try again. */
   ready(): Promise<void>;
   /** Gives this window's job leases to the other windows at once and stops the engine. */
@@ -55,13 +58,15 @@ export function createCoreServices(context: vscode.ExtensionContext): CoreServic
   const statusBar = new FluxStatusBar(store, keyStore, api, log);
   const keyHolders = new KeyHolders(path.join(store.root, 'keyholders'));
   const targets = new TargetFileWriter(store, log);
-  context.subscriptions.push(channel, keyStore, keys, editors, statusBar);
+  const prices = new PriceBook(context.globalStorageUri.fsPath, api, log);
+  context.subscriptions.push(channel, keyStore, keys, editors, statusBar, prices);
 
   let loading: Promise<void> | undefined;
   const ready = () =>
     (loading ??= (async () => {
       await store.load();
       statusBar.update();
+      void prices.refresh();
       targets.landPending();
       if (await keyStore.get()) engine.resumeAll();
     })().catch((error) => {
@@ -73,7 +78,7 @@ export function createCoreServices(context: vscode.ExtensionContext): CoreServic
     await engine.dispose();
     store.dispose();
   };
-  return { context, log, keyStore, api, keys, store, engine, editors, statusBar, keyHolders, targets, ready, shutdown };
+  return { context, log, keyStore, api, keys, store, engine, editors, statusBar, keyHolders, targets, prices, ready, shutdown };
 }
 
 /** Wraps a command so that it runs once the gallery is loaded. */

@@ -166,3 +166,12 @@ async function readSettingsFile(uri: vscode.Uri, section: string | undefined): P
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+export const AFTER_GENERATE = ['insert', 'gallery', 'notify'] as const;
+export type AfterGenerate = (typeof AFTER_GENERATE)[number];
+
+/** fluxStudio.afterGenerate: where a finished image from a selection goes (anything else reads as the default). */
+export function readAfterGenerate(): AfterGenerate {
+  const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('afterGenerate');
+  return AFTER_GENERATE.find((choice) => choice === value) ?? 'insert';
+}

@@ -1,4 +1,5 @@
-// The status bar item: running jobs and the credit balance; a click opens Show Jobs. It appears only
+// The status bar item: running jobs and the credit balance; a click opens Show Jobs (the gallery when no job
+// is unfinished). It appears only
 // once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
 // which Markdown activates the extension are not given an item their users never asked for.
 import type { GalleryStore } from '../gallery/store';
@@ -15,7 +16,7 @@ const CREDIT_REFRESH_DELAY_MS = 3000;
 
 export class FluxStatusBar {
   private readonly item = new StatusItem('fluxStudio.status', l10n.t('Flux Studio'), COMMANDS.showJobs);
-  private credits: number | undefined;
+  private balance: number | undefined;
   private hasKey = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -29,12 +30,17 @@ export class FluxStatusBar {
   /** Reads whether a key is set (for visibility) and redraws. */
   async refreshKeyState(): Promise<void> {
     this.hasKey = !!(await this.keys.get());
-    if (!this.hasKey) this.credits = undefined;
+    if (!this.hasKey) this.balance = undefined;
     this.update();
   }
 
+  /** The balance Apiframe last reported, if any. */
+  credits(): number | undefined {
+    return this.balance;
+  }
+
   setCredits(credits: number | undefined): void {
-    this.credits = credits;
+    this.balance = credits;
     this.update();
   }
 
@@ -62,8 +68,13 @@ export class FluxStatusBar {
     const paused = entries.filter((entry) => entry.state === 'paused').length;
     const parts = [running > 0 ? join([icon('sync~spin'), l10n.t('Flux: {0} running', running)]) : join([icon('sparkle'), plain('Flux')])];
     if (paused > 0) parts.push(join([icon('debug-pause'), l10n.t('{0} paused', paused)]));
-    if (this.credits !== undefined) parts.push(l10n.t('{0} credits', this.credits));
-    this.item.set(join(parts, ' · '), l10n.t('Flux Studio: show jobs and open the gallery'));
+    if (this.balance !== undefined) parts.push(l10n.t('{0} credits', this.balance));
+    const idle = running === 0 && paused === 0;
+    this.item.set(
+      join(parts, ' · '),
+      idle ? l10n.t('Flux Studio: open the gallery') : l10n.t('Flux Studio: show jobs and open the gallery'),
+      idle ? COMMANDS.openGallery : COMMANDS.showJobs,
+    );
     this.item.setVisible(this.hasKey || entries.length > 0);
   }
 

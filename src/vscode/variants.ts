@@ -2,32 +2,34 @@
 // and Keep — one variant stays, the other finished, unstarred variants of its group go.
 import type { GalleryEntry } from '../shared/entry';
 import type { Log } from '../shared/log';
-import { VARIANTS_MAX, VARIANTS_MIN, mayBulkDelete, othersToDelete, type ImageCost } from '../shared/variants';
+import type { ImagePrice } from '../api/prices';
+import { VARIANTS_MAX, VARIANTS_MIN, mayBulkDelete, othersToDelete } from '../shared/variants';
 import { reportError } from './editor/workspaceFiles';
+import { creditsText } from './prices';
 import { askModal, pick, showInfo } from './ui/show';
 import { join, l10n, plain, type SafeText } from './ui/text';
 
 /** "3 × 6 credits = 18 credits …": the cost of `count` images, saying where the per-image price comes from. */
-export function variantCostText(count: number, cost: ImageCost): SafeText {
-  const total = count * cost.credits;
-  return cost.seen
-    ? l10n.t('{0} × {1} credits = {2} credits (the price Apiframe charged for your last image).', count, cost.credits, total)
-    : l10n.t('{0} × {1} credits = {2} credits (Apiframe’s usual price per image; the real one shows once an image is done).', count, cost.credits, total);
+export function variantCostText(count: number, price: ImagePrice): SafeText {
+  const total = creditsText(price, count);
+  return price.source === 'priceList'
+    ? l10n.t('{0} × {1} = {2} (Apiframe’s published price per image).', count, creditsText(price), total)
+    : l10n.t('{0} × {1} = {2} (Apiframe’s documented price per image; its price list could not be read).', count, creditsText(price), total);
 }
 
 /** Asks before `count` (> 1) images are paid for; resolves whether to go ahead. */
-export async function confirmVariantCost(count: number, cost: ImageCost): Promise<boolean> {
+export async function confirmVariantCost(count: number, price: ImagePrice): Promise<boolean> {
   const go = l10n.t('Generate {0} Images', count);
-  const detail = join([variantCostText(count, cost), l10n.t('Each variant has its own seed, so any of them can be re-run exactly.')]);
-  return (await askModal(l10n.t('Generate {0} variants for {1} credits?', count, count * cost.credits), detail, go)) === go;
+  const detail = join([variantCostText(count, price), l10n.t('Each variant has its own seed, so any of them can be re-run exactly.')]);
+  return (await askModal(l10n.t('Generate {0} variants for {1}?', count, creditsText(price, count)), detail, go)) === go;
 }
 
 /** The variant count, with the setting's value first; undefined when dismissed. */
-export async function askVariantCount(current: number, cost: ImageCost): Promise<number | undefined> {
+export async function askVariantCount(current: number, cost: ImagePrice): Promise<number | undefined> {
   const counts = Array.from({ length: VARIANTS_MAX - VARIANTS_MIN + 1 }, (_, i) => VARIANTS_MIN + i);
   const items = [current, ...counts.filter((n) => n !== current)].map((count) => ({
     label: count === 1 ? l10n.t('1 image') : l10n.t('{0} variants', count),
-    description: l10n.t('{0} credits', count * cost.credits),
+    description: creditsText(cost, count),
     detail: count === current ? l10n.t('Default (fluxStudio.variants)') : undefined,
     count,
   }));

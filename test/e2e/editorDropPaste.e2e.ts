@@ -26,7 +26,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'editor: drag a picture from the gallery into an HTML file',
     timeoutMs: 150_000,
-    settings: { 'editor.wordWrap': 'on' },
+    settings: { 'editor.wordWrap': 'on', 'fluxStudio.afterGenerate': 'gallery' },
     async run(ctx) {
       await generateFromPageHtml(ctx);
       const picture = await gallery(ctx).locator('article.card.state-completed .thumb img').first().boundingBox();
@@ -56,7 +56,7 @@ export const scenarios: Scenario[] = [
   {
     name: 'editor: Copy Image in the gallery, paste into an HTML file, undo',
     timeoutMs: 150_000,
-    settings: { 'editor.wordWrap': 'on' },
+    settings: { 'editor.wordWrap': 'on', 'fluxStudio.afterGenerate': 'gallery' },
     async run(ctx) {
       await ctx.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.workbenchUrl).origin });
       await generateFromPageHtml(ctx);

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario } from './context';
-import { answerInputBox, simStats } from './steps';
+import { giveKeyAndAgreeToPrice, simStats } from './steps';
 
 const DOCUMENT = ['# Lighthouse notes', '', '![A basalt lighthouse at dawn](images/basalt-lighthouse.jpg)', '', 'More notes.', ''].join('\n');
 
@@ -36,7 +36,7 @@ export const scenario: Scenario = {
     // The first quick fix is the selected one (the pointer is blocked while the menu is open).
     assert.match((await ctx.page.locator('.action-widget .monaco-list-row.focused').first().textContent()) ?? '', /Generate Missing Image with Flux/);
     await ctx.page.keyboard.press('Enter');
-    await answerInputBox(ctx, ctx.apiKey);
+    await giveKeyAndAgreeToPrice(ctx);
 
     const file = path.join(ctx.workspace, 'images', 'basalt-lighthouse.jpg');
     await ctx.retry(async () => fs.existsSync(file), { timeoutMs: 60_000, what: 'images/basalt-lighthouse.jpg written' });

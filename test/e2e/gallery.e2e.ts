@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
 import { chooseFromCardMenu, moreActions } from './gallerySteps';
-import { answerInputBox, gallery, simStats } from './steps';
+import { gallery, giveKeyAndAgreeToPrice, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
 const MENU_ITEMS = [
@@ -38,11 +38,12 @@ export const scenario: Scenario = {
   name: 'gallery: card buttons, search, keyboard, Insert into workspace, Open full size, Generate from the prompt bar',
   versions: ALL_VERSIONS,
   timeoutMs: 180_000,
+  settings: { 'fluxStudio.afterGenerate': 'gallery' },
   async run(ctx) {
     await ctx.openFile('doc.md');
     await ctx.selectLineWithText(PARAGRAPH);
     await ctx.rightClickSelection(PARAGRAPH, 'Generate Image from Selection');
-    await answerInputBox(ctx, ctx.apiKey);
+    await giveKeyAndAgreeToPrice(ctx);
 
     const view = gallery(ctx);
     const card = view.locator('article.card.state-completed').first();

@@ -12,7 +12,7 @@ import { completedImage, gallery, generateFromPageHtml } from './steps';
 function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenario {
   return {
     name: `gallery lifecycle (${theme}): HTML insert, reload keeps the entry, Delete removes it`,
-    settings: { 'workbench.colorTheme': theme },
+    settings: { 'workbench.colorTheme': theme, 'fluxStudio.afterGenerate': 'gallery' },
     versions,
     timeoutMs: 200_000,
     async run(ctx) {

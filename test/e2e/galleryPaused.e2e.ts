@@ -4,8 +4,8 @@
 // its … menu; Show: Paused lists them; Retry collects one image; Forget, confirmed, removes the other.
 import * as assert from 'assert';
 import type { Scenario } from './context';
-import { answerDialog, cardWithPrompt, chooseFromCardMenu, generateEach, moreActions, showOnly, waitForCount } from './gallerySteps';
-import { gallery, simStats } from './steps';
+import { cardWithPrompt, chooseFromCardMenu, generateEach, moreActions, showOnly, waitForCount } from './gallerySteps';
+import { answerDialog, gallery, simStats } from './steps';
 
 const RETRIED = 'A paper boat on a rainy street';
 const FORGOTTEN = 'A snail climbing a mossy wall';

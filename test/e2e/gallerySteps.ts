@@ -2,14 +2,17 @@
 // prompt bar, the workbench's modal dialogs, and reading the gallery's count and cards.
 import type { Locator } from 'playwright-core';
 import type { ScenarioContext } from './context';
-import { answerInputBox, gallery, simStats } from './steps';
+import { answerInputBox, gallery, giveKeyAndAgreeToPrice, simStats } from './steps';
 
-/** Writes the prompt into the gallery's prompt bar and presses Generate; the first one is asked for the key. */
-export async function generateFromPromptBar(ctx: ScenarioContext, prompt: string, options: { first: boolean }): Promise<void> {
+/** Writes the prompt into the gallery's prompt bar and presses Generate; the first one is asked for the key and the price. */
+export async function generateFromPromptBar(ctx: ScenarioContext, prompt: string, options: { first: boolean; variants?: boolean }): Promise<void> {
   const view = gallery(ctx);
   await view.locator('#prompt').fill(prompt);
   await view.locator('button[data-action="generate"]').click();
-  if (options.first) await answerInputBox(ctx, ctx.apiKey);
+  if (!options.first) return;
+  // Variants have their own cost confirmation (the caller answers it) instead of the one-image price question.
+  if (options.variants) await answerInputBox(ctx, ctx.apiKey);
+  else await giveKeyAndAgreeToPrice(ctx);
 }
 
 /** Generates each prompt from the prompt bar in turn, each once the simulator has the one before. */
@@ -18,16 +21,6 @@ export async function generateEach(ctx: ScenarioContext, prompts: readonly strin
     await generateFromPromptBar(ctx, prompt, { first: i === 0 });
     await ctx.retry(async () => (await simStats(ctx)).jobsCreated === i + 1, { timeoutMs: 20_000, what: `job ${i + 1} accepted` });
   }
-}
-
-/** Waits for the workbench's modal dialog whose message contains `message`, and presses its button `button`. */
-export async function answerDialog(ctx: ScenarioContext, message: string | RegExp, button: string): Promise<string> {
-  const dialog = ctx.page.locator('.monaco-dialog-box', { hasText: message });
-  await dialog.waitFor({ timeout: 20_000 });
-  const text = (await dialog.innerText()).replace(/\s+/g, ' ');
-  await dialog.locator('.monaco-button', { hasText: button }).first().click();
-  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
-  return text;
 }
 
 /** The card whose prompt (or, in a group, whose group's prompt) contains `text`. */

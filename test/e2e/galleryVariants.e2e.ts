@@ -4,8 +4,8 @@
 // on each finished one); Keep on one, confirmed, removes the other.
 import * as assert from 'assert';
 import type { Scenario } from './context';
-import { answerDialog, generateFromPromptBar, waitForCount } from './gallerySteps';
-import { configureSimulator, gallery, simStats } from './steps';
+import { generateFromPromptBar, waitForCount } from './gallerySteps';
+import { answerDialog, configureSimulator, gallery, simStats } from './steps';
 
 const PROMPT = 'A lighthouse keeper feeding seagulls at dawn';
 
@@ -26,7 +26,7 @@ export const scenario: Scenario = {
 
     // Slow enough to see the cards while they run.
     await configureSimulator(ctx, { timeScale: 0.3 });
-    await generateFromPromptBar(ctx, PROMPT, { first: true });
+    await generateFromPromptBar(ctx, PROMPT, { first: true, variants: true });
     const question = await answerDialog(ctx, 'Generate 2 variants for 12 credits?', 'Generate 2 Images');
     ctx.log(`confirmation: ${question}`);
     const group = view.locator('section.group');

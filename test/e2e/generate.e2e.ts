@@ -3,7 +3,7 @@
 // Then a window reload in the middle of a job: it finishes afterwards and is charged once.
 import * as assert from 'assert';
 import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
-import { answerInputBox, completedImage, configureSimulator, simStats } from './steps';
+import { completedImage, configureSimulator, giveKeyAndAgreeToPrice, simStats } from './steps';
 
 const PARAGRAPH = 'A lighthouse stands on a rocky cliff';
 const MENU_LABEL = 'Generate Image from Selection';
@@ -27,12 +27,13 @@ export const scenarios: Scenario[] = [
   {
     name: 'generate: right-click the selection, set the key when asked, progress, image in the gallery',
     versions: ALL_VERSIONS,
+    settings: { 'fluxStudio.afterGenerate': 'gallery' },
     timeoutMs: 150_000,
     async run(ctx) {
       // Jobs take ~3 s here so the progress notification can be seen.
       await configureSimulator(ctx, { timeScale: 0.2 });
       await generateFromSelection(ctx, 'context-menu');
-      await answerInputBox(ctx, ctx.apiKey);
+      await giveKeyAndAgreeToPrice(ctx);
       // The progress notification, with its Cancel button, is required (jobs take ~3 s at this time scale).
       const progress = ctx.page.locator('.notification-toast', { hasText: 'Flux: generating' }).first();
       await progress.waitFor({ state: 'visible', timeout: 10_000 });
@@ -49,11 +50,12 @@ export const scenarios: Scenario[] = [
   },
   {
     name: 'generate: reload the window mid-job; the job finishes afterwards and is charged once',
+    settings: { 'fluxStudio.afterGenerate': 'gallery' },
     timeoutMs: 180_000,
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 1, durations: { fixedMs: 20_000 } });
       await generateFromSelection(ctx);
-      await answerInputBox(ctx, ctx.apiKey);
+      await giveKeyAndAgreeToPrice(ctx);
       await ctx.retry(async () => (await simStats(ctx)).jobsCreated === 1, { timeoutMs: 20_000, what: 'the job to be accepted' });
       ctx.log('job accepted; reloading the window');
       await ctx.runCommand('Developer: Reload Window');

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answerInputBox, completedImage, gallery, simStats } from './steps';
+import { completedImage, gallery, giveKeyAndAgreeToPrice, simStats } from './steps';
 import { recordHostileCounts } from '../support/hostileCounts';
 
 const PROMPTS = [
@@ -17,7 +17,7 @@ async function generateFromPromptBar(ctx: ScenarioContext, prompt: string, first
   const bar = gallery(ctx);
   await bar.locator('#prompt').fill(prompt);
   await bar.getByRole('button', { name: 'Generate' }).click();
-  if (first) await answerInputBox(ctx, ctx.apiKey);
+  if (first) await giveKeyAndAgreeToPrice(ctx);
 }
 
 export const scenario: Scenario = {

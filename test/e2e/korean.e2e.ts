@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GALLERY_STRINGS_EN } from '../../src/protocol/strings';
 import type { Scenario, ScenarioContext } from './context';
+import { answerPriceQuestion } from './steps';
 
 const LOCALE = 'ko';
 const PROMPT = '해 질 녘 바위 절벽 위에 서 있는 등대';
@@ -120,6 +121,12 @@ export const scenario: Scenario & { locale: string } = {
     assert.ok(keyPrompt.includes(t("Flux Studio needs your Apiframe API key to generate images. It is kept in VS Code's secret storage.")), `Korean key prompt: ${keyPrompt}`);
     await keyBox.locator('input.input').fill(ctx.apiKey);
     await keyBox.locator('input.input').press('Enter');
+    // The price of one image, asked before the first one is paid for: in Korean, with "Don't ask again".
+    const priceQuestion = await answerPriceQuestion(ctx, {
+      message: t('Generate an image for {0}?').replace('{0}', t('{0} credits').replace('{0}', '6')),
+      button: t("Don't ask again"),
+    });
+    assert.ok(priceQuestion.includes(t('Apiframe charges {0} per Flux 1.1 Pro Ultra image (its published price list). Failed images are refunded.').replace('{0}', t('{0} credits').replace('{0}', '6'))), `Korean price: ${priceQuestion}`);
 
     const card = view.locator('article.card.state-completed').first();
     await ctx.retry(async () => (await card.count()) > 0 && (await card.locator('img').count()) > 0, {

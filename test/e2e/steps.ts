@@ -15,6 +15,31 @@ export async function answerInputBox(ctx: ScenarioContext, text: string): Promis
   await input.press('Enter');
 }
 
+/** Waits for the workbench's modal dialog whose message contains `message`, and presses its button `button`. */
+export async function answerDialog(ctx: ScenarioContext, message: string | RegExp, button: string): Promise<string> {
+  const dialog = ctx.page.locator('.monaco-dialog-box', { hasText: message });
+  await dialog.waitFor({ timeout: 20_000 });
+  const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+  await dialog.locator('.monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+  return text;
+}
+
+/** The question before the first paid image on this machine: states the price; answered "Don't ask again". */
+export async function answerPriceQuestion(ctx: ScenarioContext, question: { message: string | RegExp; button: string } = PRICE_QUESTION_EN): Promise<string> {
+  const text = await answerDialog(ctx, question.message, question.button);
+  ctx.log(`price question: ${text}`);
+  return text;
+}
+
+/** The first generation's two questions: the API key (asked inline), then the price of one image. */
+export async function giveKeyAndAgreeToPrice(ctx: ScenarioContext): Promise<void> {
+  await answerInputBox(ctx, ctx.apiKey);
+  await answerPriceQuestion(ctx);
+}
+
+const PRICE_QUESTION_EN = { message: 'Generate an image for 6 credits?', button: "Don't ask again" };
+
 export interface SimStats {
   jobsCreated: number;
   creditsCharged: number;
@@ -63,12 +88,15 @@ export async function generateFromPalette(ctx: ScenarioContext, prompt: string):
   ctx.log(`generating "${prompt}"`);
 }
 
-/** Generates from the paragraph of page.html (giving the key when asked) and waits for the decoded image in the gallery. */
+/**
+ * Generates from the paragraph of page.html (giving the key and agreeing to the price when asked) and waits for
+ * the decoded image in the gallery (the scenario sets fluxStudio.afterGenerate to `gallery`).
+ */
 export async function generateFromPageHtml(ctx: ScenarioContext): Promise<void> {
   const paragraph = 'A red lighthouse on a green hill';
   await ctx.openFile('page.html');
   await ctx.selectLineWithText(paragraph);
   await ctx.rightClickSelection(paragraph, 'Generate Image from Selection');
-  await answerInputBox(ctx, ctx.apiKey);
+  await giveKeyAndAgreeToPrice(ctx);
   await completedImage(ctx);
 }

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import type { Scenario, ScenarioContext } from './context';
-import { answer, configureSimulator, generateFromPalette as generate } from './steps';
+import { answer, answerPriceQuestion, configureSimulator, generateFromPalette as generate } from './steps';
 
 const LINK_TEXT = 'Open the Apiframe dashboard';
 const HOSTILE_LINK = `[${LINK_TEXT}](command:workbench.action.openSettings "Open dashboard")`;
@@ -92,6 +92,7 @@ export const scenario: Scenario = {
 
     await injectFault(ctx, { route: 'generate', kind: 'failJob', errorText: `Content policy: this prompt was refused. ${HOSTILE_LINK}` });
     await generate(ctx, 'a prompt the server refuses');
+    await answerPriceQuestion(ctx);
     const refused = await assertNotificationIsPlainText(ctx, 'Content policy');
     assert.ok(refused.includes(LINK_TEXT), refused);
     await ctx.screenshot('trust-job-error');

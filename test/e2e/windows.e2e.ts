@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answer, configureSimulator, gallery, generateFromPalette, simStats } from './steps';
+import { answer, answerPriceQuestion, configureSimulator, gallery, generateFromPalette, simStats } from './steps';
 
 const PROMPTS = { whale: 'a whale made in window B', fox: 'a fox made in window A', long: 'a long job that outlives window B' };
 
@@ -41,6 +41,7 @@ export const scenario: Scenario = {
     // Window B was open before the key was set: code-server shows it the key only after a reload, so B hands
     // its job to A, which has the key. B is not asked for the key: the first thing it asks is the prompt.
     await generateFromPalette(b, PROMPTS.whale);
+    await answerPriceQuestion(b);
     await showsCompleted(a, PROMPTS.whale);
     a.log("B's image appeared in A's open gallery without a reload");
     await a.screenshot('two-windows-a-sees-b');

@@ -117,7 +117,7 @@ describe('editor: missing images become one click', function () {
     assert.ok(asked, 'a modal question');
     assert.strictEqual(asked.text, 'Generate 2 missing images in many.md with Flux?');
     const detail = (asked.detail ?? '').split('\n');
-    assert.match(detail[0], /^This costs 12 credits \(6 per image\)\./);
+    assert.match(detail[0], /^This costs 12 credits \(6 credits per image\)\./);
     assert.match(detail[1], /^Will generate images\/heron\.jpg — “A heron .*”$/, 'what it will generate, with the prompt');
     assert.strictEqual(detail[2], 'Will generate images/owl.png — “An owl”');
     assert.strictEqual(detail[3], '1 link leads outside the workspace folder and is left out.');

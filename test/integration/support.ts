@@ -2,6 +2,7 @@
 // polling, completed gallery entries, and opening a document with the cursor at its end.
 import { randomBytes, randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryStore } from '../../src/gallery/store';
@@ -23,7 +24,15 @@ export async function readyForTests(): Promise<FluxStudioTestApi> {
   if ((await api.keys.store.get()) !== loadConfig().apiKey && !(await api.keys.setKey(loadConfig().apiKey))) {
     throw new Error('the simulator refused the test key');
   }
+  // As if the user had answered the first price question with "Don't ask again" (pay.test.ts asks it).
+  await api.payment.agreeTo((await api.generation.refreshPrice()).credits);
   return api;
+}
+
+/** Drops the day-long price cache (global storage's image-price.json) and reads Apiframe's price list again. */
+export async function forgetCachedPrice(api: FluxStudioTestApi): Promise<number> {
+  await fs.rm(path.join(api.store.root, '..', 'image-price.json'), { force: true });
+  return (await api.generation.refreshPrice()).credits;
 }
 
 /** GET (or POST with a body) on the simulator, e.g. `/__sim/stats`. */

@@ -12,7 +12,7 @@ import type { GalleryEntry } from '../../src/shared/entry';
 import { keepVariant } from '../../src/vscode/variants';
 import { loadConfig } from './config';
 import { scriptDialogs, type Asked } from './dialogs';
-import { jobInput, readyForTests, sim, waitFor } from './support';
+import { forgetCachedPrice, jobInput, readyForTests, sim, waitFor } from './support';
 
 describe('variants, Keep and Re-run from Image', function () {
   this.timeout(90_000);
@@ -38,12 +38,11 @@ describe('variants, Keep and Re-run from Image', function () {
     return settled.map((e) => e!).sort((a, b) => (a.variantIndex ?? 0) - (b.variantIndex ?? 0));
   }
 
-  it('Flux: Generate Image… with 3 variants: the cost (last price × 3) is confirmed, then 3 jobs, 3 seeds, one group, one idempotency key each', async () => {
-    // The price Apiframe charged last: make it 7 and let one image complete at that price.
+  it('Flux: Generate Image… with 3 variants: the cost (price list × 3) is confirmed, then 3 jobs, 3 seeds, one group, one idempotency key each', async () => {
+    // Apiframe's price list says 7; the day-old cache is dropped so it is read again.
     await sim('/__sim/config', { creditCost: 7 });
+    await forgetCachedPrice(api);
     try {
-      const priced = (await api.generation.generate({ prompt: 'a price probe', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 60, raw: false }))!;
-      assert.strictEqual((await api.engine.whenSettled(priced.id))?.creditCost, 7);
 
       const prompt = 'Three lighthouses on three cliffs, variants test';
       const dialogs = scriptDialogs((asked: Asked) => {
@@ -83,6 +82,7 @@ describe('variants, Keep and Re-run from Image', function () {
       assert.deepStrictEqual(keys.sort(), variants.map((e) => e.id).sort(), 'each variant is its own action: its entry id is its idempotency key');
     } finally {
       await sim('/__sim/config', { creditCost: 6 });
+      await forgetCachedPrice(api);
     }
   });
 

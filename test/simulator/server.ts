@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   progressModel?: 'informative' | 'silent';
   failureRate?: number;
   creditCost?: number; // per image, default 6
+  /** What GET /v2/models says about Ultra; default a flat creditCost (null: Ultra is not in the list). */
+  priceList?: { costMin?: number; costMax?: number; pricingMode?: string } | null;
   seed?: number;
   resultShape?: 'string' | 'images' | 'array' | 'rotate';
   urlTtlMs?: number; // result URLs expire after this many real ms, default 10 min
@@ -82,7 +84,7 @@ export type FaultKind =
   | 'failJob'
   | 'timeout';
 
-export type FaultRoute = 'generate' | 'job' | 'jobs' | 'me' | 'upload' | 'image' | 'any';
+export type FaultRoute = 'generate' | 'job' | 'jobs' | 'me' | 'models' | 'upload' | 'image' | 'any';
 
 export interface FaultRule extends HostileFaultOptions {
   route: FaultRoute;
@@ -163,7 +165,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'timeout',
 ];
 const ALL_FAULT_KINDS: readonly FaultKind[] = [...FAULT_KINDS, ...HOSTILE_FAULT_KINDS];
-const FAULT_ROUTES: readonly FaultRoute[] = ['generate', 'job', 'jobs', 'me', 'upload', 'image', 'any'];
+const FAULT_ROUTES: readonly FaultRoute[] = ['generate', 'job', 'jobs', 'me', 'models', 'upload', 'image', 'any'];
 const JOB_STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
@@ -233,6 +235,7 @@ interface Defaults {
   progressModel: 'informative' | 'silent';
   failureRate: number;
   creditCost: number;
+  priceList?: SimulatorOptions['priceList'];
   seed: number;
   resultShape: 'string' | 'images' | 'array' | 'rotate';
   urlTtlMs: number;
@@ -258,6 +261,7 @@ function withDefaults(o: SimulatorOptions): Defaults {
     progressModel: o.progressModel ?? 'informative',
     failureRate: o.failureRate ?? 0,
     creditCost: o.creditCost ?? 6,
+    priceList: o.priceList,
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 31),
     resultShape: o.resultShape ?? 'images',
     urlTtlMs: o.urlTtlMs ?? 10 * 60_000,
@@ -621,6 +625,7 @@ class SimulatorImpl implements Simulator {
     if (path === '/v2/jobs') return 'jobs';
     if (path.startsWith('/v2/jobs/')) return 'job';
     if (path === '/v2/me') return 'me';
+    if (path === '/v2/models') return 'models';
     if (path === '/v2/uploads') return 'upload';
     if (path.startsWith('/files/') && (method === 'GET' || method === 'HEAD')) return 'image';
     return 'other';
@@ -795,6 +800,7 @@ class SimulatorImpl implements Simulator {
     if (route === 'other') return json(404, { error: 'Not found' });
     const expected = route === 'generate' || route === 'upload' ? 'POST' : 'GET';
     if (method !== expected) return json(405, { error: 'Method not allowed' }, { Allow: expected });
+    if (route === 'models') return this.models(url.searchParams);
 
     const header = req.headers['x-api-key'];
     const apiKey = Array.isArray(header) ? header[0] : header;
@@ -827,6 +833,20 @@ class SimulatorImpl implements Simulator {
       case 'upload':
         return this.upload(req);
     }
+  }
+
+  // ----- /v2/models (public: no key) -----------------------------------------------------------------------------
+
+  private models(query: URLSearchParams): Reply {
+    const modality = query.get('modality');
+    if (modality !== null && !['image', 'video', 'music'].includes(modality)) return json(400, { error: 'Invalid modality' });
+    const list = this.opts.priceList === undefined ? { costMin: this.opts.creditCost, costMax: this.opts.creditCost, pricingMode: 'flat' } : this.opts.priceList;
+    const models = [
+      { id: 'flux-pro', label: 'Flux Pro', modality: 'image', costMin: 4, costMax: 4, pricingMode: 'flat' },
+      ...(list ? [{ id: 'flux-1.1-pro-ultra', label: 'Flux 1.1 Pro Ultra', modality: 'image', ...list }] : []),
+      { id: 'kling-video', label: 'Kling', modality: 'video', costMin: 20, costMax: 200, pricingMode: 'per-second' },
+    ].filter((model) => modality === null || model.modality === modality);
+    return json(200, { models });
   }
 
   // ----- /v2/images/generate ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// Variants, stars and Keep below the UI: the seeds we send, the per-image cost we state, what Keep may
+// Variants, stars and Keep below the UI: the seeds we send, what Keep may
 // delete, and that a star written by one window protects the entry from a bulk deletion in another.
 import * as assert from 'assert';
 import { promises as fs } from 'fs';
@@ -7,12 +7,12 @@ import { JobEngine } from '../../src/jobs/engine';
 import { DurationModel } from '../../src/jobs/schedule';
 import { normalizeEntry, parseEntry, type GalleryEntry } from '../../src/shared/entry';
 import { OPTION_LIMITS } from '../../src/shared/optionsSchema';
-import { DEFAULT_CREDIT_COST, mayBulkDelete, othersToDelete, perImageCost, variantSeeds } from '../../src/shared/variants';
+import { mayBulkDelete, othersToDelete, variantSeeds } from '../../src/shared/variants';
 import { FakeApi } from '../support/fakeApi';
 import { FakeClock } from '../support/fakeClock';
 import { entry, tempGallery } from '../support/storeFixtures';
 
-describe('variants: seeds and cost', () => {
+describe('variants: seeds', () => {
   it('N random seeds are distinct integers in the range every Flux endpoint takes', () => {
     let n = 0;
     const repeating = () => [0.5, 0.5, 0.25, 0.5, 0.75, 0.1][n++ % 6]; // repeats must be drawn again
@@ -30,19 +30,6 @@ describe('variants: seeds and cost', () => {
     assert.deepStrictEqual(variantSeeds(3, 4242), [4242, 4243, 4244]);
     assert.deepStrictEqual(variantSeeds(1, -7), [-7]);
     assert.deepStrictEqual(variantSeeds(3, OPTION_LIMITS.seedMax - 1), [OPTION_LIMITS.seedMax - 1, OPTION_LIMITS.seedMax - 2, OPTION_LIMITS.seedMax - 3]);
-  });
-
-  it('the per-image cost is the newest completed one Apiframe reported, 6 until then', () => {
-    assert.deepStrictEqual(perImageCost([]), { credits: DEFAULT_CREDIT_COST, seen: false });
-    const entries = [
-      entry('a', { creditCost: 6, completedAt: 100 }),
-      entry('b', { creditCost: 8, completedAt: 300 }),
-      entry('c', { creditCost: 7, completedAt: 200 }),
-      entry('d', { state: 'failed', creditCost: 0, completedAt: 400 }),
-      entry('e', { state: 'processing', creditCost: 99, completedAt: 500 }),
-      entry('f', { completedAt: 600 }),
-    ];
-    assert.deepStrictEqual(perImageCost(entries), { credits: 8, seen: true });
   });
 });
 

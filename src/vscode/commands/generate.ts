@@ -11,7 +11,13 @@ export async function generateFromSelection(generation: GenerationService): Prom
   const editor = vscode.window.activeTextEditor;
   const selected = editor && selectionPrompt(editor);
   if (selected) {
-    await generation.generateVariants({ ...generationDefaults(), prompt: selected.prompt }, selected.source, { count: variantCount() });
+    const { document } = editor;
+    // The image lands after the (first) selected text; several selections have no one place.
+    const placeAfter = selected.source.selection && {
+      document,
+      anchor: { ...selected.source.selection, text: document.getText(editor.selection) },
+    };
+    await generation.generateVariants({ ...generationDefaults(), prompt: selected.prompt }, selected.source, { count: variantCount(), placeAfter });
     return;
   }
   const currentLine = editor ? editor.document.lineAt(editor.selection.active.line).text.trim() : '';

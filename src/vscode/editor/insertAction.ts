@@ -41,7 +41,6 @@ export interface InsertTarget {
 /** Returns undefined when the user cancelled or an error was shown. */
 export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryActionDeps, target?: InsertTarget): Promise<InsertResult | undefined> {
   try {
-    const image = storedImageUri(entry, deps.store);
     const sourceDocument = target ? target.document : await openSourceDocument(entry);
     const editorDocument = target ? undefined : deps.editors.current()?.document;
     const document = sourceDocument ?? editorDocument;
@@ -51,13 +50,7 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
       if (!vscode.workspace.workspaceFolders?.length) await offerSaveAs(entry, deps);
       return undefined;
     }
-
-    const destination = imageDestination(folder, document, entryFileName(entry), deps.log);
-    const bytes = await readStoredImage(image);
-    await prepareFolderInside(folder, destination.folder);
-    const file = await writeNewFile(destination.folder, destination.fileName, bytes);
-    await rememberSavedPath(entry, file, deps.store);
-    deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
+    const file = await saveIntoFolder(entry, deps, folder, document);
 
     if (!document) {
       await vscode.commands.executeCommand('revealInExplorer', file);
@@ -79,6 +72,43 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     reportError(error, deps.log);
     return undefined;
   }
+}
+
+/** Copies the stored image into `folder` (under fluxStudio.saveFolder, named after the prompt; never over a file). */
+async function saveIntoFolder(entry: GalleryEntry, deps: EntryActionDeps, folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined): Promise<vscode.Uri> {
+  const destination = imageDestination(folder, document, entryFileName(entry), deps.log);
+  const bytes = await readStoredImage(storedImageUri(entry, deps.store));
+  await prepareFolderInside(folder, destination.folder);
+  const file = await writeNewFile(destination.folder, destination.fileName, bytes);
+  await rememberSavedPath(entry, file, deps.store);
+  deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
+  return file;
+}
+
+/**
+ * Saves the image and inserts its snippet at `offset` of `document` (the end of the text it was made from)
+ * as one undoable edit, without showing the document or moving the user's cursor or focus. Resolves the
+ * result, or undefined when the document has no workspace folder to save into (nothing was written).
+ */
+export async function insertAtOffset(entry: GalleryEntry, deps: EntryActionDeps, document: vscode.TextDocument, offset: number): Promise<InsertResult | undefined> {
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : undefined);
+  if (!folder) return undefined;
+  const file = await saveIntoFolder(entry, deps, folder, document);
+  const plan = planEntryInsertion(document, entry, file, folder, { cursor: offset, replaceSelection: false });
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
+  const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
+  const selections = editors.map((editor) => editor.selections.map((s) => [document.offsetAt(s.anchor), document.offsetAt(s.active)] as const));
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void showWarning(l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)));
+    return { file };
+  }
+  // Text inserted at the edge of a selection widens it: the user's selection (often the paragraph the image
+  // was made from) would then hold the image, and the next keystroke would replace both.
+  const added = plan.edit.newText.length - (plan.edit.end - plan.edit.start);
+  const moved = (at: number) => document.positionAt(at > plan.edit.start ? at + added : at);
+  editors.forEach((editor, i) => (editor.selections = selections[i].map(([anchor, active]) => new vscode.Selection(moved(anchor), moved(active)))));
+  return { file, document, snippet: plan.snippet };
 }
 
 function endOf(document: vscode.TextDocument): vscode.Selection {

@@ -12,10 +12,10 @@ import { planMissingImage, type MissingImagePlan } from '../../insert/missing';
 import { COMMANDS } from '../../shared/commands';
 import type { GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
-import { perImageCost } from '../../shared/variants';
 import { generationDefaults } from '../commands/prompts';
 import type { GenerationService } from '../generation';
 import { readGenerationDefaults } from '../settings';
+import { creditsText } from '../prices';
 import { askModal, showError, showInfo, showWarning } from '../ui/show';
 import { join, l10n, shortPlain, type SafeText } from '../ui/text';
 import type { TargetFileWriter } from './targetFiles';
@@ -109,15 +109,54 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
       await ready();
       await run(...args);
     };
-  void vscode.commands.executeCommand('setContext', 'fluxStudio.imageLanguages', IMAGE_LANGUAGES);
   const index = new ImageReferenceIndex();
   const disposable = vscode.Disposable.from(
     index,
+    trackMissingImageContext(deps.store, index),
     vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(index), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.commands.registerCommand(COMMANDS.generateMissingImage, whenReady((uri: unknown, offset: unknown) => generateOne(deps, index, uri, offset))),
     vscode.commands.registerCommand(COMMANDS.generateMissingImages, whenReady((uri: unknown) => generateAll(deps, index, uri))),
   );
   return Object.assign(disposable, { index });
+}
+
+/** The context key that offers "Generate Missing Images in This File" (menus and palette) only where it has work. */
+const HAS_MISSING_KEY = 'fluxStudio.fileHasMissingImage';
+/** Typing is let to settle this long before the active file is looked at again. */
+const CONTEXT_DELAY_MS = 300;
+
+/**
+ * Keeps HAS_MISSING_KEY true while the active editor's file links an image that does not exist. The references
+ * come from the index (read once per version, under the size cap).
+ */
+function trackMissingImageContext(store: GalleryStore, index: ImageReferenceIndex): vscode.Disposable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let latest = 0;
+  const check = async (document: vscode.TextDocument | undefined): Promise<boolean> => {
+    if (!document || !IMAGE_LANGUAGES.includes(document.languageId)) return false;
+    // Unread (untrusted, over the cap, or an edit still settling: the index reports it when read): not offered.
+    const references = index.current(document);
+    if (!references) return false;
+    return (await missingImages(document, references)).missing.length > 0;
+  };
+  const update = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const asked = ++latest;
+      const has = await check(vscode.window.activeTextEditor?.document).catch(() => false);
+      if (asked === latest) void vscode.commands.executeCommand('setContext', HAS_MISSING_KEY, has);
+    }, CONTEXT_DELAY_MS);
+  };
+  update();
+  return vscode.Disposable.from(
+    vscode.window.onDidChangeActiveTextEditor(update),
+    index.onDidChange((document) => document === vscode.window.activeTextEditor?.document && update()),
+    vscode.workspace.onDidCreateFiles(update),
+    vscode.workspace.onDidDeleteFiles(update),
+    // A generated image landed at its link's path.
+    store.onDidChange((change) => change.kind === 'upsert' && !!change.entry.targetFile && update()),
+    { dispose: () => timer && clearTimeout(timer) },
+  );
 }
 
 export class MissingImageActions implements vscode.CodeActionProvider {
@@ -211,18 +250,18 @@ async function generateAll(deps: MissingImageDeps, index: ImageReferenceIndex, u
     void showWarning(l10n.t('{0} links {1} missing images; Flux generates at most {2} at once. Use the quick fix on the links you want, or split the file.', name, images.length, MISSING_IMAGES_MAX));
     return;
   }
-  const cost = perImageCost(deps.store.list()).credits;
+  const price = await deps.generation.refreshPrice();
   const generate = l10n.t('Generate');
   const question = images.length === 1 ? l10n.t('Generate 1 missing image in {0} with Flux?', name) : l10n.t('Generate {0} missing images in {1} with Flux?', images.length, name);
   const toGenerate = listed(
     images.map((image) => `${vscode.workspace.asRelativePath(image.target)} — “${image.plan.prompt}”`),
     (line) => l10n.t('Will generate {0}', line),
   );
-  const detail = join([l10n.t('This costs {0} credits ({1} per image). Each image is written to the path its link names; the document is not changed.', images.length * cost, cost), ...toGenerate, ...leftOut], '\n');
+  const detail = join([l10n.t('This costs {0} ({1} per image). Each image is written to the path its link names; the document is not changed.', creditsText(price, images.length), creditsText(price)), ...toGenerate, ...leftOut], '\n');
   if ((await askModal(question, detail, generate)) !== generate) return;
   const started: string[] = [];
   for (const image of images) {
-    const entry = await startGeneration(deps, document, image, { followProgress: false });
+    const entry = await startGeneration(deps, document, image, { followProgress: false, costConfirmed: true });
     if (entry === false) break;
     if (entry) started.push(entry.id);
   }
@@ -250,9 +289,15 @@ function unreadable(document: vscode.TextDocument): SafeText {
 /**
  * Starts the job and records its target: the entry, undefined when the target is already being generated,
  * false when nothing was started (and the reason shown). The target is reserved before anything is paid,
- * so a second click on the same quick fix makes no second job.
+ * so a second click on the same quick fix makes no second job. `costConfirmed`: the user agreed to this
+ * image's price in the question for all of the file's images.
  */
-async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocument, image: MissingImage, { followProgress = true } = {}): Promise<GalleryEntry | undefined | false> {
+async function startGeneration(
+  deps: MissingImageDeps,
+  document: vscode.TextDocument,
+  image: MissingImage,
+  { followProgress = true, costConfirmed = false } = {},
+): Promise<GalleryEntry | undefined | false> {
   const shown = vscode.workspace.asRelativePath(image.target);
   const target = image.target.toString();
   if (reservedTargets.has(target) || deps.store.list().some((entry) => entry.targetFile?.uri === target && !entry.targetFile.outcome && entry.state !== 'failed')) {
@@ -271,7 +316,7 @@ async function startGeneration(deps: MissingImageDeps, document: vscode.TextDocu
     const [entry] = await deps.generation.generateVariants(
       { ...defaults, prompt: plan.prompt, aspectRatio: plan.aspectRatio ?? defaults.aspectRatio, outputFormat: plan.format },
       { documentUri: document.uri.toString(), languageId: document.languageId },
-      { followProgress },
+      { followProgress, costConfirmed },
     );
     if (!entry) return false;
     await deps.store.update(entry.id, { targetFile: { uri: target, folder: image.folder.uri.toString() } });

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import { BOOT_ENTRIES, BOOT_THUMBNAIL_BUDGET, type GalleryBoot } from '../../protocol/gallery';
 import { GALLERY_STRINGS_EN, GALLERY_STRING_KEYS, type GalleryStrings } from '../../protocol/strings';
-import { perImageCost } from '../../shared/variants';
 import { l10n } from '../ui/text';
 import { toEntryView } from './entryView';
 import { renderGalleryHtml } from './html';
@@ -25,7 +24,7 @@ export interface GalleryPageParams {
   extensionUri: vscode.Uri;
   store: GalleryStore;
   thumbnails: ThumbnailStore;
-  settings: Pick<GalleryBoot, 'strings' | 'defaults'>;
+  settings: Pick<GalleryBoot, 'strings' | 'defaults' | 'imageCost'>;
   title: string;
 }
 
@@ -42,7 +41,6 @@ export async function buildGalleryPage({ webview, extensionUri, store, thumbnail
     ...settings,
     locale: vscode.env.language,
     totalCredits: store.totalCreditsSpent(),
-    imageCost: perImageCost(all).credits,
     entries: first.map((entry) => toEntryView(entry, webview, store)),
     entryCount: all.length,
     thumbnails: firstThumbnails.map(({ entryId, bytes }) => ({ entryId, webp: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64') })),

@@ -21,7 +21,6 @@ import type { IpcNotificationType } from '../../protocol/ipc';
 import { parseWebviewMessage } from '../../protocol/validate';
 import type { GalleryEntry } from '../../shared/entry';
 import type { GenerationOptions } from '../../shared/options';
-import { perImageCost } from '../../shared/variants';
 import type { EntryActionDeps } from '../editor/insertAction';
 import { l10n } from '../ui/text';
 import { droppedImageFile } from './droppedImage';
@@ -61,6 +60,8 @@ export interface GalleryDeps extends EntryActionDeps {
   getDefaults(): PromptDefaults;
   /** Whether an API key is stored, and when that changes (the empty gallery says whether one is set). */
   apiKey: { isSet(): Promise<boolean>; onDidChange: vscode.Event<unknown> };
+  /** Credits per image, from the one price source. */
+  imageCost(): number;
 }
 
 export interface ShowOptions {
@@ -91,6 +92,13 @@ export class GalleryPanel {
    * Reveals the gallery, creating it if needed. For a job that just started pass
    * `{ preserveFocus: true, viewColumn: vscode.ViewColumn.Beside }`: an already visible gallery is left where it is.
    */
+  /** Apiframe's price changed: the open gallery's cost labels follow at once. */
+  static priceChanged(): void {
+    const panel = GalleryPanel.current;
+    if (!panel?.webviewReady) return;
+    panel.post(EntriesChangedNotification, { upserts: [], removals: [], totalCredits: panel.deps.store.totalCreditsSpent(), imageCost: panel.deps.imageCost() });
+  }
+
   static createOrShow(deps: GalleryDeps, options: ShowOptions = {}): GalleryPanel {
     const preserveFocus = options.preserveFocus ?? false;
     const existing = GalleryPanel.current;
@@ -160,7 +168,7 @@ export class GalleryPanel {
       extensionUri: this.deps.extensionUri,
       store: this.deps.store,
       thumbnails: this.thumbnails,
-      settings: { strings: localizedGalleryStrings(), defaults: this.deps.getDefaults() },
+      settings: { strings: localizedGalleryStrings(), defaults: this.deps.getDefaults(), imageCost: this.deps.imageCost() },
       title: l10n.t('Flux Gallery'),
     });
     if (this.disposed) return;
@@ -196,7 +204,7 @@ export class GalleryPanel {
       entries: store.list().map((entry) => toEntryView(entry, this.panel.webview, store)),
       defaults: this.deps.getDefaults(),
       totalCredits: store.totalCreditsSpent(),
-      imageCost: perImageCost(store.list()).credits,
+      imageCost: this.deps.imageCost(),
     });
     void this.sendKeyState();
   }
@@ -227,7 +235,7 @@ export class GalleryPanel {
     const removals = [...this.pendingRemovals];
     this.pendingUpserts.clear();
     this.pendingRemovals.clear();
-    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent(), imageCost: perImageCost(store.list()).credits });
+    this.post(EntriesChangedNotification, { upserts, removals, totalCredits: store.totalCreditsSpent(), imageCost: this.deps.imageCost() });
   }
 
   private async onMessage(raw: unknown): Promise<void> {

@@ -61,11 +61,32 @@ export interface AskTextOptions {
   value?: string;
   password?: boolean;
   validate?: (value: string) => SafeText | undefined;
+  /** A title-bar button that opens a web page (where API keys are created); the box stays open. */
+  link?: { tooltip: SafeText; url: string };
 }
 
 export function askText(options: AskTextOptions): Thenable<string | undefined> {
-  const { validate, ...rest } = options;
-  return vscode.window.showInputBox({ ...rest, ignoreFocusOut: true, validateInput: validate });
+  const { validate, link, ...rest } = options;
+  if (!link) return vscode.window.showInputBox({ ...rest, ignoreFocusOut: true, validateInput: validate });
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    Object.assign(box, { title: rest.title, prompt: rest.prompt, placeholder: rest.placeHolder, value: rest.value ?? '', password: !!rest.password, ignoreFocusOut: true });
+    box.buttons = [{ iconPath: new vscode.ThemeIcon('link-external'), tooltip: link.tooltip }];
+    let answer: string | undefined;
+    box.onDidTriggerButton(() => void vscode.env.openExternal(vscode.Uri.parse(link.url)));
+    box.onDidChangeValue((value) => (box.validationMessage = validate?.(value)));
+    box.onDidAccept(() => {
+      box.validationMessage = validate?.(box.value);
+      if (box.validationMessage) return;
+      answer = box.value;
+      box.hide();
+    });
+    box.onDidHide(() => {
+      box.dispose();
+      resolve(answer);
+    });
+    box.show();
+  });
 }
 
 /** A status bar item whose text and tooltip can only be SafeText. */
@@ -78,9 +99,10 @@ export class StatusItem implements vscode.Disposable {
     this.item.command = command;
   }
 
-  set(text: SafeText, tooltip: SafeText): void {
+  set(text: SafeText, tooltip: SafeText, command?: string): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
+    if (command) this.item.command = command;
   }
 
   setVisible(visible: boolean): void {

@@ -1,0 +1,89 @@
+// THE gate every paid path goes through (commands, gallery, variants, missing images, re-run, the language
+// model tool): the price from the one price source, the spending limit, then the user's agreement. Nothing
+// submits a job without passing here (GenerationService.generateVariants calls it before the engine).
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { ImagePrice } from '../api/prices';
+import { readIfExists, writeFileAtomic } from '../gallery/files';
+import type { PriceBook } from './prices';
+import { creditsText } from './prices';
+import { askModal, showWarning } from './ui/show';
+import { join, l10n, type SafeText } from './ui/text';
+import { confirmVariantCost } from './variants';
+
+/**
+ * The price of one image the user agreed to with "Don't ask again", in global storage: one machine, one
+ * answer, seen at once by every window (a file, not globalState, whose copies windows do not share live).
+ */
+const AGREED_PRICE_FILE = 'agreed-price.json';
+
+/** A spending limit (e.g. a daily budget): whether `credits` more may be spent now, and why not. */
+export interface SpendingLimitCheck {
+  check(credits: number): Promise<{ allowed: true } | { allowed: false; message: SafeText }>;
+}
+
+/** No limit: the default until a budget is configured. */
+export const noSpendingLimit: SpendingLimitCheck = { check: async () => ({ allowed: true }) };
+
+export interface PaymentRequest {
+  /** Images this one action pays for. */
+  count: number;
+  /** The user already agreed to this price elsewhere (the tool's own confirmation, the missing-images question). */
+  costConfirmed?: boolean;
+}
+
+export class PaymentGate {
+  constructor(
+    private readonly prices: PriceBook,
+    private readonly storageDir: string,
+    /** The balance Apiframe last reported, if any. */
+    private readonly balance: () => number | undefined,
+    private readonly limit: SpendingLimitCheck = noSpendingLimit,
+  ) {}
+
+  /** Resolves whether the images may be paid for; when not, the reason was shown (or the user declined). */
+  async pay(request: PaymentRequest): Promise<boolean> {
+    const price = await this.prices.refresh();
+    const verdict = await this.limit.check(request.count * price.credits);
+    if (!verdict.allowed) {
+      void showWarning(verdict.message);
+      return false;
+    }
+    if (request.costConfirmed) return true;
+    if (request.count > 1) return confirmVariantCost(request.count, price);
+    if ((await this.agreedPrice()) === price.credits) return true;
+    return this.askFirstPrice(price);
+  }
+
+  /** Before the first paid image (and after a price change): the price of one image, once, with "Don't ask again". */
+  private async askFirstPrice(price: ImagePrice): Promise<boolean> {
+    const generate = l10n.t('Generate');
+    const dontAsk = l10n.t("Don't ask again");
+    const balance = this.balance();
+    const detail = join([
+      price.source === 'priceList'
+        ? l10n.t('Apiframe charges {0} per Flux 1.1 Pro Ultra image (its published price list). Failed images are refunded.', creditsText(price))
+        : l10n.t('Apiframe charges {0} per Flux 1.1 Pro Ultra image (its documented price; the price list could not be read). Failed images are refunded.', creditsText(price)),
+      ...(balance !== undefined ? [l10n.t('Your balance: {0} credits.', balance)] : []),
+    ]);
+    const choice = await askModal(l10n.t('Generate an image for {0}?', creditsText(price)), detail, generate, dontAsk);
+    if (choice === dontAsk) await this.agreeTo(price.credits);
+    return choice === generate || choice === dontAsk;
+  }
+
+  /** Remembers the price of one image the user agreed to for good (undefined: ask again next time). */
+  async agreeTo(credits: number | undefined): Promise<void> {
+    await fs.mkdir(this.storageDir, { recursive: true });
+    await writeFileAtomic(path.join(this.storageDir, AGREED_PRICE_FILE), JSON.stringify({ credits: credits ?? null }));
+  }
+
+  private async agreedPrice(): Promise<number | undefined> {
+    const raw = await readIfExists(path.join(this.storageDir, AGREED_PRICE_FILE)).catch(() => undefined);
+    try {
+      const credits = raw === undefined ? undefined : (JSON.parse(raw) as { credits?: unknown }).credits;
+      return typeof credits === 'number' ? credits : undefined;
+    } catch {
+      return undefined; // unreadable: ask again
+    }
+  }
+}
