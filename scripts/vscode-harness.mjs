@@ -26,6 +26,8 @@ export const BASE_SETTINGS = Object.freeze({
   // built without `editorHasSelection`.
   'editor.wordWrap': 'off',
   '[markdown]': { 'editor.wordWrap': 'off' },
+  // A whole run makes more images than a day's default limit; the spending-limit tests set a small one.
+  'fluxStudio.spendingLimit': 0,
 });
 
 export const CHROMIUM_ARGS = [

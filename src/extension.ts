@@ -9,10 +9,13 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { GalleryStore } from './gallery/store';
 import { JobEngine, type EngineEvent } from './jobs/engine';
+import { SpendLedger } from './jobs/spend';
 import { KeyHolders } from './jobs/keyHolders';
 import { DurationModel } from './jobs/schedule';
 import type { GalleryEntry } from './shared/entry';
+import { perImageCost } from './shared/variants';
 import { ApiAccess } from './vscode/apiAccess';
+import { SpendingBudget } from './vscode/budget';
 import { generateFromSelection, generateWithOptions } from './vscode/commands/generate';
 import { showJobs } from './vscode/commands/jobs';
 import { generateWithReference } from './vscode/commands/reference';
@@ -68,7 +71,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     metadata: { enabled: embedMetadataEnabled, appVersion: String(context.extension.packageJSON.version ?? '') },
   });
   const editors = new EditorTracker();
-  const statusBar = new FluxStatusBar(store, keyStore, api, log);
+  const budget = new SpendingBudget(new SpendLedger(vscode.Uri.joinPath(context.globalStorageUri, 'spending').fsPath), log, () => perImageCost(store.list()).credits);
+  const statusBar = new FluxStatusBar(store, keyStore, api, log, () => budget.today());
   const keyHolders = new KeyHolders(path.join(store.root, 'keyholders'));
   const targets = new TargetFileWriter(store, log);
   shutdown = async () => {
@@ -122,7 +126,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   };
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(galleryDeps, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
-  const generation = new GenerationService(engine, store, keys, keyHolders, log, revealGallery);
+  const generation = new GenerationService(engine, store, keys, keyHolders, log, revealGallery, (credits, reason) => budget.ensureWithinSpendingLimit(credits, reason));
   const importer = new AccountImporter(keys, api, store, engine, () => statusBar.scheduleCreditRefresh());
   const referenceDeps = { generation, keys, api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
@@ -143,7 +147,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
       if (!event.entry.delegated) void notifier.notify(event);
     }),
     generation.onDidSettleDelegated((entry) => void notifier.notify(settledEvent(entry))),
-    store.onDidChange(() => statusBar.update()),
+    store.onDidChange((change) => {
+      statusBar.update();
+      // Every window sees every change of the shared gallery; the ledger refunds each failure once.
+      if (change.kind === 'upsert') void budget.refundIfFailed(change.entry);
+    }),
+    budget,
+    budget.onDidChange(() => statusBar.update()),
     keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
     keyStore.onDidChange(async () => {
       await statusBar.refreshKeyState();

@@ -18,7 +18,7 @@ export interface SpendDay {
 interface DayRecord {
   /** Credits reserved today, before refunds. */
   reserved: number;
-  /** Credits given back, per failed job id (a job is refunded once whichever window sees it fail). */
+  /** Credits given back, per failed attempt of a job (refunded once, whichever window sees it fail). */
   refunds: Record<string, number>;
   raisedLimit?: number;
 }
@@ -65,13 +65,14 @@ export class SpendLedger {
   }
 
   /**
-   * Gives back a failed job's credits on the day it was started (`startedAt`); a job already refunded, or
-   * started on a day no longer kept, changes nothing. Resolves whether it refunded now.
+   * Gives back a failed attempt's credits on the day it was started (`startedAt`); an attempt already
+   * refunded (`attempt`: the job id and when it failed, as a job retried after failing is paid again), or a
+   * day with nothing left to refund, changes nothing. Resolves whether it refunded now.
    */
-  async refund(jobId: string, credits: number, startedAt: number): Promise<boolean> {
+  async refund(attempt: string, credits: number, startedAt: number): Promise<boolean> {
     return this.change(this.dayOf(startedAt), (record) => {
-      if (Object.prototype.hasOwnProperty.call(record.refunds, jobId) || view(record).spent === 0) return false;
-      record.refunds[jobId] = Math.min(credits, view(record).spent);
+      if (Object.prototype.hasOwnProperty.call(record.refunds, attempt) || view(record).spent === 0) return false;
+      record.refunds[attempt] = Math.min(credits, view(record).spent);
       return true;
     });
   }

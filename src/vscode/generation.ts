@@ -27,6 +27,12 @@ export interface VariantRequest {
   costConfirmed?: boolean;
 }
 
+/**
+ * The daily spending limit: reserves `credits` or, past the limit, asks the user; false stops the request
+ * before any job (see budget.ts). The lead moves this into the one payment gate.
+ */
+export type SpendingLimitCheck = (credits: number, reason: string) => Promise<boolean>;
+
 /** How long a job handed to another window may wait to be taken before this window asks for the key. */
 const HANDOVER_TIMEOUT_MS = 15_000;
 
@@ -45,6 +51,7 @@ export class GenerationService {
     private readonly log: Log,
     /** Opens the gallery beside the editor (set once the panel is wired). */
     private readonly revealGallery: (preserveFocus: boolean) => void,
+    private readonly withinSpendingLimit: SpendingLimitCheck,
   ) {}
 
   /** One image; see generateVariants. Returns its entry, or undefined (with the reason shown) when it did not start. */
@@ -66,6 +73,7 @@ export class GenerationService {
     if (!sending) return [];
     const delegate = sending === 'delegate';
     if (count > 1 && !request.costConfirmed && !(await confirmVariantCost(count, this.imageCost()))) return [];
+    if (!(await this.withinSpendingLimit(count * this.imageCost().credits, `${count} image(s)`))) return [];
     const webhookUrl = readGenerationDefaults().value.webhookUrl;
     const groupId = count > 1 ? randomUUID() : undefined;
     const entries: GalleryEntry[] = [];
@@ -195,6 +203,9 @@ export class GenerationService {
 
   /** Continues the same user action (same idempotency key), so nothing can be charged twice. */
   async retry(id: string): Promise<void> {
+    // A failed job that never reached Apiframe was refunded, and continuing it submits (pays) again.
+    const entry = this.store.get(id);
+    if (entry?.state === 'failed' && !entry.jobId && !(await this.withinSpendingLimit(this.imageCost().credits, 'a retry'))) return;
     if (await this.engine.resume(id)) this.showProgress(id);
   }
 

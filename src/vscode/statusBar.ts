@@ -1,13 +1,15 @@
-// The status bar item: running jobs and the credit balance; a click opens Show Jobs. It appears only
+// The status bar item: running jobs and the credit balance, today's spending against the limit in its
+// tooltip; a click opens Show Jobs. It appears only
 // once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
 // which Markdown activates the extension are not given an item their users never asked for.
 import type { GalleryStore } from '../gallery/store';
 import { isRunning } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { ApiAccess } from './apiAccess';
+import { spendingSummary, type SpendingToday } from './budget';
 import type { ApiKeyStore } from './keys';
 import { StatusItem } from './ui/show';
-import { icon, join, l10n, plain } from './ui/text';
+import { icon, join, l10n, plain, type SafeText } from './ui/text';
 
 /** Credits are read again at most this often (a batch of finished jobs makes one request, not one each). */
 const CREDIT_REFRESH_DELAY_MS = 3000;
@@ -17,12 +19,17 @@ export class FluxStatusBar {
   private credits: number | undefined;
   private hasKey = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private text: SafeText = plain('Flux');
+  private spending: SafeText | undefined;
+  /** A read of today's spending is under way (updates during it share it). */
+  private readingSpending = false;
 
   constructor(
     private readonly store: GalleryStore,
     private readonly keys: ApiKeyStore,
     private readonly api: ApiAccess,
     private readonly log: Log,
+    private readonly readSpending: () => Promise<SpendingToday>,
   ) {}
 
   /** Reads whether a key is set (for visibility) and redraws. */
@@ -62,8 +69,28 @@ export class FluxStatusBar {
     const parts = [running > 0 ? join([icon('sync~spin'), l10n.t('Flux: {0} running', running)]) : join([icon('sparkle'), plain('Flux')])];
     if (paused > 0) parts.push(join([icon('debug-pause'), l10n.t('{0} paused', paused)]));
     if (this.credits !== undefined) parts.push(l10n.t('{0} credits', this.credits));
-    this.item.set(join(parts, ' · '), l10n.t('Flux Studio: show jobs and open the gallery'));
+    this.text = join(parts, ' · ');
+    this.render();
     this.item.setVisible(this.hasKey || entries.length > 0);
+    void this.refreshSpending();
+  }
+
+  private render(): void {
+    const action = l10n.t('Flux Studio: show jobs and open the gallery');
+    this.item.set(this.text, this.spending ? join([action, this.spending], '\n') : action);
+  }
+
+  private async refreshSpending(): Promise<void> {
+    if (this.readingSpending) return;
+    this.readingSpending = true;
+    try {
+      this.spending = spendingSummary(await this.readSpending());
+      this.render();
+    } catch (error) {
+      this.log.warn(`could not read today's spending: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.readingSpending = false;
+    }
   }
 
   dispose(): void {

@@ -38,6 +38,6 @@ export function icon(name: 'sparkle' | 'sync~spin' | 'link' | 'file-media' | 'fo
 }
 
 /** Safe pieces joined are still safe. */
-export function join(parts: readonly SafeText[], separator: ' ' | ' · ' = ' '): SafeText {
+export function join(parts: readonly SafeText[], separator: ' ' | ' · ' | '\n' = ' '): SafeText {
   return parts.join(separator) as SafeText;
 }
