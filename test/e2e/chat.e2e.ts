@@ -34,7 +34,7 @@ export const scenario: Scenario = {
     const text = async () => (await response.innerText()).replace(/\s+/g, ' '); // the chat renders some spaces as &nbsp;
     const question = await text();
     assert.match(question, /Generate an image for 6 credits\?/);
-    assert.ok(question.includes(`Prompt: “${PROMPT}”`), `the prompt in the confirmation: ${question}`);
+    assert.ok(question.includes(`Prompt (${PROMPT.length} characters): ${PROMPT}`), `the whole prompt in the confirmation: ${question}`);
     assert.strictEqual((await simStats(ctx)).jobsCreated, 0, 'nothing sent before Continue');
     await ctx.screenshot('chat-flux-confirm');
     await continueButton.click();
