@@ -49,6 +49,7 @@ export interface FluxStudioTestApi {
   generation: GenerationService;
   importer: AccountImporter;
   imageTool: GenerateImageTool;
+  budget: SpendingBudget;
 }
 
 /** Stops the engine (giving its jobs' leases to the other windows at once) when the extension stops. */
@@ -194,7 +195,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
-  return { keys, store, engine, generation, importer, imageTool: imageTool.tool };
+  return { keys, store, engine, generation, importer, imageTool: imageTool.tool, budget };
 }
 
 /** The engine event a job that ended in another window stands for, to report it here. */
