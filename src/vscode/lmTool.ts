@@ -12,6 +12,7 @@ import { promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { agentImage } from '../jobs/agentImage';
+import { AgentTurns, TURN_IMAGE_LIMIT } from '../jobs/agentTurns';
 import type { JobEngine } from '../jobs/engine';
 import { IMAGE_LANGUAGES } from '../insert/languages';
 import { IMAGE_TOOL_NAME, parseImageToolInput, type ImageToolRequest } from '../shared/imageToolInput';
@@ -41,7 +42,7 @@ export interface ImageToolResult {
 export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
   constructor(private readonly deps: ImageToolDeps) {}
 
-  private readonly turns = new TurnAllowance();
+  private readonly turns = new AgentTurns();
 
   /** Side-effect free: reads the settings and the gallery to state the cost. */
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<unknown>): vscode.PreparedToolInvocation {
@@ -77,12 +78,25 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
     }
     const check = parseImageToolInput(options.input, readGenerationDefaults().value);
     if (!check.ok) throw new Error(check.problem);
-    if (!(await this.turns.allow(turnKey(options.toolInvocationToken), check.value.variants))) {
-      throw new Error(`The user stopped this request: the agent has already asked for ${TURN_IMAGE_LIMIT} images in this turn. Do not call the tool again in this turn; ask the user first.`);
-    }
-    const { result, images } = await this.run(check.value, token);
+    const turn = turnKey(options.toolInvocationToken);
+    if (turn !== undefined) await this.countInTurn(turn, check.value.variants);
+    const { result, images } = await this.run(check.value, token).finally(() => turn !== undefined && this.turns.ended(turn));
     // The image parts are LanguageModelDataParts, which the 1.100 types (the engines floor) do not know.
     return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(result)), ...(images as vscode.LanguageModelTextPart[])]);
+  }
+
+  /**
+   * Counts the call's images in its agent turn; past TURN_IMAGE_LIMIT the user is asked in a modal (no
+   * auto-approval answers it), and a refusal is told to the model.
+   */
+  private async countInTurn(turn: string, images: number): Promise<void> {
+    if (this.turns.fits(turn, images)) return this.turns.count(turn, images);
+    const more = l10n.t('Allow {0} More', images);
+    const detail = l10n.t('It has asked for {0} images in this turn already. Allow it only if you asked for that many.', this.turns.current(turn));
+    if ((await askModal(l10n.t('An agent asks Flux Studio for more images'), detail, more)) !== more) {
+      throw new Error(`The user stopped this request: the agent has already asked for ${TURN_IMAGE_LIMIT} images in this turn. Do not call the tool again in this turn; ask the user first.`);
+    }
+    this.turns.count(turn, images, true);
   }
 
   private async run(request: ImageToolRequest, token: vscode.CancellationToken): Promise<{ result: ImageToolResult; images: unknown[] }> {
@@ -183,38 +197,11 @@ export function codeBlock(text: string): string {
   return `${fence}text\n${text}\n${fence}\n\n`;
 }
 
-/** Images one agent turn may ask for before the user is asked (4 per call, so two full calls). */
-export const TURN_IMAGE_LIMIT = 8;
-/** Calls further apart than this are a new turn (the tool is not told which chat request calls it). */
-const TURN_GAP_MS = 5 * 60_000;
-
-/**
- * Counts the images of one agent turn: calls with the same invocation token, each within TURN_GAP_MS of the
- * previous one. Past TURN_IMAGE_LIMIT the user is asked, in a modal (no auto-approval answers it).
- */
-class TurnAllowance {
-  private readonly turns = new Map<string, { images: number; last: number }>();
-
-  async allow(key: string, images: number): Promise<boolean> {
-    const now = Date.now();
-    for (const [other, turn] of this.turns) if (now - turn.last > TURN_GAP_MS) this.turns.delete(other);
-    const turn = this.turns.get(key) ?? { images: 0, last: now };
-    turn.last = now;
-    this.turns.set(key, turn);
-    if (turn.images + images > TURN_IMAGE_LIMIT) {
-      const more = l10n.t('Allow {0} More', images);
-      const detail = l10n.t('It has asked for {0} images in this turn already. Allow it only if you asked for that many.', turn.images);
-      if ((await askModal(l10n.t('An agent asks Flux Studio for more images'), detail, more)) !== more) return false;
-      turn.images = 0; // the user allowed: count again from here
-    }
-    turn.images += images;
-    return true;
-  }
-}
-
-function turnKey(token: vscode.ChatParticipantToolToken | undefined): string {
+/** The chat a call comes from; undefined when none (an extension calling the tool directly is no agent turn). */
+function turnKey(token: vscode.ChatParticipantToolToken | undefined): string | undefined {
+  if (token === undefined) return undefined;
   try {
-    return JSON.stringify(token ?? null);
+    return JSON.stringify(token);
   } catch {
     return 'unknown';
   }
