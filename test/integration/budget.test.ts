@@ -102,7 +102,8 @@ describe('the daily spending limit and the agent tool', function () {
     const DataPart = (vscode as unknown as { LanguageModelDataPart?: new (...args: never[]) => { mimeType: string; data: Uint8Array } }).LanguageModelDataPart;
     const result = await invoke({ prompt: 'a lighthouse the agent looks at', aspectRatio: '16:9', outputFormat: 'jpg' });
     assert.ok(result.content[0] instanceof vscode.LanguageModelTextPart);
-    console.log(`      VS Code ${vscode.version}: LanguageModelDataPart ${DataPart ? 'present' : 'absent'}, ${result.content.length} part(s)`);
+    const [major, minor] = vscode.version.split('.').map(Number);
+    assert.strictEqual(!!DataPart, major > 1 || minor >= 106, `VS Code ${vscode.version} has LanguageModelDataPart since 1.106`);
     if (!DataPart) {
       assert.strictEqual(result.content.length, 1, 'text only on a VS Code without LanguageModelDataPart');
       return;
