@@ -246,6 +246,8 @@ export async function startCodeServer({ vscode, workspace, settings = {}, extens
   const port = await freePort();
   const udd = userDataDir ?? makeUserDataDir({ ...vscode.settings, ...settings });
   const ext = extensionsDir ?? makeTempDir('flux-ext-');
+  // Workspace trust is off unless a scenario turns it on (to see the extension in Restricted Mode).
+  const trust = settings['security.workspace.trust.enabled'] === true;
   const proc = startProcess({
     name: 'code-server',
     command: vscode.node ?? process.execPath,
@@ -256,7 +258,7 @@ export async function startCodeServer({ vscode, workspace, settings = {}, extens
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(trust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', udd,
       '--extensions-dir', ext,
       ...args,
