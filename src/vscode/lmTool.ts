@@ -132,7 +132,7 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
    * unless fluxStudio.tool.returnImage is off (models that cannot read images reject the whole result).
    */
   private async imagePart(entry: GalleryEntry): Promise<unknown> {
-    const dataPart = (vscode as unknown as { LanguageModelDataPart?: { image(data: Uint8Array, mime: string): unknown } }).LanguageModelDataPart;
+    const dataPart = stableDataPart();
     if (!dataPart || !entry.imageFile || vscode.workspace.getConfiguration(SECTION).get<unknown>('tool.returnImage') === false) return undefined;
     try {
       const jpeg = agentImage(await nodeFs.readFile(this.deps.store.imagePath(entry.imageFile)), entry.options.outputFormat);
@@ -188,6 +188,16 @@ async function isInside(folder: vscode.WorkspaceFolder, uri: vscode.Uri): Promis
   } catch {
     return false;
   }
+}
+
+/**
+ * LanguageModelDataPart where it is stable API (VS Code 1.106). Older versions may have the class as a
+ * proposal, whose parts a tool result is not meant to carry: they get the text alone.
+ */
+function stableDataPart(): { image(data: Uint8Array, mime: string): unknown } | undefined {
+  const [major, minor] = vscode.version.split('.').map(Number);
+  if (!(major > 1 || minor >= 106)) return undefined;
+  return (vscode as unknown as { LanguageModelDataPart?: { image(data: Uint8Array, mime: string): unknown } }).LanguageModelDataPart;
 }
 
 /** A Markdown code block showing `text` verbatim: the fence is longer than any run of backticks inside. */
