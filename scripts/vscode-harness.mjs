@@ -26,6 +26,8 @@ export const BASE_SETTINGS = Object.freeze({
   // built without `editorHasSelection`.
   'editor.wordWrap': 'off',
   '[markdown]': { 'editor.wordWrap': 'off' },
+  // A whole run makes more images than a day's default limit; the spending-limit tests set a small one.
+  'fluxStudio.spendingLimit': 0,
 });
 
 export const CHROMIUM_ARGS = [
@@ -244,6 +246,8 @@ export async function startCodeServer({ vscode, workspace, settings = {}, extens
   const port = await freePort();
   const udd = userDataDir ?? makeUserDataDir({ ...vscode.settings, ...settings });
   const ext = extensionsDir ?? makeTempDir('flux-ext-');
+  // Workspace trust is off unless a scenario turns it on (to see the extension in Restricted Mode).
+  const trust = settings['security.workspace.trust.enabled'] === true;
   const proc = startProcess({
     name: 'code-server',
     command: vscode.node ?? process.execPath,
@@ -254,7 +258,7 @@ export async function startCodeServer({ vscode, workspace, settings = {}, extens
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(trust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', udd,
       '--extensions-dir', ext,
       ...args,

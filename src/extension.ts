@@ -18,6 +18,7 @@ import type { AccountImporter } from './vscode/importFromAccount';
 import { registerJobEvents, startWindow } from './vscode/jobEvents';
 import type { KeyService } from './vscode/keys';
 import type { GenerateImageTool } from './vscode/lmTool';
+import type { SpendingBudget } from './vscode/budget';
 import type { PaymentGate } from './vscode/pay';
 import { createCoreServices } from './vscode/services';
 
@@ -30,6 +31,7 @@ export interface FluxStudioTestApi {
   importer: AccountImporter;
   imageTool: GenerateImageTool;
   payment: PaymentGate;
+  budget: SpendingBudget;
 }
 
 /** Stops the engine (giving its jobs' leases to the other windows at once) when the extension stops. */
@@ -54,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
-  return { keys, store, engine, generation, importer, imageTool: imageTool.tool, payment: gate };
+  return { keys, store, engine, generation, importer, imageTool: imageTool.tool, payment: gate, budget: core.budget };
 }
 
 export async function deactivate(): Promise<void> {

@@ -241,6 +241,9 @@ export class GenerationService {
 
   /** Continues the same user action (same idempotency key), so nothing can be charged twice. */
   async retry(id: string): Promise<void> {
+    // A failed job that never reached Apiframe was refunded, and continuing it submits (pays) again.
+    const entry = this.store.get(id);
+    if (entry?.state === 'failed' && !entry.jobId && !(await this.helpers.gate.pay({ count: 1, costConfirmed: true }))) return;
     if (await this.engine.resume(id)) this.showProgress(id);
   }
 

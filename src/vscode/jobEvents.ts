@@ -32,7 +32,12 @@ export function registerJobEvents(core: CoreServices, features: Features): vscod
       const event = settledEvent(entry);
       if (!placements.placesCompleted(event)) void notifier.notify(event);
     }),
-    store.onDidChange(() => statusBar.update()),
+    store.onDidChange((change) => {
+      statusBar.update();
+      // Every window sees every change of the shared gallery; the ledger refunds each failure once.
+      if (change.kind === 'upsert') void core.budget.refundIfFailed(change.entry);
+    }),
+    core.budget.onDidChange(() => statusBar.update()),
     core.keys.onDidCheckAccount((account) => statusBar.setCredits(account.credits)),
     core.keyStore.onDidChange(() => onKeyChanged(core, features)),
   );

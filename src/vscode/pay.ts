@@ -7,8 +7,8 @@ import type { ImagePrice } from '../api/prices';
 import { readIfExists, writeFileAtomic } from '../gallery/files';
 import type { PriceBook } from './prices';
 import { creditsText } from './prices';
-import { askModal, showWarning } from './ui/show';
-import { join, l10n, type SafeText } from './ui/text';
+import { askModal } from './ui/show';
+import { join, l10n } from './ui/text';
 import { confirmVariantCost } from './variants';
 
 /**
@@ -17,13 +17,14 @@ import { confirmVariantCost } from './variants';
  */
 const AGREED_PRICE_FILE = 'agreed-price.json';
 
-/** A spending limit (e.g. a daily budget): whether `credits` more may be spent now, and why not. */
-export interface SpendingLimitCheck {
-  check(credits: number): Promise<{ allowed: true } | { allowed: false; message: SafeText }>;
-}
+/**
+ * A spending limit (the daily budget, budget.ts): reserves `credits` or, past the limit, asks the user in a
+ * modal of its own; false stops the request before any job.
+ */
+export type SpendingLimitCheck = (credits: number, reason: string) => Promise<boolean>;
 
-/** No limit: the default until a budget is configured. */
-export const noSpendingLimit: SpendingLimitCheck = { check: async () => ({ allowed: true }) };
+/** No limit (tests that are not about the budget). */
+export const noSpendingLimit: SpendingLimitCheck = async () => true;
 
 export interface PaymentRequest {
   /** Images this one action pays for. */
@@ -44,11 +45,12 @@ export class PaymentGate {
   /** Resolves whether the images may be paid for; when not, the reason was shown (or the user declined). */
   async pay(request: PaymentRequest): Promise<boolean> {
     const price = await this.prices.refresh();
-    const verdict = await this.limit.check(request.count * price.credits);
-    if (!verdict.allowed) {
-      void showWarning(verdict.message);
-      return false;
-    }
+    if (!(await this.agreed(request, price))) return false;
+    // Last: the limit reserves the credits, so a declined price must not have reserved anything.
+    return this.limit(request.count * price.credits, request.count === 1 ? 'one image' : `${request.count} images`);
+  }
+
+  private async agreed(request: PaymentRequest, price: ImagePrice): Promise<boolean> {
     if (request.costConfirmed) return true;
     if (request.count > 1) return confirmVariantCost(request.count, price);
     if ((await this.agreedPrice()) === price.credits) return true;

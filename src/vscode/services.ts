@@ -7,8 +7,10 @@ import { GalleryStore } from '../gallery/store';
 import { JobEngine } from '../jobs/engine';
 import { KeyHolders } from '../jobs/keyHolders';
 import { DurationModel } from '../jobs/schedule';
+import { SpendLedger } from '../jobs/spend';
 import type { Log } from '../shared/log';
 import { ApiAccess } from './apiAccess';
+import { SpendingBudget } from './budget';
 import { EditorTracker } from './editor/editorTracker';
 import { TargetFileWriter } from './editor/targetFiles';
 import { ApiKeyStore, KeyService } from './keys';
@@ -33,6 +35,8 @@ export interface CoreServices {
   targets: TargetFileWriter;
   /** The price of one image: Apiframe's price list, cached for a day (the one price source). */
   prices: PriceBook;
+  /** Today's spending on this machine against fluxStudio.spendingLimit (every window shares it). */
+  budget: SpendingBudget;
   /** Loads the gallery once and starts collecting unfinished jobs; a failure lets the next call try again. */
   ready(): Promise<void>;
   /** Gives this window's job leases to the other windows at once and stops the engine. */
@@ -55,11 +59,12 @@ export function createCoreServices(context: vscode.ExtensionContext): CoreServic
     metadata: { enabled: embedMetadataEnabled, appVersion: String(context.extension.packageJSON.version ?? '') },
   });
   const editors = new EditorTracker();
-  const statusBar = new FluxStatusBar(store, keyStore, api, log);
+  const prices = new PriceBook(context.globalStorageUri.fsPath, api, log);
+  const budget = new SpendingBudget(new SpendLedger(vscode.Uri.joinPath(context.globalStorageUri, 'spending').fsPath), log, () => prices.current().credits);
+  const statusBar = new FluxStatusBar(store, keyStore, api, log, () => budget.today());
   const keyHolders = new KeyHolders(path.join(store.root, 'keyholders'));
   const targets = new TargetFileWriter(store, log);
-  const prices = new PriceBook(context.globalStorageUri.fsPath, api, log);
-  context.subscriptions.push(channel, keyStore, keys, editors, statusBar, prices);
+  context.subscriptions.push(channel, keyStore, keys, editors, statusBar, prices, budget);
 
   let loading: Promise<void> | undefined;
   const ready = () =>
@@ -78,7 +83,7 @@ export function createCoreServices(context: vscode.ExtensionContext): CoreServic
     await engine.dispose();
     store.dispose();
   };
-  return { context, log, keyStore, api, keys, store, engine, editors, statusBar, keyHolders, targets, prices, ready, shutdown };
+  return { context, log, keyStore, api, keys, store, engine, editors, statusBar, keyHolders, targets, prices, budget, ready, shutdown };
 }
 
 /** Wraps a command so that it runs once the gallery is loaded. */

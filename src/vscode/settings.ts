@@ -96,6 +96,19 @@ export function embedMetadataEnabled(): boolean {
   return vscode.workspace.getConfiguration(SECTION).get<unknown>('embedMetadata') !== false;
 }
 
+/**
+ * fluxStudio.spendingLimit: credits per day on this machine (0 = no limit). 300 is 50 Ultra images at the
+ * documented 6 credits: several times what a writer illustrates in a day, yet it stops an agent calling the
+ * tool in a loop (4 images a call) after a dozen calls. The user's own value only (a cloned repository must
+ * not raise it); a hand-edited value that is not a whole number ≥ 0 counts as the default.
+ */
+export const DEFAULT_SPENDING_LIMIT = 300;
+
+export function readSpendingLimit(): number {
+  const value = userValue<unknown>('spendingLimit');
+  return Number.isInteger(value) && (value as number) >= 0 ? (value as number) : DEFAULT_SPENDING_LIMIT;
+}
+
 /** fluxStudio.askAspectRatioAndVariants: Flux: Generate Image… asks for both (on unless set to false). */
 export function askAspectRatioAndVariants(): boolean {
   return readSetting(vscode.workspace.getConfiguration(SECTION), 'askAspectRatioAndVariants') !== false;
@@ -117,7 +130,7 @@ export function readApiBaseUrl(): { url: string } | { error: SafeText } {
 }
 
 /** Settings only the user may choose: what a workspace sets for them is ignored. */
-export const USER_ONLY_SETTINGS = ['apiBaseUrl', 'webhookUrl'] as const;
+export const USER_ONLY_SETTINGS = ['apiBaseUrl', 'webhookUrl', 'spendingLimit'] as const;
 type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];
 
 /** The value from the user's settings (or remote machine settings), never a workspace's. */

@@ -1,5 +1,5 @@
-// The status bar item: running jobs and the credit balance; a click opens Show Jobs (the gallery when no job
-// is unfinished). It appears only
+// The status bar item: running jobs and the credit balance, today's spending against the limit in its
+// tooltip; a click opens Show Jobs (the gallery when no job is unfinished). It appears only
 // once Flux Studio is in use here (a key is set or the gallery has entries), so the many repositories in
 // which Markdown activates the extension are not given an item their users never asked for.
 import type { GalleryStore } from '../gallery/store';
@@ -7,9 +7,10 @@ import { COMMANDS } from '../shared/commands';
 import { isRunning } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { ApiAccess } from './apiAccess';
+import { spendingSummary, type SpendingToday } from './budget';
 import type { ApiKeyStore } from './keys';
 import { StatusItem } from './ui/show';
-import { icon, join, l10n, plain } from './ui/text';
+import { icon, join, l10n, plain, type SafeText } from './ui/text';
 
 /** Credits are read again at most this often (a batch of finished jobs makes one request, not one each). */
 const CREDIT_REFRESH_DELAY_MS = 3000;
@@ -19,12 +20,18 @@ export class FluxStatusBar {
   private balance: number | undefined;
   private hasKey = false;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private spending: SafeText | undefined;
+  /** A read of today's spending is under way (updates during it share it). */
+  private readingSpending = false;
+  /** What update() drew last, drawn again with the spending when that is read. */
+  private drawn: { text: SafeText; action: SafeText; command: string } = { text: plain('Flux'), action: plain(''), command: COMMANDS.showJobs };
 
   constructor(
     private readonly store: GalleryStore,
     private readonly keys: ApiKeyStore,
     private readonly api: ApiAccess,
     private readonly log: Log,
+    private readonly readSpending: () => Promise<SpendingToday>,
   ) {}
 
   /** Reads whether a key is set (for visibility) and redraws. */
@@ -70,12 +77,32 @@ export class FluxStatusBar {
     if (paused > 0) parts.push(join([icon('debug-pause'), l10n.t('{0} paused', paused)]));
     if (this.balance !== undefined) parts.push(l10n.t('{0} credits', this.balance));
     const idle = running === 0 && paused === 0;
-    this.item.set(
-      join(parts, ' · '),
-      idle ? l10n.t('Flux Studio: open the gallery') : l10n.t('Flux Studio: show jobs and open the gallery'),
-      idle ? COMMANDS.openGallery : COMMANDS.showJobs,
-    );
+    this.drawn = {
+      text: join(parts, ' · '),
+      action: idle ? l10n.t('Flux Studio: open the gallery') : l10n.t('Flux Studio: show jobs and open the gallery'),
+      command: idle ? COMMANDS.openGallery : COMMANDS.showJobs,
+    };
+    this.render();
     this.item.setVisible(this.hasKey || entries.length > 0);
+    void this.refreshSpending();
+  }
+
+  private render(): void {
+    const { text, action, command } = this.drawn;
+    this.item.set(text, this.spending ? join([action, this.spending], '\n') : action, command);
+  }
+
+  private async refreshSpending(): Promise<void> {
+    if (this.readingSpending) return;
+    this.readingSpending = true;
+    try {
+      this.spending = spendingSummary(await this.readSpending());
+      this.render();
+    } catch (error) {
+      this.log.warn(`could not read today's spending: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.readingSpending = false;
+    }
   }
 
   dispose(): void {

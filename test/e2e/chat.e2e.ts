@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { existsSync } from 'fs';
 import * as path from 'path';
 import type { Scenario } from './context';
-import { answer, simStats } from './steps';
+import { sendChatWithKey, simStats } from './steps';
 
 const PROMPT = 'A lighthouse on a cliff at dusk';
 
@@ -16,16 +16,8 @@ export const scenario: Scenario = {
   timeoutMs: 120_000,
   async run(ctx) {
     const { page } = ctx;
-    await ctx.runCommand('Flux: Set API Key');
-    await answer(ctx, 'Set API Key', ctx.apiKey);
-    await page.locator('.statusbar-item', { hasText: /Flux · \d+ credits/ }).waitFor({ timeout: 20_000 }); // the key is saved
-    await ctx.runCommand('Notifications: Clear All Notifications');
-    await ctx.runCommand('Chat: Focus on Chat View');
+    await sendChatWithKey(ctx, `@flux /generate ${PROMPT}`);
     const chat = page.locator('.interactive-session');
-    const input = chat.getByRole('textbox', { name: /chat input/i });
-    await input.focus(); // Monaco's text area sits under its rendered lines: a click lands on those
-    await page.keyboard.type(`@flux /generate ${PROMPT}`);
-    await page.keyboard.press('Enter');
 
     // prepareInvocation's confirmation, inline: the cost and the prompt, before anything is sent.
     const continueButton = chat.getByRole('button', { name: /^Continue\b/ }); // "Continue (Ctrl+Enter)"
@@ -34,7 +26,7 @@ export const scenario: Scenario = {
     const text = async () => (await response.innerText()).replace(/\s+/g, ' '); // the chat renders some spaces as &nbsp;
     const question = await text();
     assert.match(question, /Generate an image for 6 credits\?/);
-    assert.ok(question.includes(`Prompt: “${PROMPT}”`), `the prompt in the confirmation: ${question}`);
+    assert.ok(question.includes(`Prompt (${PROMPT.length} characters): ${PROMPT}`), `the whole prompt in the confirmation: ${question}`);
     assert.strictEqual((await simStats(ctx)).jobsCreated, 0, 'nothing sent before Continue');
     await ctx.screenshot('chat-flux-confirm');
     await continueButton.click();

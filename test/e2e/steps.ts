@@ -100,3 +100,16 @@ export async function generateFromPageHtml(ctx: ScenarioContext): Promise<void> 
   await giveKeyAndAgreeToPrice(ctx);
   await completedImage(ctx);
 }
+
+/** Sets the key, then sends `message` from the Chat view's input (the scenario needs `chatHost`). */
+export async function sendChatWithKey(ctx: ScenarioContext, message: string): Promise<void> {
+  await ctx.runCommand('Flux: Set API Key');
+  await answer(ctx, 'Set API Key', ctx.apiKey);
+  await ctx.page.locator('.statusbar-item', { hasText: /Flux · \d+ credits/ }).waitFor({ timeout: 20_000 }); // the key is saved
+  await ctx.runCommand('Notifications: Clear All Notifications');
+  await ctx.runCommand('Chat: Focus on Chat View');
+  const input = ctx.page.locator('.interactive-session').getByRole('textbox', { name: /chat input/i });
+  await input.focus(); // Monaco's text area sits under its rendered lines: a click lands on those
+  await ctx.page.keyboard.type(message);
+  await ctx.page.keyboard.press('Enter');
+}
