@@ -53,7 +53,7 @@ describe('README', () => {
 
   it('mentions no setting that is not contributed', () => {
     const properties = new Set(Object.keys(pkg.contributes.configuration.properties));
-    const mentioned = new Set(readme.match(/fluxStudio\.[A-Za-z]+/g) ?? []);
+    const mentioned = new Set(readme.match(/fluxStudio(?:\.[A-Za-z]+)+/g) ?? []);
     const commands = new Set((pkg.contributes.commands as Array<{ command: string }>).map((c) => c.command));
     const unknown = [...mentioned].filter((id) => !properties.has(id) && !commands.has(id));
     assert.deepStrictEqual(unknown, []);

@@ -10,12 +10,12 @@ import { relativePosixPath } from '../../insert/paths';
 import { promptFromSelection } from '../../insert/prompt';
 import type { GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
-import { ULTRA_SIZES } from '../../shared/options';
 import { flashStatus, showInfo, showWarning } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
-import { entryFileName, readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { documentCopyOf } from './documentCopy';
+import { entryFileName, rememberSavedPath, storedImageUri } from './storedImage';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
 export interface EntryActionDeps {
@@ -52,10 +52,10 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
       return undefined;
     }
 
-    const destination = imageDestination(folder, document, entryFileName(entry), deps.log);
-    const bytes = await readStoredImage(image);
+    const copy = await documentCopyOf(entry, image, document?.uri ?? folder.uri, deps.log);
+    const destination = imageDestination(folder, document, entryFileName(entry, copy.format), deps.log);
     await prepareFolderInside(folder, destination.folder);
-    const file = await writeNewFile(destination.folder, destination.fileName, bytes);
+    const file = await writeNewFile(destination.folder, destination.fileName, copy.bytes);
     await rememberSavedPath(entry, file, deps.store);
     deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
 
@@ -68,7 +68,7 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     const visible = vscode.window.visibleTextEditors.some((e) => e.document === document);
     const editor = await editorFor(document, deps.editors);
     if (target && !visible) editor.selection = endOf(document);
-    const snippet = await insertSnippet(editor, entry, file, folder);
+    const snippet = await insertSnippet(editor, entry, { file, width: copy.width, height: copy.height }, folder);
     if (snippet === undefined) {
       void showWarning(
         l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)),
@@ -142,7 +142,7 @@ async function editorFor(document: vscode.TextDocument, editors: EditorTracker):
  * replacing the original selection when fluxStudio.replaceSelection is on and that selection still holds
  * the prompt. Returns the snippet, or undefined if the edit failed.
  */
-async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: vscode.Uri, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: SavedImage, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
   const document = editor.document;
   const text = document.getText();
   const selection = entry.source?.documentUri === document.uri.toString() ? entry.source.selection : undefined;
@@ -160,20 +160,26 @@ async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, fil
   return plan.snippet;
 }
 
-/** Where the entry's image, saved as `file`, goes into `document` (the language's rules in src/insert). */
+/** The document copy of an entry's image, as saved into the workspace. */
+export interface SavedImage {
+  file: vscode.Uri;
+  width: number;
+  height: number;
+}
+
+/** Where the entry's image, saved as `image.file`, goes into `document` (the language's rules in src/insert). */
 export function planEntryInsertion(
   document: vscode.TextDocument,
   entry: GalleryEntry,
-  file: vscode.Uri,
+  image: SavedImage,
   folder: vscode.WorkspaceFolder,
   at: Pick<InsertionRequest, 'cursor' | 'selection' | 'replaceSelection'>,
 ): InsertionPlan {
-  const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.options.aspectRatio];
   return planInsertion({
     ...at,
     text: document.getText(),
     languageId: document.languageId,
-    image: { path: snippetPath(document, file, folder), prompt: entry.options.prompt, width: size.width, height: size.height },
+    image: { path: snippetPath(document, image.file, folder), prompt: entry.options.prompt, width: image.width, height: image.height },
   });
 }
 
