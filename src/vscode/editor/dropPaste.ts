@@ -13,6 +13,7 @@ import type { GalleryEntry } from '../../shared/entry';
 import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';
 import { offerSaveAs, planEntryInsertion, type EntryActionDeps } from './insertAction';
+import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
 import { entryFileName, storedImageUri } from './storedImage';
 import { assertInside, freeFileUri, imageDestination, reportError } from './workspaceFiles';
@@ -104,7 +105,8 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
       const destination = imageDestination(folder, document, entryFileName(entry, copy.format), this.deps.log);
       await assertInside(folder, destination.folder);
       const file = await freeFileUri(destination.folder, destination.fileName);
-      const plan = planEntryInsertion(document, entry, { file, width: copy.width, height: copy.height }, folder, {
+      const alt = (await chooseAltText(entry, document.uri, false)) ?? '';
+      const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt }, folder, {
         cursor: document.offsetAt(range.start),
         selection: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
         replaceSelection: !range.isEmpty,

@@ -14,6 +14,7 @@ import { flashStatus, showInfo, showWarning } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
+import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
 import { entryFileName, rememberSavedPath, storedImageUri } from './storedImage';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
@@ -52,6 +53,8 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
       return undefined;
     }
 
+    const alt = document ? await chooseAltText(entry, document.uri, true) : '';
+    if (alt === undefined) return undefined; // the user cancelled the alt text question
     const copy = await documentCopyOf(entry, image, document?.uri ?? folder.uri, deps.log);
     const destination = imageDestination(folder, document, entryFileName(entry, copy.format), deps.log);
     await prepareFolderInside(folder, destination.folder);
@@ -68,7 +71,7 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     const visible = vscode.window.visibleTextEditors.some((e) => e.document === document);
     const editor = await editorFor(document, deps.editors);
     if (target && !visible) editor.selection = endOf(document);
-    const snippet = await insertSnippet(editor, entry, { file, width: copy.width, height: copy.height }, folder);
+    const snippet = await insertSnippet(editor, entry, { file, width: copy.width, height: copy.height, alt }, folder);
     if (snippet === undefined) {
       void showWarning(
         l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)),
@@ -147,7 +150,7 @@ async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, fil
   const text = document.getText();
   const selection = entry.source?.documentUri === document.uri.toString() ? entry.source.selection : undefined;
   const replace = vscode.workspace.getConfiguration('fluxStudio', document.uri).get<boolean>('replaceSelection', false);
-  const plan = planEntryInsertion(document, entry, file, folder, {
+  const plan = planEntryInsertion(document, file, folder, {
     cursor: document.offsetAt(editor.selection.active),
     selection,
     replaceSelection: replace && !!selection && stillHoldsPrompt(text, selection, document.languageId, entry.options.prompt),
@@ -160,17 +163,17 @@ async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, fil
   return plan.snippet;
 }
 
-/** The document copy of an entry's image, as saved into the workspace. */
+/** The document copy of an entry's image, as saved into the workspace, and its alt text. */
 export interface SavedImage {
   file: vscode.Uri;
   width: number;
   height: number;
+  alt: string;
 }
 
-/** Where the entry's image, saved as `image.file`, goes into `document` (the language's rules in src/insert). */
+/** Where an image, saved as `image.file`, goes into `document` (the language's rules in src/insert). */
 export function planEntryInsertion(
   document: vscode.TextDocument,
-  entry: GalleryEntry,
   image: SavedImage,
   folder: vscode.WorkspaceFolder,
   at: Pick<InsertionRequest, 'cursor' | 'selection' | 'replaceSelection'>,
@@ -179,7 +182,7 @@ export function planEntryInsertion(
     ...at,
     text: document.getText(),
     languageId: document.languageId,
-    image: { path: snippetPath(document, image.file, folder), prompt: entry.options.prompt, width: image.width, height: image.height },
+    image: { path: snippetPath(document, image.file, folder), prompt: image.alt, width: image.width, height: image.height },
   });
 }
 
