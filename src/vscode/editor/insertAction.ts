@@ -16,6 +16,7 @@ import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
 import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
+import { chooseFileName } from './fileName';
 import { entryFileName, rememberSavedPath, storedImageUri } from './storedImage';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
@@ -56,7 +57,9 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     const alt = document ? await chooseAltText(entry, document.uri, true) : '';
     if (alt === undefined) return undefined; // the user cancelled the alt text question
     const copy = await documentCopyOf(entry, image, document?.uri ?? folder.uri, deps.log);
-    const destination = imageDestination(folder, document, entryFileName(entry, copy.format), deps.log);
+    const fileName = await chooseFileName(entryFileName(entry, copy.format), document?.uri ?? folder.uri);
+    if (fileName === undefined) return undefined; // the user cancelled the file name question
+    const destination = imageDestination(folder, document, fileName, deps.log);
     await prepareFolderInside(folder, destination.folder);
     const file = await writeNewFile(destination.folder, destination.fileName, copy.bytes);
     await rememberSavedPath(entry, file, deps.store);
