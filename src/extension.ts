@@ -20,6 +20,7 @@ import { rerunFromImage } from './vscode/commands/rerunFromImage';
 import { registerChatParticipant } from './vscode/chat';
 import { registerDropAndPaste } from './vscode/editor/dropPaste';
 import { registerMissingImages } from './vscode/editor/missingImages';
+import { registerImageHover } from './vscode/editor/hover';
 import { TargetFileWriter } from './vscode/editor/targetFiles';
 import { EditorTracker } from './vscode/editor/editorTracker';
 import { insertIntoWorkspace } from './vscode/editor/insertAction';
@@ -133,6 +134,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     imageTool.registration,
     registerChatParticipant(context.extensionUri, editors),
     registerDropAndPaste(galleryDeps, ready),
+    registerImageHover(log),
     registerMissingImages({ store, generation, targets, log }, ready),
     engine.onEvent((event) => {
       if (event.kind === 'completed') void targets.land(event.entry.id);

@@ -62,3 +62,14 @@ export function formatOfFileName(name: string): OutputFormat | undefined {
   if (extension === 'webp') return 'webp';
   return undefined;
 }
+
+/** A small WebP of the image at `file` as a data: URI (for hovers), or undefined when it cannot be made. */
+export async function documentThumbnail(file: vscode.Uri, width: number, log: Log): Promise<string | undefined> {
+  try {
+    const thumbnail = await makeDocumentCopy(file.fsPath, { maxWidth: width, format: 'webp', quality: 70 }, { codecs: loadCodecs, appVersion: '' });
+    return `data:image/webp;base64,${Buffer.from(thumbnail.bytes).toString('base64')}`;
+  } catch (error) {
+    log.warn(`hover: no thumbnail for ${path.basename(file.fsPath)} (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
