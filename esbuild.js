@@ -1,5 +1,6 @@
-// Bundles the extension (Node, CommonJS) and the gallery webview (browser, IIFE) separately,
-// minified with source maps. `--watch` rebuilds on change.
+// Bundles the extension (Node, CommonJS), the image codecs (Node, CommonJS, loaded on the first insert
+// that resizes) and the gallery webview (browser, IIFE) separately, minified with source maps.
+// `--watch` rebuilds on change.
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
@@ -51,6 +52,18 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: ['src/insert/docImage/codecs.ts'],
+    outfile: 'dist/codecs.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // The Emscripten glue builds its wasm file's URL from import.meta.url (then never fetches it: loadCodecs
+    // hands it the compiled module); a CommonJS bundle has no import.meta, so it gets this file's URL.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+  },
+  {
+    ...common,
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
     platform: 'browser',
@@ -67,8 +80,19 @@ function copyCodicons() {
   for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, file), path.join(to, file));
 }
 
+/** The codecs' wasm files, listed in src/insert/docImage/wasmFiles.ts (its quoted `….wasm` paths). */
+function copyWasm() {
+  const list = fs.readFileSync(path.join(__dirname, 'src', 'insert', 'docImage', 'wasmFiles.ts'), 'utf8');
+  const files = [...list.matchAll(/'(@jsquash\/[^']+\.wasm)'/g)].map((match) => match[1]);
+  if (files.length === 0) throw new Error('no wasm files listed in src/insert/docImage/wasmFiles.ts');
+  const to = path.join(__dirname, 'dist', 'codecs');
+  fs.mkdirSync(to, { recursive: true });
+  for (const file of files) fs.copyFileSync(path.join(__dirname, 'node_modules', file), path.join(to, path.basename(file)));
+}
+
 async function main() {
   copyCodicons();
+  copyWasm();
   if (watch) {
     for (const options of targets) await (await esbuild.context(options)).watch();
     return;

@@ -14,6 +14,8 @@
 //   5. concurrency           — out/test/bench/concurrency.js
 //   6. time to thumbnail     — real VS Code, one photo-like JPEG of real size
 //   7. one step              — real VS Code: Ctrl+K G on a paragraph → the link in the document
+//   8. document copy         — out/test/bench/docImage.js (WebAssembly codecs, sharp beside them) and the
+//                              .vsix size with and without the codecs
 // Env: BENCH_ONLY=1,3 runs a subset; BENCH_SKIP_BUILD=1 skips the build.
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -753,6 +755,23 @@ async function itemOneStep() {
   }
 }
 
+/** Item 8: the document copy (see test/bench/docImage.ts), and what the codecs add to the .vsix. */
+async function itemDocumentCopy() {
+  const copy = await runNodeJson('docImage.js', ['--samples', '7']);
+  const dir = path.join(OUT, `.vsix-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const vsix = path.join(dir, 'with.vsix');
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'package-vsix.mjs'), '--out', vsix], { cwd: ROOT, stdio: 'ignore' });
+    const codecFiles = [path.join(ROOT, 'dist', 'codecs.js'), ...readdirSync(path.join(ROOT, 'dist', 'codecs')).map((f) => path.join(ROOT, 'dist', 'codecs', f))];
+    // What the codecs add, compressed as the .vsix (a zip) stores them.
+    const codecsDeflated = codecFiles.reduce((sum, f) => sum + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+    return { ...copy, vsixBytes: statSync(vsix).size, codecsDeflatedBytes: codecsDeflated };
+  } finally {
+    execSync(`rm -rf ${JSON.stringify(dir)}`);
+  }
+}
+
 function rows(results) {
   const out = [];
   const add = (item, metric, value, target, ok) => out.push({ item, metric, value, target, ok });
@@ -780,6 +799,16 @@ function rows(results) {
       undefined,
     );
     add('2', 'retained after gc (JPEG / PNG / WebP)', [j, o.png, o.webp].map((m) => fmtMB(m.memory.retainedArrayBuffersAfterGcMedian)).join(' / '), 'report', undefined);
+  }
+  const dc = results.docCopy;
+  if (dc?.error) add('8', 'document copy', `crashed: ${dc.error}`, '', false);
+  else if (dc) {
+    for (const r of dc.rows) {
+      const what = `${r.source.toUpperCase()} ${fmtMB(r.originalBytes)} 2752×1536 → 1600 px ${r.format === 'original' ? r.source.toUpperCase() : 'WebP'}`;
+      add('8', `${what}: wasm p50 / p95 (sharp, native, beside it)`, `${fmtMs(r.wasmMs.p50)} / ${fmtMs(r.wasmMs.p95)} (${fmtMs(r.sharpMs.p50)})`, r.format === 'original' ? 'p50 ≤ 400 ms' : 'report', r.format === 'original' ? r.wasmMs.p50 <= 400 : undefined);
+      add('8', `${what}: bytes saved; peak rss growth`, `${fmtMB(r.savedBytes)} (${fmtMB(r.copyBytes)} left); rss +${fmtMB(r.rssGrowthMaxBytes)}`, 'report', undefined);
+    }
+    add('8', '.vsix size; of it the codecs (deflated)', `${fmtKiB(dc.vsixBytes)}; ${fmtKiB(dc.codecsDeflatedBytes)}`, '≤ 1000 KiB', dc.vsixBytes <= 1000 * 1024);
   }
   const s = results.startup;
   if (s?.error) add('3', 'start-up', `crashed: ${s.error}`, '', false);
@@ -1020,6 +1049,7 @@ async function main() {
     [4, 'gallery', 'gallery at scale in real VS Code', itemGallery],
     [6, 'thumbnail', 'time to thumbnail for a real-size image in real VS Code', itemThumbnail],
     [7, 'oneStep', 'one step: selection → link in the document, in real VS Code', itemOneStep],
+    [8, 'docCopy', 'document copy: resize and encode for documents', itemDocumentCopy],
   ];
   const results = {};
   const timings = {};

@@ -10,6 +10,7 @@ import type { JobEngine } from './jobs/engine';
 import { registerChatParticipant } from './vscode/chat';
 import { registerCommands } from './vscode/commands/register';
 import { registerDropAndPaste } from './vscode/editor/dropPaste';
+import { registerImageHover } from './vscode/editor/hover';
 import { registerMissingImages } from './vscode/editor/missingImages';
 import { createFeatures } from './vscode/features';
 import { registerGallerySerializer } from './vscode/gallery/panel';
@@ -48,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     imageTool.registration,
     registerChatParticipant(context.extensionUri, core.editors),
     registerDropAndPaste(gallery, ready),
+    registerImageHover(log),
     registerMissingImages({ store, generation, targets, log }, ready),
     registerJobEvents(core, features),
     registerCommands(core, features),

@@ -113,3 +113,23 @@ export async function chooseFreeName(
   }
   throw new Error(`No free file name for ${fileName} after ${limit} tries`);
 }
+
+/** Longest file name (without extension) a user may type for an inserted image. */
+export const TYPED_NAME_MAX_LENGTH = 100;
+
+export type TypedNameProblem = 'empty' | 'too-long' | 'separator' | 'control-characters' | 'dot-start' | 'reserved';
+
+/**
+ * What is wrong with a file name (without extension) the user typed, or undefined when it can be used as
+ * it is: one path segment, no control characters, not starting with a dot, not a Windows device name.
+ */
+export function typedNameProblem(name: string): TypedNameProblem | undefined {
+  const trimmed = name.trim();
+  if (!trimmed) return 'empty';
+  if (Array.from(trimmed).length > TYPED_NAME_MAX_LENGTH) return 'too-long';
+  if (/[/\\:*?"<>|]/.test(trimmed)) return 'separator';
+  if (/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(trimmed)) return 'control-characters';
+  if (trimmed.startsWith('.')) return 'dot-start';
+  if (WINDOWS_RESERVED.test(trimmed.replace(/\..*$/, ''))) return 'reserved';
+  return undefined;
+}

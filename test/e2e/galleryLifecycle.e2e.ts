@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { sniffImage } from '../../src/shared/imageInfo';
 import { ALL_VERSIONS, type Scenario, type VsCodeRole } from './context';
 import { chooseFromCardMenu } from './gallerySteps';
 import { completedImage, gallery, generateFromPageHtml } from './steps';
@@ -43,6 +44,10 @@ function lifecycle(theme: string, shot: string, versions?: VsCodeRole[]): Scenar
       // The selected line carries its <p> tags; the prompt (and so the alt text) is the words alone.
       assert.match(tag, /alt="A red lighthouse on a green hill/);
       assert.match(tag, /width="\d+" height="\d+"/);
+      // The document copy (fluxStudio.insert.maxWidth, 1600 by default), not the 2752 px original.
+      const width = Number(/width="(\d+)"/.exec(tag)![1]);
+      assert.ok(width <= 1600, tag);
+      assert.strictEqual(sniffImage(fs.readFileSync(path.join(ctx.workspace, 'images', inserted)))?.width, width);
       ctx.log(`page.html: ${tag.slice(0, 120)}`);
       // The inserted file carries its prompt and model (issue: the prompt lives in the file), as exiftool reads it.
       const [meta] = JSON.parse(execFileSync('exiftool', ['-json', '-XMP-dc:Description', '-XMP-fluxstudio:Model', path.join(ctx.workspace, 'images', inserted)], { encoding: 'utf8' }));

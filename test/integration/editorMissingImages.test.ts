@@ -8,6 +8,8 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
+import { readMetadata } from '../../src/metadata';
+import { sniffImage } from '../../src/shared/imageInfo';
 import type { GalleryEntry } from '../../src/shared/entry';
 import type { Log } from '../../src/shared/log';
 import { TargetFileWriter } from '../../src/vscode/editor/targetFiles';
@@ -83,7 +85,9 @@ describe('editor: missing images become one click', function () {
     await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const file = workspaceUri('images', 'basalt-lighthouse.jpg');
     const entry = await landed(file);
-    assert.deepStrictEqual(Buffer.from(await vscode.workspace.fs.readFile(file)), await fs.readFile(api.store.imagePath(entry.imageFile!)));
+    // The document copy: at most fluxStudio.insert.maxWidth wide, in the format the link names, with the record.
+    assert.deepStrictEqual(sniffImage(await vscode.workspace.fs.readFile(file)), { format: 'jpg', width: 1600, height: 893 });
+    assert.strictEqual((await readMetadata(file.fsPath))?.prompt, 'A basalt lighthouse at dawn');
     const input = await jobInput(entry.jobId!);
     assert.strictEqual(input.prompt, 'A basalt lighthouse at dawn');
     assert.strictEqual(input.fluxParams.output_format, 'jpg');

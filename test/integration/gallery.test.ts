@@ -10,6 +10,7 @@ import type { FluxStudioTestApi } from '../../src/extension';
 import type { GalleryStore } from '../../src/gallery/store';
 import type { GalleryEntry, PromptSource } from '../../src/shared/entry';
 import type { Log } from '../../src/shared/log';
+import { sniffImage } from '../../src/shared/imageInfo';
 import { insertIntoWorkspace } from '../../src/vscode/editor/insertAction';
 import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import { EXTENSION_ID, openAtEnd, seedCompleted, waitFor } from './support';
@@ -183,10 +184,32 @@ describe('gallery: panel and Insert into workspace in the real extension host', 
     const name = path.posix.basename(result.file.path);
     assert.ok(
       editor.document.getText().includes(
-        `<img src="assets/generated/${name}" alt="A red &lt;lighthouse&gt; &amp; &quot;hill&quot;" width="2752" height="1536">`,
+        // The size of the file written (the seeded image is 96 × 54), not the ratio's nominal size.
+        `<img src="assets/generated/${name}" alt="A red &lt;lighthouse&gt; &amp; &quot;hill&quot;" width="96" height="54">`,
       ),
       editor.document.getText(),
     );
+  });
+
+  it('writes the document copy: at most fluxStudio.insert.maxWidth wide, in fluxStudio.insert.format; the gallery keeps the original', async () => {
+    const insertSettings = vscode.workspace.getConfiguration('fluxStudio.insert');
+    await insertSettings.update('maxWidth', 800, vscode.ConfigurationTarget.Global);
+    await insertSettings.update('format', 'webp', vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await openFile('page.html');
+      const original = makePng(2752, 1536);
+      const entry = await seedCompleted(store, 'A wide harbour at noon', { format: 'png', bytes: original, seed: 7, source: { documentUri: editor.document.uri.toString(), languageId: 'html' } });
+      created.push(entry.id);
+      const result = await insertIntoWorkspace(entry, { store, log, editors });
+      assert.ok(result, `insert failed: ${warnings.join('\n')}`);
+      assert.match(path.posix.basename(result.file.path), /^a-wide-harbour-at-noon-7\.webp$/);
+      assert.deepStrictEqual(sniffImage(await vscode.workspace.fs.readFile(result.file)), { format: 'webp', width: 800, height: 447 });
+      assert.ok(editor.document.getText().includes(`alt="A wide harbour at noon" width="800" height="447">`), editor.document.getText());
+      assert.ok((await fs.readFile(store.imagePath(entry.imageFile!))).equals(original), 'the gallery keeps the full-size original');
+    } finally {
+      await insertSettings.update('maxWidth', undefined, vscode.ConfigurationTarget.Global);
+      await insertSettings.update('format', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('replaces the original selection when fluxStudio.replaceSelection is on and it still holds the prompt', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { chooseFreeName, imageFileName, shortId, slugify, withSuffix } from '../../src/insert/naming';
+import { chooseFreeName, imageFileName, shortId, slugify, typedNameProblem, withSuffix } from '../../src/insert/naming';
 
 const SAFE = /^[\p{L}\p{M}\p{N}]+(?:-[\p{L}\p{M}\p{N}]+)*$/u;
 
@@ -117,5 +117,16 @@ describe('naming', () => {
       /No free file name/,
     );
     assert.deepStrictEqual(asked, ['x.png', 'x-1.png', 'x-2.png', 'x-3.png', 'x-4.png']);
+  });
+});
+
+describe('a file name the user typed (fluxStudio.insert.fileName ask)', () => {
+  it('accepts one plain name, refuses what cannot be a single safe file name', () => {
+    assert.strictEqual(typedNameProblem('hero image 2'), undefined);
+    assert.strictEqual(typedNameProblem('등대-새벽'), undefined);
+    assert.deepStrictEqual(
+      ['', '   ', 'x'.repeat(101), 'a/b', '..\\up', 'c:x', 'bell\u0007', 'rtl\u202e', '.hidden', 'CON', 'lpt1.backup'].map(typedNameProblem),
+      ['empty', 'empty', 'too-long', 'separator', 'separator', 'separator', 'control-characters', 'control-characters', 'dot-start', 'reserved', 'reserved'],
+    );
   });
 });

@@ -14,7 +14,9 @@ import type { GalleryEntry } from '../../shared/entry';
 import { flashStatus } from '../ui/show';
 import { l10n } from '../ui/text';
 import { offerSaveAs, planEntryInsertion, type EntryActionDeps } from './insertAction';
-import { entryFileName, readStoredImage, storedImageUri } from './storedImage';
+import { chooseAltText } from './altText';
+import { documentCopyOf } from './documentCopy';
+import { entryFileName, storedImageUri } from './storedImage';
 import { assertInside, freeFileUri, imageDestination, reportError } from './workspaceFiles';
 
 const KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('fluxStudio', 'image');
@@ -94,22 +96,24 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
    */
   private async insertionEdit(document: vscode.TextDocument, entry: GalleryEntry, range: vscode.Range): Promise<vscode.WorkspaceEdit | undefined> {
     try {
-      const bytes = await readStoredImage(storedImageUri(entry, this.deps.store));
+      const image = storedImageUri(entry, this.deps.store);
       const folder = workspaceFolderOf(document);
       if (!folder) {
         void offerSaveAs(entry, this.deps);
         return undefined;
       }
-      const destination = imageDestination(folder, document, entryFileName(entry), this.deps.log);
+      const copy = await documentCopyOf(entry, image, document.uri, this.deps.log);
+      const destination = imageDestination(folder, document, entryFileName(entry, copy.format), this.deps.log);
       await assertInside(folder, destination.folder);
       const file = await freeFileUri(destination.folder, destination.fileName);
-      const plan = planEntryInsertion(document, entry, file, folder, {
+      const alt = (await chooseAltText(entry, document.uri, false)) ?? '';
+      const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt }, folder, {
         cursor: document.offsetAt(range.start),
         selection: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
         replaceSelection: !range.isEmpty,
       });
       const edit = new vscode.WorkspaceEdit();
-      edit.createFile(file, { contents: bytes });
+      edit.createFile(file, { contents: copy.bytes });
       edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
       this.deps.log.info(`Gallery: ${entry.id} goes into ${document.uri.toString()} as ${file.toString()}`);
       return edit;

@@ -10,12 +10,14 @@ import { relativePosixPath } from '../../insert/paths';
 import { promptFromSelection } from '../../insert/prompt';
 import type { GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
-import { ULTRA_SIZES } from '../../shared/options';
 import { flashStatus, showInfo, showWarning } from '../ui/show';
 import { l10n } from '../ui/text';
 import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
-import { entryFileName, readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { chooseAltText } from './altText';
+import { documentCopyOf } from './documentCopy';
+import { chooseFileName } from './fileName';
+import { entryFileName, rememberSavedPath, storedImageUri } from './storedImage';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
 export interface EntryActionDeps {
@@ -50,7 +52,9 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
       if (!vscode.workspace.workspaceFolders?.length) await offerSaveAs(entry, deps);
       return undefined;
     }
-    const file = await saveIntoFolder(entry, deps, folder, document);
+    const saved = await saveIntoFolder(entry, deps, folder, document, { interactive: true });
+    if (!saved) return undefined; // the user cancelled the alt text or file name question
+    const { file } = saved;
 
     if (!document) {
       await vscode.commands.executeCommand('revealInExplorer', file);
@@ -61,7 +65,7 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     const visible = vscode.window.visibleTextEditors.some((e) => e.document === document);
     const editor = await editorFor(document, deps.editors);
     if (target && !visible) editor.selection = endOf(document);
-    const snippet = await insertSnippet(editor, entry, file, folder);
+    const snippet = await insertSnippet(editor, entry, saved, folder);
     if (snippet === undefined) {
       void showWarning(
         l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)),
@@ -75,14 +79,29 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
 }
 
 /** Copies the stored image into `folder` (under fluxStudio.saveFolder, named after the prompt; never over a file). */
-async function saveIntoFolder(entry: GalleryEntry, deps: EntryActionDeps, folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined): Promise<vscode.Uri> {
-  const destination = imageDestination(folder, document, entryFileName(entry), deps.log);
-  const bytes = await readStoredImage(storedImageUri(entry, deps.store));
+/**
+ * Writes the document copy (sized and encoded for documents, record kept) under the save folder, with the alt
+ * text and file name the settings choose; `interactive`: the "ask" settings may ask (undefined: cancelled).
+ */
+async function saveIntoFolder(
+  entry: GalleryEntry,
+  deps: EntryActionDeps,
+  folder: vscode.WorkspaceFolder,
+  document: vscode.TextDocument | undefined,
+  { interactive }: { interactive: boolean },
+): Promise<SavedImage | undefined> {
+  const scope = document?.uri ?? folder.uri;
+  const alt = document ? await chooseAltText(entry, document.uri, interactive) : '';
+  if (alt === undefined) return undefined;
+  const copy = await documentCopyOf(entry, storedImageUri(entry, deps.store), scope, deps.log);
+  const fileName = interactive ? await chooseFileName(entryFileName(entry, copy.format), scope) : entryFileName(entry, copy.format);
+  if (fileName === undefined) return undefined;
+  const destination = imageDestination(folder, document, fileName, deps.log);
   await prepareFolderInside(folder, destination.folder);
-  const file = await writeNewFile(destination.folder, destination.fileName, bytes);
+  const file = await writeNewFile(destination.folder, destination.fileName, copy.bytes);
   await rememberSavedPath(entry, file, deps.store);
   deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
-  return file;
+  return { file, width: copy.width, height: copy.height, alt };
 }
 
 /**
@@ -93,8 +112,11 @@ async function saveIntoFolder(entry: GalleryEntry, deps: EntryActionDeps, folder
 export async function insertAtOffset(entry: GalleryEntry, deps: EntryActionDeps, document: vscode.TextDocument, offset: number): Promise<InsertResult | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : undefined);
   if (!folder) return undefined;
-  const file = await saveIntoFolder(entry, deps, folder, document);
-  const plan = planEntryInsertion(document, entry, file, folder, { cursor: offset, replaceSelection: false });
+  // Nothing is asked here: the image lands while the user writes on (the "ask" settings apply to Insert).
+  const saved = await saveIntoFolder(entry, deps, folder, document, { interactive: false });
+  if (!saved) return undefined;
+  const { file } = saved;
+  const plan = planEntryInsertion(document, saved, folder, { cursor: offset, replaceSelection: false });
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
   const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
@@ -172,12 +194,12 @@ async function editorFor(document: vscode.TextDocument, editors: EditorTracker):
  * replacing the original selection when fluxStudio.replaceSelection is on and that selection still holds
  * the prompt. Returns the snippet, or undefined if the edit failed.
  */
-async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: vscode.Uri, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: SavedImage, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
   const document = editor.document;
   const text = document.getText();
   const selection = entry.source?.documentUri === document.uri.toString() ? entry.source.selection : undefined;
   const replace = vscode.workspace.getConfiguration('fluxStudio', document.uri).get<boolean>('replaceSelection', false);
-  const plan = planEntryInsertion(document, entry, file, folder, {
+  const plan = planEntryInsertion(document, file, folder, {
     cursor: document.offsetAt(editor.selection.active),
     selection,
     replaceSelection: replace && !!selection && stillHoldsPrompt(text, selection, document.languageId, entry.options.prompt),
@@ -190,20 +212,26 @@ async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, fil
   return plan.snippet;
 }
 
-/** Where the entry's image, saved as `file`, goes into `document` (the language's rules in src/insert). */
+/** The document copy of an entry's image, as saved into the workspace, and its alt text. */
+export interface SavedImage {
+  file: vscode.Uri;
+  width: number;
+  height: number;
+  alt: string;
+}
+
+/** Where an image, saved as `image.file`, goes into `document` (the language's rules in src/insert). */
 export function planEntryInsertion(
   document: vscode.TextDocument,
-  entry: GalleryEntry,
-  file: vscode.Uri,
+  image: SavedImage,
   folder: vscode.WorkspaceFolder,
   at: Pick<InsertionRequest, 'cursor' | 'selection' | 'replaceSelection'>,
 ): InsertionPlan {
-  const size = entry.width && entry.height ? { width: entry.width, height: entry.height } : ULTRA_SIZES[entry.options.aspectRatio];
   return planInsertion({
     ...at,
     text: document.getText(),
     languageId: document.languageId,
-    image: { path: snippetPath(document, file, folder), prompt: entry.options.prompt, width: size.width, height: size.height },
+    image: { path: snippetPath(document, image.file, folder), prompt: image.alt, width: image.width, height: image.height },
   });
 }
 

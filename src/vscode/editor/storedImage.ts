@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
 import { imageFileName } from '../../insert/naming';
 import type { GalleryEntry } from '../../shared/entry';
+import type { OutputFormat } from '../../shared/options';
 import { l10n } from '../ui/text';
 import { UserFacingError, errorReason } from './workspaceFiles';
 
@@ -41,6 +42,6 @@ export async function rememberSavedPath(entry: GalleryEntry, file: vscode.Uri, s
 }
 
 /** The file name a workspace copy of the entry's image starts from (before `-1`, `-2` for a free one). */
-export function entryFileName(entry: GalleryEntry): string {
-  return imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format: entry.options.outputFormat });
+export function entryFileName(entry: GalleryEntry, format: OutputFormat = entry.options.outputFormat): string {
+  return imageFileName({ prompt: entry.options.prompt, id: entry.id, seed: entry.options.seed, format });
 }

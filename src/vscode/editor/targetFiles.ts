@@ -8,7 +8,8 @@ import type { GalleryEntry, TargetFile } from '../../shared/entry';
 import type { Log } from '../../shared/log';
 import { flashStatus, showError, showWarning } from '../ui/show';
 import { l10n } from '../ui/text';
-import { readStoredImage, rememberSavedPath, storedImageUri } from './storedImage';
+import { documentCopyOf, formatOfFileName } from './documentCopy';
+import { rememberSavedPath, storedImageUri } from './storedImage';
 import { leadsOutside, reportError, writeThenRename } from './workspaceFiles';
 
 type Outcome = NonNullable<TargetFile['outcome']>;
@@ -60,7 +61,9 @@ export class TargetFileWriter {
         void showError(l10n.t('Flux Studio did not write {0}: that path leads outside its workspace folder. The image is in the gallery.', shown));
         return 'refused';
       }
-      const bytes = await readStoredImage(storedImageUri(entry, this.store));
+      // The document names the file already: its extension decides the format.
+      const copy = await documentCopyOf(entry, storedImageUri(entry, this.store), file, this.log, formatOfFileName(file.path));
+      const bytes = copy.bytes;
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(file, '..'));
       try {
         await writeThenRename(bytes, file, false);
