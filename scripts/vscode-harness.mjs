@@ -532,7 +532,13 @@ export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 3
     // read a moment ago may be gone; read the selection again once before calling it missing (no user step is redone).
     const box = (await selected.boundingBox()) ?? (await sleep(250), await page.locator('.monaco-editor .selected-text').first().boundingBox());
     if (!box) throw new Error('the selection has no box on screen');
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    // A long line is scrolled sideways: its selection box reaches past the editor's visible text area (seen on
+    // VS Code 1.139, where the box's middle lay over the line numbers and the right-click opened no menu).
+    // The click goes to the middle of the part of the selection that is visible.
+    const area = await page.locator('.monaco-editor .editor-scrollable').first().boundingBox();
+    const visible = area && intersect(box, area);
+    if (!visible) throw new Error(`the selection is outside the editor's visible text (${JSON.stringify({ box, area })})`);
+    await page.mouse.click(visible.x + visible.width / 2, visible.y + visible.height / 2, { button: 'right' });
     const opened = await menu.first().waitFor({ timeout: 5000 }).then(() => true, () => false);
     if (opened) break;
     if (Date.now() > deadline) throw new Error(`no context menu opened on the selection within ${timeoutMs / 1000} s`);
@@ -550,6 +556,15 @@ export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 3
   if (await clickMenuEntry(page, entry)) return true;
   countRetry(`the click on "${menuLabel}" was lost (the menu stayed open); right-clicking again`);
   return rightClickSelection(page, text, menuLabel, { timeoutMs: Math.max(5000, deadline - Date.now()) });
+}
+
+/** The overlap of two boxes, or undefined when they do not overlap. */
+function intersect(a, b) {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const right = Math.min(a.x + a.width, b.x + b.width);
+  const bottom = Math.min(a.y + a.height, b.y + b.height);
+  return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : undefined;
 }
 
 /**
