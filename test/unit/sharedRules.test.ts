@@ -19,9 +19,12 @@ function settingProperties(): Record<string, { default?: unknown }> {
 describe('rules defined once in src/shared', () => {
   it('package.json declares the same setting defaults as GENERATION_DEFAULTS', () => {
     const properties = settingProperties();
-    for (const [name, value] of Object.entries(GENERATION_DEFAULTS)) {
-      assert.ok(properties[`fluxStudio.${name}`], `fluxStudio.${name} is not contributed`);
-      assert.deepStrictEqual(properties[`fluxStudio.${name}`].default, value, `fluxStudio.${name}`);
+    // The reference strength option is the setting fluxStudio.referenceStrength (one name per concept, issue 22).
+    const settingName = (option: string) => (option === 'imagePromptStrength' ? 'referenceStrength' : option);
+    for (const [option, value] of Object.entries(GENERATION_DEFAULTS)) {
+      const name = `fluxStudio.${settingName(option)}`;
+      assert.ok(properties[name], `${name} is not contributed`);
+      assert.deepStrictEqual(properties[name].default, value, name);
     }
   });
 

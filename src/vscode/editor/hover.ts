@@ -4,6 +4,7 @@
 // from them is escaped, and only our own commands may run from the hover. Images without a record add nothing.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../shared/commands';
 import { findImageReferences, IMAGE_LANGUAGES } from '../../insert/languages';
 import { readMetadata } from '../../metadata';
 import type { Log } from '../../shared/log';
@@ -14,7 +15,7 @@ import { leadsOutside } from './workspaceFiles';
 /** Documents larger than this get no image hovers (the references are found by a full scan). */
 const HOVER_DOCUMENT_MAX_CHARS = 512 * 1024;
 const THUMBNAIL_WIDTH = 240;
-const HOVER_COMMANDS = ['fluxStudio.rerunFromImage', 'fluxStudio.openGallery'];
+const HOVER_COMMANDS = [COMMANDS.rerunFromImage, COMMANDS.openGallery];
 
 export function registerImageHover(log: Log): vscode.Disposable {
   return vscode.languages.registerHoverProvider(

@@ -5,6 +5,7 @@
 // the image stays in the gallery and one notification offers Insert.
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../shared/commands';
 import { locateAnchor, shiftAnchor, type Anchor } from '../../insert/anchor';
 import type { GalleryStore } from '../../gallery/store';
 import { isRunning, type GalleryEntry } from '../../shared/entry';
@@ -103,7 +104,7 @@ export class Placements implements vscode.Disposable {
       l10n.t('The image for “{0}” is ready, but its text is no longer in {1}, so it waits in the gallery.', shortPlain(entry.options.prompt, 60), path.posix.basename(followed.document.uri.path)),
       insert,
     );
-    if (choice === insert) void vscode.commands.executeCommand('fluxStudio.insertIntoWorkspace', entry.id);
+    if (choice === insert) void vscode.commands.executeCommand(COMMANDS.insertIntoWorkspace, entry.id);
   }
 
   /** "Flux · generating 40 %" after the last line of each followed text, in every visible editor of its document. */

@@ -3,6 +3,7 @@
 // are answered in requests.ts, card buttons run in entryActions.ts). Everything the webview sends is validated by
 // parseWebviewMessage, and entry ids must exist in the gallery.
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../shared/commands';
 import type { GalleryChange } from '../../gallery/store';
 import type { ResponseParams } from '../../protocol/ipc';
 import {
@@ -267,7 +268,7 @@ export class GalleryPanel {
       case 'gallery/importFromAccount':
         return actions.importFromAccount();
       case 'gallery/setApiKey':
-        return void (await vscode.commands.executeCommand('fluxStudio.setApiKey'));
+        return void (await vscode.commands.executeCommand(COMMANDS.setApiKey));
       case 'gallery/dropImage':
         return actions.rerunFromImage(droppedImageFile(msg.params.uri));
       case 'entry/thumbnailFailed':
