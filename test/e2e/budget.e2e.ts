@@ -3,17 +3,17 @@
 // Today's Limit" lets it through; the status bar item's tooltip shows today's spending against the limit.
 import * as assert from 'assert';
 import type { Scenario } from './context';
-import { answerDialog, answerInputBox, completedImage, generateFromPalette, simStats } from './steps';
+import { answerDialog, completedImage, generateFromPalette, giveKeyAndAgreeToPrice, simStats } from './steps';
 
 const OVER_LIMIT = 'this would pass today’s spending limit';
 
 export const scenario: Scenario = {
   name: 'budget: past a small daily limit the request stops with its modal before any job; raising today’s limit lets it through',
-  settings: { 'fluxStudio.spendingLimit': 6 },
+  settings: { 'fluxStudio.spendingLimit': 6, 'fluxStudio.afterGenerate': 'gallery' },
   timeoutMs: 150_000,
   async run(ctx) {
     await generateFromPalette(ctx, 'A lighthouse within the limit');
-    await answerInputBox(ctx, ctx.apiKey);
+    await giveKeyAndAgreeToPrice(ctx);
     await completedImage(ctx);
     assert.strictEqual((await simStats(ctx)).jobsCreated, 1);
 

@@ -10,6 +10,7 @@ import type { FluxStudioTestApi } from '../../src/extension';
 import { sniffImage } from '../../src/shared/imageInfo';
 import { loadConfig } from './config';
 import { scriptDialogs, type Asked } from './dialogs';
+import { workspaceUri } from './editorFixtures';
 import { readyForTests, sim, waitFor } from './support';
 
 const TOOL = 'flux-studio_generateImage';
@@ -21,6 +22,11 @@ describe('the daily spending limit and the agent tool', function () {
 
   before(async () => {
     api = await readyForTests();
+  });
+
+  // The tool saved its images into the shared test workspace: later suites count the files there.
+  after(async () => {
+    await fs.rm(workspaceUri('images').fsPath, { recursive: true, force: true });
   });
 
   afterEach(async () => {
