@@ -28,8 +28,10 @@ export class CardMenu {
 
   constructor(root: HTMLElement) {
     root.addEventListener('contextmenu', (event) => {
-      const card = (event.target as Element | null)?.closest<HTMLElement>('.card');
-      if (!card) return;
+      const target = event.target as Element | null;
+      const card = target?.closest<HTMLElement>('.card');
+      // On the picture itself VS Code's own menu opens (Copy Image, dragCopy.ts); elsewhere on the card, this one.
+      if (!card || target?.closest('img')) return;
       event.preventDefault();
       this.openFor(card);
     });

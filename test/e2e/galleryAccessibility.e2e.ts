@@ -115,6 +115,9 @@ export const scenarios: Scenario[] = [
       await ctx.page.keyboard.type('A lantern on a quiet harbour wall');
       await ctx.page.keyboard.press('Control+Enter');
       await answerInputBox(ctx, ctx.apiKey); // the key box is VS Code's own, typed into
+      // The first paid image's price question: its primary button, Generate, has the focus; Enter answers it.
+      await ctx.page.locator('.monaco-dialog-box', { hasText: 'Generate an image for' }).waitFor({ timeout: 20_000 });
+      await ctx.page.keyboard.press('Enter');
       const card = view.locator('article.card.state-completed');
       await ctx.retry(async () => (await card.locator('img').count()) === 1, { timeoutMs: 60_000, what: 'the image' });
       const announced = (await view.locator('[aria-live="polite"].visually-hidden').textContent()) ?? '';
