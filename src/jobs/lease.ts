@@ -1,7 +1,10 @@
 // One window works on a job at a time. A window holds a lease per job it polls or downloads
-// (leases/<id>.json: owner and expiry), renews it every few seconds, and gives it up when done or
-// closing. A lease that was not renewed in time, or whose owner process is gone, is free: another
-// window takes the job over. Acquiring and renewing happen under a short cross-process file lock.
+// (leases/<id>.json: owner and a first expiry) and gives it up when done or closing. While it holds any, it
+// renews one heartbeat (leases/<owner>.beat) every few seconds: a lease is held while its owner's heartbeat
+// (or its own first expiry) is fresh and its owner process lives. So a renewal costs one write however many
+// jobs run (renewing 10,000 lease files one by one took 24 s, past their 10 s expiry). Only a window whose
+// heartbeat may have lapsed (it stalled) checks each lease again, and gives up those taken over meanwhile.
+// Acquiring and checking a lease happen under a short cross-process file lock.
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -12,7 +15,7 @@ import type { Clock } from './clock';
 export interface LeaseTiming {
   /** A lease not renewed for this long is free. */
   ttlMs: number;
-  /** Held leases are renewed this often (well under ttlMs). */
+  /** The heartbeat is renewed this often (well under ttlMs). */
   renewMs: number;
 }
 
@@ -22,8 +25,12 @@ interface LeaseRecord {
   owner: string;
   host: string;
   pid: number;
+  started?: string;
   expiresAt: number;
 }
+
+/** A heartbeat must land this long before the previous one expires, or the held leases are checked again. */
+const LAPSE_MARGIN = 0.25;
 
 export class LeaseManager {
   /** Unique per manager: two engines in one process (tests) are two owners. */
@@ -32,6 +39,8 @@ export class LeaseManager {
   private renewing: AbortController | undefined;
   /** The renewal pass under way, which releaseAll waits for (it could rewrite a lease just released). */
   private renewal: Promise<void> = Promise.resolve();
+  /** When this manager's last written heartbeat expires (0: none written). */
+  private beatExpiresAt = 0;
 
   constructor(
     private readonly directory: string,
@@ -50,9 +59,11 @@ export class LeaseManager {
   async tryAcquire(id: string): Promise<boolean> {
     if (!ENTRY_FILE.test(`${id}.json`)) return false;
     await fs.mkdir(this.directory, { recursive: true });
+    // A fresh heartbeat before the lease, so the lease is never without one.
+    if (this.beatExpiresAt - this.clock.now() < this.timing.ttlMs * (1 - LAPSE_MARGIN)) await this.beat();
     const acquired = await this.locked(id, async () => {
       const current = await this.read(id);
-      if (current && current.owner !== this.owner && current.expiresAt > this.clock.now() && !isDeadOwner(current)) return false;
+      if (current && current.owner !== this.owner && (await this.isHeldByOther(current))) return false;
       await this.write(id);
       return true;
     });
@@ -76,6 +87,8 @@ export class LeaseManager {
     this.renewing = undefined;
     await this.renewal;
     await Promise.all([...this.held].map((id) => this.release(id)));
+    this.beatExpiresAt = 0;
+    await fs.rm(this.beatFile(this.owner), { force: true }).catch(() => undefined);
   }
 
   /** Renews every held lease now; a lease someone else holds meanwhile is given up and reported. */
@@ -85,6 +98,20 @@ export class LeaseManager {
   }
 
   private async renewHeld(): Promise<void> {
+    const previousExpiry = this.beatExpiresAt;
+    try {
+      await this.beat();
+    } catch (error) {
+      // Keep working: the heartbeat stays valid until it expires, and the next renewal may succeed.
+      return this.onError(`renewing the heartbeat failed: ${describe(error)}`);
+    }
+    // Landed well before the previous beat expired: no other window could have taken a lease meanwhile.
+    if (this.clock.now() < previousExpiry - this.timing.ttlMs * LAPSE_MARGIN) return;
+    await this.recheckHeld();
+  }
+
+  /** After a possible lapse: gives up the leases another window took over, and rewrites the others. */
+  private async recheckHeld(): Promise<void> {
     for (const id of [...this.held]) {
       try {
         const still = await this.locked(id, async () => {
@@ -96,8 +123,8 @@ export class LeaseManager {
         });
         if (!still && this.held.delete(id)) this.onLost(id);
       } catch (error) {
-        // Keep working: the lease stays valid until it expires, and the next renewal may succeed.
-        this.onError(`renewing the lease of ${id} failed: ${describe(error)}`);
+        // Keep working: the heartbeat holds the lease, and the next check may succeed.
+        this.onError(`checking the lease of ${id} failed: ${describe(error)}`);
       }
     }
   }
@@ -122,6 +149,28 @@ export class LeaseManager {
     return path.join(this.directory, `${id}.json`);
   }
 
+  private beatFile(owner: string): string {
+    return path.join(this.directory, `${owner}.beat`);
+  }
+
+  /** Someone else's lease still counts: its owner process lives, and its first expiry or its owner's heartbeat is ahead. */
+  private async isHeldByOther(lease: LeaseRecord): Promise<boolean> {
+    if (isDeadOwner(lease)) return false;
+    const now = this.clock.now();
+    if (lease.expiresAt > now) return true;
+    // Owner names are made by LeaseManager; anything else in a lease file is damage, not a path to follow.
+    if (!/^[0-9]+-[0-9a-f]{12}$/.test(lease.owner)) return false;
+    const raw = await readIfExists(this.beatFile(lease.owner));
+    const expiresAt = raw === undefined ? undefined : (parseJson(raw) as Partial<LeaseRecord> | undefined)?.expiresAt;
+    return typeof expiresAt === 'number' && expiresAt > now;
+  }
+
+  private async beat(): Promise<void> {
+    const expiresAt = this.clock.now() + this.timing.ttlMs;
+    await writeFileAtomic(this.beatFile(this.owner), JSON.stringify({ owner: this.owner, ...thisProcess(), expiresAt }));
+    this.beatExpiresAt = expiresAt;
+  }
+
   private locked<T>(id: string, action: () => Promise<T>): Promise<T> {
     return withFileLock(path.join(this.directory, `${id}.lock`), action);
   }
@@ -129,17 +178,22 @@ export class LeaseManager {
   private async read(id: string): Promise<LeaseRecord | undefined> {
     const raw = await readIfExists(this.file(id));
     if (raw === undefined) return undefined;
-    try {
-      const record = JSON.parse(raw) as Partial<LeaseRecord>;
-      return typeof record.owner === 'string' && typeof record.expiresAt === 'number' ? (record as LeaseRecord) : undefined;
-    } catch {
-      return undefined; // unreadable: free (leases are rewritten whole, so this is damage, not a writer mid-way)
-    }
+    // Unreadable: free (leases are rewritten whole, so this is damage, not a writer mid-way).
+    const record = parseJson(raw) as Partial<LeaseRecord> | undefined;
+    return typeof record?.owner === 'string' && typeof record.expiresAt === 'number' ? (record as LeaseRecord) : undefined;
   }
 
   private async write(id: string): Promise<void> {
     const record: LeaseRecord = { owner: this.owner, ...thisProcess(), expiresAt: this.clock.now() + this.timing.ttlMs };
     await writeFileAtomic(this.file(id), JSON.stringify(record));
+  }
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
   }
 }
 

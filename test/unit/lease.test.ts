@@ -72,6 +72,67 @@ describe('leases: one window per job', () => {
     });
   });
 
+  describe('many leases', function () {
+    this.timeout(120_000);
+
+    it('10,000 held leases stay held with one heartbeat write per renewal, well within a quarter of their TTL', async () => {
+      const leases = path.join(dir, 'leases');
+      const a = new LeaseManager(leases, clock, TIMING);
+      const b = new LeaseManager(leases, clock, TIMING);
+      const ids = Array.from({ length: 10_000 }, (_, i) => `job-${i}`);
+      const acquireStarted = performance.now();
+      for (let i = 0; i < ids.length; i += 100) {
+        const taken = await Promise.all(ids.slice(i, i + 100).map((id) => a.tryAcquire(id)));
+        assert.ok(taken.every(Boolean));
+      }
+      const acquireMs = performance.now() - acquireStarted;
+      // Two TTLs of fake time: every lease's own first expiry is long past; only renewals keep them.
+      const passes: number[] = [];
+      for (let elapsed = 0; elapsed < 2 * TIMING.ttlMs; elapsed += TIMING.renewMs) {
+        await clock.runUntil(clock.sleep(TIMING.renewMs));
+        const started = performance.now();
+        await a.renewAll();
+        passes.push(performance.now() - started);
+      }
+      const sample = ids.filter((_, i) => i % 97 === 0);
+      const refused = await Promise.all(sample.map(async (id) => !(await b.tryAcquire(id))));
+      assert.ok(refused.every(Boolean), 'another window sees every sampled lease as held');
+      const worstPass = Math.max(...passes);
+      console.log(`      10,000 leases acquired in ${Math.round(acquireMs)} ms; renewal passes ${passes.map((ms) => ms.toFixed(1)).join(', ')} ms (budget ${TIMING.ttlMs / 4} ms)`);
+      assert.ok(worstPass < TIMING.ttlMs / 4, `a renewal pass took ${worstPass.toFixed(0)} ms`);
+      await a.releaseAll();
+      await b.releaseAll();
+      assert.deepStrictEqual(fs.readdirSync(leases).filter((name) => !name.endsWith('.lock')), [], 'nothing left behind');
+    });
+
+    it('after a lapse (a stalled window) each lease is checked again: those taken over are given up, the rest kept', async () => {
+      const leases = path.join(dir, 'leases');
+      const lost: string[] = [];
+      const a = new LeaseManager(leases, clock, TIMING, (id) => lost.push(id));
+      const b = new LeaseManager(leases, clock, TIMING);
+      for (const id of ['one', 'two', 'three']) assert.ok(await a.tryAcquire(id));
+      clock.skip(TIMING.ttlMs + 1); // a stalls past its heartbeat
+      assert.ok(await b.tryAcquire('two'), 'a lapsed heartbeat frees the lease');
+      await a.renewAll(); // a wakes up
+      assert.deepStrictEqual(lost, ['two']);
+      assert.deepStrictEqual(['one', 'two', 'three'].map((id) => a.holds(id)), [true, false, true]);
+      clock.skip(TIMING.renewMs);
+      assert.strictEqual(await b.tryAcquire('one'), false, 'the kept ones are held again');
+      await a.releaseAll();
+      await b.releaseAll();
+    });
+
+    it('a lease naming an owner that is not a manager\'s name is not followed to a heartbeat file', async () => {
+      const leases = path.join(dir, 'leases');
+      fs.mkdirSync(leases);
+      fs.writeFileSync(path.join(dir, 'outside.beat'), JSON.stringify({ expiresAt: clock.now() + 60_000 }));
+      fs.writeFileSync(path.join(leases, 'job.json'), JSON.stringify({ owner: '../outside', host: 'elsewhere', pid: 1, expiresAt: clock.now() - 1 }));
+      const b = new LeaseManager(leases, clock, TIMING);
+      assert.strictEqual(await b.tryAcquire('job'), true);
+      await b.releaseAll();
+    });
+  });
+
   // Real time, scaled down: a job takes 1.5 s, a lease lasts 1.5 s, orphans are looked for every 300 ms.
   describe('two engines (two windows) on one gallery', function () {
     this.timeout(15_000);
