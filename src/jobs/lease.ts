@@ -98,6 +98,7 @@ export class LeaseManager {
   }
 
   private async renewHeld(): Promise<void> {
+    if (this.held.size === 0) return; // all released while the pass waited: nothing to keep alive
     const previousExpiry = this.beatExpiresAt;
     try {
       await this.beat();
