@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ValidationError } from '../api/errors';
 import type { GalleryStore } from '../gallery/store';
 import type { JobEngine } from '../jobs/engine';
+import { BATCH_CONCURRENCY, startLimited, type BatchStart } from '../jobs/batch';
 import type { KeyHolders } from '../jobs/keyHolders';
 import { REASON_KINDS, isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
@@ -20,8 +21,8 @@ import type { PaymentGate } from './pay';
 import type { PriceBook } from './prices';
 import { readAfterGenerate, readApiBaseUrl, readGenerationDefaults, workspaceOverrides } from './settings';
 import { stateLabel } from './stateLabels';
-import { showError, showInfo, showWarning, withNotificationProgress } from './ui/show';
-import { l10n, shortPlain, type SafeText } from './ui/text';
+import { showError, showInfo, showWarning, withNotificationProgress, type ProgressReporter } from './ui/show';
+import { join, l10n, shortPlain, type SafeText } from './ui/text';
 
 /** How many images one request makes, whether their cost was already confirmed, and where the image goes. */
 export interface VariantRequest {
@@ -29,7 +30,7 @@ export interface VariantRequest {
   count?: number;
   /** The user confirmed the cost elsewhere (the language model tool's own confirmation, the missing-images question). */
   costConfirmed?: boolean;
-  /** false: the caller shows one progress for a batch (followBatch) instead of one per request. */
+  /** false: the caller shows one progress for a batch (runBatch) instead of one per request. */
   followProgress?: boolean;
   /** The selected text the image was made from: with fluxStudio.afterGenerate `insert`, one image lands right after it. */
   placeAfter?: { document: vscode.TextDocument; anchor: Anchor };
@@ -188,19 +189,53 @@ export class GenerationService {
     this.followProgress([id]);
   }
 
-  /** One cancellable notification for the jobs of a batch (missing images), titled by the caller. */
-  followBatch(ids: readonly string[], title: SafeText): void {
-    this.followProgress(ids, title);
+  /**
+   * Starts a batch's requests (the missing images of a file) BATCH_CONCURRENCY at a time, under one
+   * cancellable notification titled by the caller. Cancel starts nothing more (those are not paid) and stops
+   * waiting for the started ones: their submits complete, and their jobs go on at Apiframe.
+   */
+  async runBatch<T>(items: readonly T[], start: (item: T) => Promise<GalleryEntry | undefined | false>, title: SafeText): Promise<void> {
+    const started: string[] = [];
+    await withNotificationProgress(title, true, async (progress, token) => {
+      const cancel = new AbortController();
+      token.onCancellationRequested(() => cancel.abort());
+      const tracking = this.trackProgress(progress, started, items.length);
+      try {
+        const startOne = async (item: T): Promise<BatchStart<string>> => {
+          const entry = await start(item);
+          if (entry === false) return 'stop';
+          if (!entry) return 'skip';
+          started.push(entry.id);
+          this.progressShown.add(entry.id);
+          return { started: entry.id };
+        };
+        const untilSettled = (id: string) => this.whenEntry(id, (entry) => !isRunning(entry.state));
+        const { notStarted } = await startLimited(items, BATCH_CONCURRENCY, startOne, untilSettled, cancel.signal);
+        if (cancel.signal.aborted) {
+          await Promise.all(started.map((id) => this.engine.stopWaiting(id)));
+          void showInfo(
+            join([
+              l10n.t('Stopped: {0} of {1} images were not started, and nothing was paid for them.', notStarted, items.length),
+              ...(started.length ? [l10n.t('The {0} already started go on at Apiframe; collect them from Flux: Show Jobs or the gallery.', started.length)] : []),
+            ]),
+          );
+          return;
+        }
+        await Promise.all(started.map(untilSettled));
+      } finally {
+        tracking.dispose();
+        for (const id of started) this.progressShown.delete(id);
+      }
+    });
   }
 
   /** One cancellable notification for the jobs of one request (a job already followed is left out). */
-  private followProgress(ids: readonly string[], batchTitle?: SafeText): void {
+  private followProgress(ids: readonly string[]): void {
     const followed = ids.filter((id) => this.store.get(id) && !this.progressShown.has(id));
     if (followed.length === 0) return;
     for (const id of followed) this.progressShown.add(id);
     const prompt = shortPlain(this.store.get(followed[0])!.options.prompt, 50);
-    const title =
-      batchTitle ?? (followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt));
+    const title = followed.length === 1 ? l10n.t('Flux: generating “{0}”', prompt) : l10n.t('Flux: generating {0} variants of “{1}”', followed.length, prompt);
     // No Cancel while the submit is on its way: it may already have created a paid job, and it always completes.
     const submitted = () => Promise.all(followed.map((id) => this.whenEntry(id, (entry) => entry.state !== 'submitting' || !!entry.jobId)));
     void withNotificationProgress(l10n.t('Flux: submitting “{0}”…', prompt), false, submitted).then(() => this.followUntilDone(followed, title, prompt));
@@ -208,34 +243,44 @@ export class GenerationService {
 
   private followUntilDone(followed: readonly string[], title: SafeText, prompt: SafeText): void {
     void withNotificationProgress(title, true, async (progress, token) => {
-      const started = Date.now();
-      let reported = 0;
-      const report = () => {
-        const current = followed.map((id) => this.store.get(id)).filter((entry): entry is GalleryEntry => !!entry);
-        if (current.length === 0) return;
-        const increment = Math.max(0, current.reduce((sum, entry) => sum + entry.progress, 0) / followed.length - reported);
-        reported += increment;
-        const elapsed = Math.round((Date.now() - started) / 1000);
-        const status =
-          followed.length === 1 ? stateLabel(current[0]) : l10n.t('{0} of {1} ready', current.filter((e) => e.state === 'completed').length, followed.length);
-        progress.report(l10n.t('{0} · {1} s', status, elapsed), increment);
-      };
-      const ticker = setInterval(report, 1000);
-      const subscription = this.store.onDidChange((change) => change.kind === 'upsert' && followed.includes(change.entry.id) && report());
+      const tracking = this.trackProgress(progress, followed, followed.length);
       token.onCancellationRequested(() => {
         void Promise.all(followed.map((id) => this.engine.stopWaiting(id))).then(() =>
           showInfo(l10n.t('Stopped waiting for “{0}”. The job goes on at Apiframe; collect it from Flux: Show Jobs or the gallery.', prompt)),
         );
       });
-      report();
       try {
         // Followed through the shared gallery, so it ends when the job ends in whichever window works on it.
         await Promise.all(followed.map((id) => this.whenEntry(id, (entry) => !isRunning(entry.state))));
       } finally {
-        clearInterval(ticker);
-        subscription.dispose();
+        tracking.dispose();
         for (const id of followed) this.progressShown.delete(id);
       }
+    });
+  }
+
+  /**
+   * Reports the mean progress of the jobs `ids` holds (it may grow) out of `total`, with one job's state or
+   * "N of M ready", every second and on each change of theirs.
+   */
+  private trackProgress(progress: ProgressReporter, ids: readonly string[], total: number): vscode.Disposable {
+    const started = Date.now();
+    let reported = 0;
+    const report = () => {
+      const current = ids.map((id) => this.store.get(id)).filter((entry): entry is GalleryEntry => !!entry);
+      if (current.length === 0) return;
+      const increment = Math.max(0, current.reduce((sum, entry) => sum + entry.progress, 0) / total - reported);
+      reported += increment;
+      const elapsed = Math.round((Date.now() - started) / 1000);
+      const status = total === 1 ? stateLabel(current[0]) : l10n.t('{0} of {1} ready', current.filter((e) => e.state === 'completed').length, total);
+      progress.report(l10n.t('{0} · {1} s', status, elapsed), increment);
+    };
+    const ticker = setInterval(report, 1000);
+    const subscription = this.store.onDidChange((change) => change.kind === 'upsert' && ids.includes(change.entry.id) && report());
+    report();
+    return new vscode.Disposable(() => {
+      clearInterval(ticker);
+      subscription.dispose();
     });
   }
 

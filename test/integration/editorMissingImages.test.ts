@@ -27,6 +27,14 @@ async function quickFixes(document: vscode.TextDocument, text: string): Promise<
   return actions.filter((action) => action.title === TITLE);
 }
 
+/** What a failed check saw: the language, the trust, every action offered there, the images folder. */
+async function evidence(document: vscode.TextDocument, text: string): Promise<string> {
+  const at = document.positionAt(document.getText().indexOf(text) + 2);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, new vscode.Range(at, at));
+  const images = await fs.readdir(workspaceUri('images').fsPath).catch(() => 'none');
+  return `language ${document.languageId}, trusted ${vscode.workspace.isTrusted}, version ${document.version}, actions now ${JSON.stringify(actions.map((a) => a.title))}, images/ ${JSON.stringify(images)}`;
+}
+
 async function jobsCreated(): Promise<number> {
   return (await sim('/__sim/stats')).jobsCreated;
 }
@@ -72,9 +80,18 @@ describe('editor: missing images become one click', function () {
     ];
     for (const [name, text, offered, notOffered] of cases) {
       const { document } = await openNewDocument(name, text);
-      for (const link of offered) assert.strictEqual((await quickFixes(document, link)).length, 1, `${name}: ${link} (${document.languageId})`);
+      for (const link of offered) {
+        const fixes = await quickFixes(document, link);
+        if (fixes.length !== 1) assert.fail(`${name}: ${fixes.length} fixes on ${link}; ${await evidence(document, link)}`);
+      }
       for (const link of notOffered) assert.strictEqual((await quickFixes(document, link)).length, 0, `${name}: not on ${link}`);
     }
+  });
+
+  it('Ctrl+. right after the link was typed offers the fix (the light bulb waits for typing to settle, a request does not)', async () => {
+    const editor = await openNewDocument('typed.md', '# Typed\n\n');
+    await editor.edit((edit) => edit.insert(new vscode.Position(2, 0), '![A freshly typed heron](images/typed-heron.jpg)'));
+    assert.strictEqual((await quickFixes(editor.document, 'typed-heron.jpg')).length, 1);
   });
 
   it('the quick fix generates from the alt text and writes exactly the linked path; the document is not changed', async () => {
@@ -136,6 +153,23 @@ describe('editor: missing images become one click', function () {
     assert.strictEqual(await jobsCreated(), jobs + 2, 'the owl linked twice is generated once');
     assert.strictEqual((await jobInput(heron.jobId!)).prompt, hostileAlt, 'the alt text is the prompt, as text');
     assert.strictEqual(document.getText(), text);
+  });
+
+  it('a batch runs at most 4 jobs at once, under one progress, and every image lands', async () => {
+    const names = Array.from({ length: 6 }, (_, i) => `batch-${i}`);
+    const { document } = await openNewDocument('batch.md', names.map((name) => `![A paper boat number ${name}](images/${name}.png)`).join('\n\n'));
+    messages.answer = (_message, actions) => actions.find((a) => a === 'Generate');
+    await sim('/__sim/config', { durations: { fixedMs: 100_000 } }); // 2 s at the suite's time scale: long enough for four to overlap
+    await vscode.commands.executeCommand('fluxStudio.generateMissingImages', document.uri);
+    for (const name of names) await landed(workspaceUri('images', `${name}.png`));
+    const jobs = (await sim('/__sim/stats')).jobs.filter((job: { prompt: string }) => job.prompt.startsWith('A paper boat number batch-'));
+    assert.strictEqual(jobs.length, 6);
+    // The most jobs alive at Apiframe at one moment, from the simulator's exact creation and completion times.
+    const events = jobs.flatMap((job: { createdAtMs: number; completedAtMs: number }) => [[job.createdAtMs, 1], [job.completedAtMs, -1]]).sort((a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1]);
+    let alive = 0;
+    let most = 0;
+    for (const [, change] of events) most = Math.max(most, (alive += change));
+    assert.strictEqual(most, 4, 'four at once, then the next as one ends');
   });
 
   it('two quick clicks on the quick fix make one job (the target is reserved before the job starts)', async () => {

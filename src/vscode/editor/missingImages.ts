@@ -160,13 +160,18 @@ function trackMissingImageContext(store: GalleryStore, index: ImageReferenceInde
 }
 
 export class MissingImageActions implements vscode.CodeActionProvider {
-  /** The light bulb asks at every cursor move: the index answers from what it read for this version. */
+  /**
+   * The light bulb asks at every cursor move: the index answers from what it read for this version, nothing
+   * while an edit settles. Ctrl+. is the user asking: read now, or a link typed a moment ago is not offered.
+   */
   constructor(private readonly index: ImageReferenceIndex) {}
 
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const start = document.offsetAt(range.start);
     const end = document.offsetAt(range.end);
-    const here = (this.index.current(document) ?? []).filter((ref) => ref.start <= end && start <= ref.end);
+    const asked = context.triggerKind === vscode.CodeActionTriggerKind.Invoke;
+    const references = asked ? this.index.now(document) : this.index.current(document);
+    const here = (references ?? []).filter((ref) => ref.start <= end && start <= ref.end);
     if (!here.length) return [];
     const { missing } = await missingImages(document, here);
     return missing.map(({ reference }) => {
@@ -259,14 +264,12 @@ async function generateAll(deps: MissingImageDeps, index: ImageReferenceIndex, u
   );
   const detail = join([l10n.t('This costs {0} ({1} per image). Each image is written to the path its link names; the document is not changed.', creditsText(price, images.length), creditsText(price)), ...toGenerate, ...leftOut], '\n');
   if ((await askModal(question, detail, generate)) !== generate) return;
-  const started: string[] = [];
-  for (const image of images) {
-    const entry = await startGeneration(deps, document, image, { followProgress: false, costConfirmed: true });
-    if (entry === false) break;
-    if (entry) started.push(entry.id);
-  }
-  // One cancellable progress for the whole batch, not one notification per image.
-  deps.generation.followBatch(started, l10n.t('Flux: generating {0} missing images of {1}', started.length, name));
+  // A few at a time under one cancellable progress, not one notification per image.
+  await deps.generation.runBatch(
+    images,
+    (image) => startGeneration(deps, document, image, { followProgress: false, costConfirmed: true }),
+    l10n.t('Flux: generating {0} missing images of {1}', images.length, name),
+  );
 }
 
 /** How many items a modal lists by name; the rest are counted. */
