@@ -50,7 +50,7 @@ export function loadScenarios(grep, vscodeRole = 'oldest') {
 }
 
 /** Packages the test-only extension test/fixtures/<name> and installs it into extensionsDir. */
-async function installFixtureExtension(vscode, tmp, name, extensionsDir) {
+export async function installFixtureExtension(vscode, tmp, name, extensionsDir) {
   const out = path.join(tmp, `${name}.vsix`);
   execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: path.join(ROOT, 'test', 'fixtures', name), stdio: 'pipe' });
   await h.installVsix(vscode, out, extensionsDir);
