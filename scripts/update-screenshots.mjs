@@ -15,6 +15,9 @@ const TO = path.join(ROOT, 'docs', 'screenshots');
 
 /** The screenshots the README shows (names as the e2e scenarios save them); `korean-*.png` are all taken. */
 export const SCREENSHOTS = [
+  'one-step-progress.png',
+  'one-step-markdown.png',
+  'one-step-html.png',
   'generate-gallery.png',
   'generate-progress.png',
   'gallery-dark.png',

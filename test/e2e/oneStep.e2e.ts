@@ -60,6 +60,24 @@ async function selectionStatus(ctx: ScenarioContext): Promise<string> {
   return items.find((text) => /^Ln \d+, Col \d+/.test(text)) ?? '';
 }
 
+/** Whether the editor shows the after-line progress, "Flux · generating N %". */
+async function progressShown(ctx: ScenarioContext): Promise<boolean> {
+  return ctx.page.locator('.editor-instance .monaco-editor .view-lines').first().evaluate((root: any) =>
+    [...root.querySelectorAll('span')].some((span: any) => /Flux · generating \d+ %/.test(String((globalThis as any).getComputedStyle(span, '::after').content))),
+  );
+}
+
+/**
+ * A README screenshot of the active editor with word wrap on (Alt+Z), so the whole paragraph shows; the tests
+ * keep it off (one row per line), so it is turned off again.
+ */
+async function wrappedScreenshot(ctx: ScenarioContext, name: string): Promise<void> {
+  await ctx.page.keyboard.press('Alt+Z');
+  await ctx.sleep(400);
+  await ctx.screenshot(name);
+  await ctx.page.keyboard.press('Alt+Z');
+}
+
 function onDisk(ctx: ScenarioContext, relative: string): boolean {
   const file = path.join(ctx.workspace, relative);
   return fs.existsSync(file) && fs.readFileSync(file).subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]));
@@ -68,6 +86,7 @@ function onDisk(ctx: ScenarioContext, relative: string): boolean {
 export const scenarios: Scenario[] = [
   {
     name: 'one step: a Markdown paragraph by right-click, an HTML one by Ctrl+K G — each image on disk and linked right after it',
+    versions: ALL_VERSIONS,
     timeoutMs: 180_000,
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 0.2 });
@@ -81,12 +100,13 @@ export const scenarios: Scenario[] = [
       await answerInputBox(ctx, ctx.apiKey);
       const question = await answerPriceQuestion(ctx);
       assert.match(question, /Apiframe charges 6 credits per Flux 1\.1 Pro Ultra image/);
-      await ctx.screenshot('one-step-progress');
+      await ctx.retry(async () => (await quietEditor(ctx), await progressShown(ctx)), { timeoutMs: 30_000, what: 'the progress after the paragraph' });
+      await wrappedScreenshot(ctx, 'one-step-progress');
       const markdownImage = await untilInEditor(ctx, 'the image link after the Markdown paragraph', (lines) => markdownImageAfter(lines, MARKDOWN_PARAGRAPH));
       await ctx.retry(async () => onDisk(ctx, markdownImage), { timeoutMs: 10_000, what: `${markdownImage} on disk` });
       ctx.log(`Markdown: ${markdownImage} linked after the paragraph`);
       assert.strictEqual(await selectionStatus(ctx), selectedBefore, 'the selection is still the paragraph, not widened over the image');
-      await ctx.screenshot('one-step-markdown');
+      await wrappedScreenshot(ctx, 'one-step-markdown');
 
       await ctx.openFile('page.html');
       await ctx.selectLineWithText(HTML_PARAGRAPH);
@@ -101,7 +121,7 @@ export const scenarios: Scenario[] = [
       assert.strictEqual(await ctx.page.locator('.monaco-dialog-box').count(), 0, 'the price was not asked again');
       const stats = await simStats(ctx);
       assert.strictEqual(stats.jobsCreated, 2, 'one job per paragraph');
-      await ctx.screenshot('one-step-html');
+      await wrappedScreenshot(ctx, 'one-step-html');
     },
   },
   {
