@@ -45,7 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   const { store, engine, keys, log, targets, ready } = core;
   const { generation, gallery, importer, imageTool, gate } = features;
   context.subscriptions.push(
-    registerGallerySerializer(gallery, ready),
+    registerGallerySerializer(gallery),
     imageTool.registration,
     registerChatParticipant(context.extensionUri, core.editors),
     registerDropAndPaste(gallery, ready),

@@ -41,6 +41,7 @@ export class GalleryStore {
   private scannedFolderMtime = -1;
   private lastScanStartedAt = 0;
   private loading = false;
+  private loaded = false;
 
   readonly imagesDir: string;
   readonly thumbsDir: string;
@@ -72,7 +73,13 @@ export class GalleryStore {
     } finally {
       this.loading = false;
     }
+    this.loaded = true;
     this.feed.start({ rescanMs: this.options.rescanMs ?? 1_500, watch: this.options.watch ?? true });
+  }
+
+  /** Every entry has been read once (list() before that is empty, not the gallery). */
+  get isLoaded(): boolean {
+    return this.loaded;
   }
 
   dispose(): void {

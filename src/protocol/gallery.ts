@@ -101,8 +101,8 @@ export interface GalleryBoot {
   imageCost: number;
   /** The newest entries, at most BOOT_ENTRIES; `gallery/init` then brings them all. */
   entries: EntryView[];
-  /** How many entries the gallery holds. */
-  entryCount: number;
+  /** How many entries the gallery holds; null while it is still loading (the entries come with `gallery/init`). */
+  entryCount: number | null;
   /** Thumbnails of some of `entries`, within BOOT_THUMBNAIL_BUDGET. */
   thumbnails: BootThumbnail[];
   /** asWebviewUri of the codicon stylesheet, loaded once the page is shown (it would hold the page hidden). */

@@ -99,7 +99,7 @@ export function parseGalleryBoot(raw: unknown): GalleryBoot | undefined {
   if (!isPlainObject(strings) || !isPlainObject(defaults) || typeof locale !== 'string' || typeof codiconStylesheet !== 'string') return undefined;
   if (typeof totalCredits !== 'number' || !Number.isFinite(totalCredits)) return undefined;
   if (!Array.isArray(entries) || entries.length > BOOT_ENTRIES || !entries.every((e) => isPlainObject(e) && isId(e.id))) return undefined;
-  if (!Number.isSafeInteger(entryCount) || (entryCount as number) < entries.length) return undefined;
+  if (entryCount === null ? entries.length > 0 : !Number.isSafeInteger(entryCount) || (entryCount as number) < entries.length) return undefined;
   if (!Array.isArray(thumbnails) || thumbnails.length > BOOT_ENTRIES) return undefined;
   let budget = BOOT_THUMBNAIL_BUDGET;
   for (const thumbnail of thumbnails) {
@@ -116,7 +116,7 @@ export function parseGalleryBoot(raw: unknown): GalleryBoot | undefined {
     totalCredits,
     imageCost: isImageCost(imageCost) ? imageCost : DEFAULT_CREDIT_COST,
     entries: entries as GalleryBoot['entries'],
-    entryCount: entryCount as number,
+    entryCount: entryCount as number | null,
     thumbnails: thumbnails as BootThumbnail[],
     codiconStylesheet,
   };

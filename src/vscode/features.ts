@@ -56,6 +56,7 @@ export function createFeatures(core: CoreServices): Features {
       return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
     },
     imageCost: () => core.prices.current().credits,
+    whenLoaded: core.ready,
   };
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(gallery, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });

@@ -116,7 +116,7 @@ class GalleryApp {
       this.promptBar.applyDefaults(boot.defaults);
       this.setCredits(boot.totalCredits, boot.imageCost);
       // Back to a scrolled position after a reload: wait for every entry rather than flash the top.
-      if (!this.state.anchorId && !(this.state.scrollY > 0)) this.list.setAll(boot.entries, boot.entries.length >= boot.entryCount);
+      if (!this.state.anchorId && !(this.state.scrollY > 0)) this.list.setAll(boot.entries, boot.entryCount !== null && boot.entries.length >= boot.entryCount);
       // Fetched once the page is shown: a stylesheet or font still loading would keep it hidden.
       window.addEventListener('load', () => document.head.append(h('link', { rel: 'stylesheet', href: boot.codiconStylesheet })), { once: true });
     }

@@ -424,6 +424,7 @@ describe('protocol', () => {
     for (const imageCost of [undefined, 0, -6, NaN, '7', Infinity]) {
       assert.strictEqual(parseGalleryBoot(boot({ imageCost }))?.imageCost, 6, `${String(imageCost)}: the default price`);
     }
+    assert.strictEqual(parseGalleryBoot(boot({ entries: [], thumbnails: [], entryCount: null }))?.entryCount, null, 'a shell set while the store loads');
     const many = Array.from({ length: BOOT_ENTRIES }, (_, i) => ({ ...entry, id: `e${i}` }));
     // The whole budget, in thumbnails of the largest size.
     const perThumbnail = Math.floor(THUMBNAIL_MAX_BYTES / 3) * 3;
@@ -439,6 +440,7 @@ describe('protocol', () => {
       { entries: [{ ...entry, id: '' }] },
       { entryCount: 0 },
       { entryCount: 1.5 },
+      { entryCount: null },
       { thumbnails: [{ entryId: 'e1', webp: 'not base64!' }] },
       { thumbnails: [{ entryId: 'e1', webp: 'UklGR' }] },
       { thumbnails: [{ entryId: 'e1', webp: base64(THUMBNAIL_MAX_BYTES + 3) }] },

@@ -1,4 +1,5 @@
-// The palette's and menus' commands, each waiting for the gallery to load before it runs.
+// The palette's and menus' commands, each waiting for the gallery to load before it runs — except Open
+// Gallery, whose panel opens at once and sets its page once the gallery has loaded (GalleryPanel.render).
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../shared/commands';
 import { insertIntoWorkspace } from '../editor/insertAction';
@@ -29,5 +30,8 @@ export function registerCommands(core: CoreServices, features: Features): vscode
       return entry ? insertIntoWorkspace(entry, features.gallery) : undefined;
     },
   };
-  return vscode.Disposable.from(...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, whenReady(core, handler))));
+  const atOnce = (id: string) => id === COMMANDS.openGallery;
+  return vscode.Disposable.from(
+    ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, atOnce(id) ? handler : whenReady(core, handler))),
+  );
 }

@@ -1,6 +1,6 @@
 // The gallery's page shell as the panel sets it (see html.ts): the stylesheet and the script read from
 // the extension's files, and the boot data — the newest entries, enough for a first screen, with their
-// stored thumbnails — so the webview shows them without a request.
+// stored thumbnails — so the webview shows them without a request (none while the store still loads).
 import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
@@ -30,8 +30,9 @@ export interface GalleryPageParams {
 
 export async function buildGalleryPage({ webview, extensionUri, store, thumbnails, settings, title }: GalleryPageParams): Promise<string> {
   const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-  const all = store.list();
-  const first = all.slice(0, BOOT_ENTRIES);
+  // Before the store has loaded, the shell carries no entries: VS Code builds the frame meanwhile.
+  const all = store.isLoaded ? store.list() : undefined;
+  const first = (all ?? []).slice(0, BOOT_ENTRIES);
   const [styles, script, firstThumbnails] = await Promise.all([
     fs.readFile(vscode.Uri.joinPath(extensionUri, 'media', 'gallery.css').fsPath, 'utf8'),
     fs.readFile(vscode.Uri.joinPath(dist, 'webview.js').fsPath, 'utf8'),
@@ -42,7 +43,7 @@ export async function buildGalleryPage({ webview, extensionUri, store, thumbnail
     locale: vscode.env.language,
     totalCredits: store.totalCreditsSpent(),
     entries: first.map((entry) => toEntryView(entry, webview, store)),
-    entryCount: all.length,
+    entryCount: all ? all.length : null,
     thumbnails: firstThumbnails.map(({ entryId, bytes }) => ({ entryId, webp: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64') })),
     codiconStylesheet: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
   };
