@@ -48,7 +48,8 @@ export class JobEngine {
   private readonly leases: LeaseManager;
   private readonly clock: Clock;
   private readonly stopped = new AbortController();
-  private scanning = false;
+  /** The orphan scan while this window collects jobs (resumeAll); aborted by stopCollecting and dispose. */
+  private scan: AbortController | undefined;
   /** Lease attempts under way, so that dispose leaves no lease behind. */
   private readonly takingOver = new Set<Promise<void>>();
   private readonly storeSubscription: { dispose(): void };
@@ -142,15 +143,26 @@ export class JobEngine {
    * few seconds, so jobs of a window that closed or crashed are taken over. Paused jobs wait for the user.
    */
   resumeAll(): void {
+    if (this.stopped.signal.aborted) return;
     void this.resumeOrphans();
-    if (this.scanning) return;
-    this.scanning = true;
+    if (this.scan) return;
+    const scan = new AbortController();
+    this.scan = scan;
     void (async () => {
       for (;;) {
-        await this.clock.sleep(this.deps.orphanScanMs ?? 4_000, this.stopped.signal);
+        await this.clock.sleep(this.deps.orphanScanMs ?? 4_000, scan.signal);
         await this.resumeOrphans();
       }
     })().catch(() => undefined);
+  }
+
+  /**
+   * This window has no key any more: it takes over no job from now on (it would send it without a key and
+   * pause it), so a window with a key does. Jobs it already works on go on.
+   */
+  stopCollecting(): void {
+    this.scan?.abort();
+    this.scan = undefined;
   }
 
   private async resumeOrphans(): Promise<void> {
@@ -233,6 +245,7 @@ export class JobEngine {
   /** Stops all work and gives the leases up, so another window takes the unfinished jobs over at once. */
   async dispose(): Promise<void> {
     this.stopped.abort();
+    this.stopCollecting();
     this.storeSubscription.dispose();
     this.listeners.clear();
     await Promise.all(this.takingOver);
@@ -270,7 +283,7 @@ export class JobEngine {
     const id = change.kind === 'remove' ? change.id : change.entry.id;
     const stopped = change.kind === 'remove' || change.entry.state === 'paused';
     if (stopped) this.active.get(id)?.controller.abort();
-    else if (this.scanning && change.entry.delegated && !this.stopped.signal.aborted) void this.takeOver(change.entry);
+    else if (this.scan && change.entry.delegated && !this.stopped.signal.aborted) void this.takeOver(change.entry);
   }
 
   private emit(event: EngineEvent): void {

@@ -48,7 +48,7 @@ async function onKeyChanged(core: CoreServices, { generation }: Features): Promi
   const key = await core.keyStore.get();
   await setHasApiKeyContext(key !== undefined);
   await (key ? core.keyHolders.announce() : core.keyHolders.withdraw()).catch((error) => core.log.warn(`key marker: ${String(error)}`));
-  if (!key) return;
+  if (!key) return core.engine.stopCollecting();
   await core.ready();
   core.engine.resumeAll();
   // Jobs paused under another key would be charged to this one: asked, never retried by themselves.

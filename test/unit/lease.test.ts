@@ -222,6 +222,21 @@ describe('leases: one window per job', () => {
       console.log(`      taken over ${takenMs} ms after it was handed over`);
     });
 
+    it('a window whose key was cleared (stopCollecting) takes no handed-over job; once it collects again it does', async () => {
+      const cleared = await openWindow(false, { orphanScanMs: 100 });
+      const withoutKey = await openWindow();
+      cleared.engine.resumeAll();
+      cleared.engine.stopCollecting();
+      const entry = await withoutKey.engine.start({ ...OPTIONS, prompt: 'handed over while nobody has a key' }, undefined, undefined, { delegate: true });
+      await new Promise((resolve) => setTimeout(resolve, 600)); // several scans' worth
+      assert.strictEqual(cleared.engine.isActive(entry.id), false, 'not taken: it would be sent without a key');
+      assert.strictEqual(api.calls.submit, 0);
+      cleared.engine.resumeAll(); // a key again
+      await waitUntil(() => cleared.engine.isActive(entry.id), 2_000, 'taken over');
+      const done = await cleared.engine.whenSettled(entry.id);
+      assert.strictEqual(done?.state, 'completed');
+    });
+
     it('stopping waiting in one window stops the other window working on the job', async () => {
       const a = await openWindow(true); // a's next poll is seconds away
       const b = await openWindow();
