@@ -125,7 +125,7 @@ describe('editor: missing images become one click', function () {
     await settledDiagnostics(document, 0);
   });
 
-  it('the Problems panel lists exactly the missing link, with the chosen severity and its quick fix; off removes it, the file appearing too', async () => {
+  it('the Problems panel lists exactly the missing link, with the chosen severity and its quick fix; off removes it, the file appearing too, deleting it brings it back', async () => {
     await fs.mkdir(workspaceUri('images').fsPath, { recursive: true });
     await fs.writeFile(workspaceUri('images', 'there.png').fsPath, 'an image');
     const link = '![A glass heron](images/glass-heron.jpg)';
@@ -166,6 +166,8 @@ describe('editor: missing images become one click', function () {
       // Written outside VS Code (a build, a copy): the file watcher notices.
       await fs.writeFile(workspaceUri('images', 'glass-heron.jpg').fsPath, 'an image');
       await settledDiagnostics(document, 0);
+      await fs.rm(workspaceUri('images', 'glass-heron.jpg').fsPath);
+      await settledDiagnostics(document, 1, vscode.DiagnosticSeverity.Information);
     } finally {
       await setting.update('diagnostics', undefined, vscode.ConfigurationTarget.Global);
     }

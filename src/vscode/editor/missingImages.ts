@@ -124,21 +124,23 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
   return Object.assign(disposable, { index });
 }
 
+/** A file appeared (only links that were missing can change) or went away (any link can). */
+type LinkTargetChange = 'appeared' | 'removed';
+
 /**
  * Fires when a file appears or goes away in the workspace (whoever made it: VS Code, a generated image landing,
  * a build), or a generated image was recorded as landed: what a link points at may have changed.
  */
-function watchLinkTargets(store: GalleryStore): vscode.Disposable & { onDidChange: vscode.Event<void> } {
-  const changed = new vscode.EventEmitter<void>();
-  const fire = () => changed.fire();
+function watchLinkTargets(store: GalleryStore): vscode.Disposable & { onDidChange: vscode.Event<LinkTargetChange> } {
+  const changed = new vscode.EventEmitter<LinkTargetChange>();
   // Changes to a file's content do not make it exist or not: only creations and deletions are watched.
   const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
   const disposable = vscode.Disposable.from(
     changed,
     watcher,
-    watcher.onDidCreate(fire),
-    watcher.onDidDelete(fire),
-    store.onDidChange((change) => change.kind === 'upsert' && !!change.entry.targetFile && fire()),
+    watcher.onDidCreate(() => changed.fire('appeared')),
+    watcher.onDidDelete(() => changed.fire('removed')),
+    store.onDidChange((change) => change.kind === 'upsert' && !!change.entry.targetFile && changed.fire('appeared')),
   );
   return Object.assign(disposable, { onDidChange: changed.event });
 }
@@ -152,7 +154,7 @@ const CONTEXT_DELAY_MS = 300;
  * Keeps HAS_MISSING_KEY true while the active editor's file links an image that does not exist. The references
  * come from the index (read once per version, under the size cap).
  */
-function trackMissingImageContext(index: ImageReferenceIndex, linkTargetsChanged: vscode.Event<void>): vscode.Disposable {
+function trackMissingImageContext(index: ImageReferenceIndex, linkTargetsChanged: vscode.Event<LinkTargetChange>): vscode.Disposable {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let latest = 0;
   const check = async (document: vscode.TextDocument | undefined): Promise<boolean> => {
@@ -174,7 +176,7 @@ function trackMissingImageContext(index: ImageReferenceIndex, linkTargetsChanged
   return vscode.Disposable.from(
     vscode.window.onDidChangeActiveTextEditor(update),
     index.onDidChange((document) => document === vscode.window.activeTextEditor?.document && update()),
-    linkTargetsChanged(update),
+    linkTargetsChanged(() => update()),
     { dispose: () => timer && clearTimeout(timer) },
   );
 }
@@ -193,12 +195,13 @@ const FILES_DELAY_MS = 300;
  * only. Computed from the index's reads (once per version, after typing settles; nothing for documents over the
  * cap, untrusted workspaces or other languages) and again when files appear or go away — never per keystroke.
  */
-function reportMissingImages(index: ImageReferenceIndex, linkTargetsChanged: vscode.Event<void>): vscode.Disposable {
+function reportMissingImages(index: ImageReferenceIndex, linkTargetsChanged: vscode.Event<LinkTargetChange>): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('fluxStudio.missingImages');
   // The latest check per document: an older one that finishes later must not overwrite it.
   const checks = new Map<vscode.TextDocument, number>();
   let checked = 0;
   let filesTimer: ReturnType<typeof setTimeout> | undefined;
+  let removedSinceCheck = false;
   const check = async (document: vscode.TextDocument) => {
     if (!IMAGE_LANGUAGES.includes(document.languageId)) return;
     const severity = readMissingImageDiagnostics(document.uri);
@@ -217,6 +220,12 @@ function reportMissingImages(index: ImageReferenceIndex, linkTargetsChanged: vsc
     collection.set(document.uri, missing.map((image) => missingImageDiagnostic(document, image.reference, SEVERITIES[severity])));
   };
   const checkAll = () => vscode.workspace.textDocuments.forEach((document) => void check(document));
+  // Files only appearing (a build writing hundreds) can only clear diagnostics: just the documents that have some.
+  const checkAfterFiles = () => {
+    const reported = (document: vscode.TextDocument) => !!collection.get(document.uri)?.length;
+    vscode.workspace.textDocuments.filter((document) => removedSinceCheck || reported(document)).forEach((document) => void check(document));
+    removedSinceCheck = false;
+  };
   checkAll();
   return vscode.Disposable.from(
     collection,
@@ -228,9 +237,10 @@ function reportMissingImages(index: ImageReferenceIndex, linkTargetsChanged: vsc
     }),
     vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('fluxStudio.missingImages.diagnostics') && checkAll()),
     vscode.workspace.onDidGrantWorkspaceTrust(checkAll),
-    linkTargetsChanged(() => {
+    linkTargetsChanged((change) => {
+      removedSinceCheck ||= change === 'removed';
       clearTimeout(filesTimer);
-      filesTimer = setTimeout(checkAll, FILES_DELAY_MS);
+      filesTimer = setTimeout(checkAfterFiles, FILES_DELAY_MS);
     }),
     { dispose: () => clearTimeout(filesTimer) },
   );
