@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
     imageTool.registration,
     registerChatParticipant(context.extensionUri, core.editors),
     registerDropAndPaste(gallery, ready),
-    registerImageHover(log),
+    registerImageHover({ log, store, prices: core.prices }),
     registerMissingImages({ store, generation, targets, log }, ready),
     registerJobEvents(core, features),
     registerCommands(core, features),

@@ -12,6 +12,7 @@ export const COMMANDS = {
   openGallery: 'fluxStudio.openGallery',
   importFromAccount: 'fluxStudio.importFromAccount',
   rerunFromImage: 'fluxStudio.rerunFromImage',
+  varyFromImage: 'fluxStudio.varyFromImage',
   copyImage: 'fluxStudio.copyImage',
   generateMissingImages: 'fluxStudio.generateMissingImages',
   generateMissingImage: 'fluxStudio.generateMissingImage',
@@ -22,7 +23,7 @@ export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 /**
  * Commands only the extension itself runs, with arguments a person could not give: the missing-image quick
- * fix (a document and an offset) and the "Image ready" notification's Insert (an entry id). Registered,
- * not contributed, so they never show in the Command Palette.
+ * fix (a document and an offset), the "Image ready" notification's Insert (an entry id) and the image hover's
+ * Vary (the hovered file). Registered, not contributed, so they never show in the Command Palette.
  */
-export const INTERNAL_COMMANDS: readonly CommandId[] = [COMMANDS.generateMissingImage, COMMANDS.insertIntoWorkspace];
+export const INTERNAL_COMMANDS: readonly CommandId[] = [COMMANDS.generateMissingImage, COMMANDS.insertIntoWorkspace, COMMANDS.varyFromImage];

@@ -188,3 +188,12 @@ export function readAfterGenerate(): AfterGenerate {
   const value = vscode.workspace.getConfiguration(SECTION).get<unknown>('afterGenerate');
   return AFTER_GENERATE.find((choice) => choice === value) ?? 'insert';
 }
+
+export const MISSING_IMAGE_DIAGNOSTICS = ['off', 'information', 'warning'] as const;
+export type MissingImageDiagnostics = (typeof MISSING_IMAGE_DIAGNOSTICS)[number];
+
+/** fluxStudio.missingImages.diagnostics for `scope`: how missing images show in the Problems panel (anything else reads as the default). */
+export function readMissingImageDiagnostics(scope: vscode.Uri): MissingImageDiagnostics {
+  const value = vscode.workspace.getConfiguration(SECTION, scope).get<unknown>('missingImages.diagnostics');
+  return MISSING_IMAGE_DIAGNOSTICS.find((choice) => choice === value) ?? 'information';
+}

@@ -1,6 +1,7 @@
 // A missing image becomes one click, in a real VS Code: a Markdown file links an image that does not
 // exist; Ctrl+. on the link offers "Generate Missing Image with Flux"; choosing it (and giving the key
 // when asked) writes the generated image at exactly that path, which the Markdown preview then shows.
+// The Problems panel lists the missing image too, and its entry's quick fix generates it.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -9,7 +10,7 @@ import { giveKeyAndAgreeToPrice, simStats } from './steps';
 
 const DOCUMENT = ['# Lighthouse notes', '', '![A basalt lighthouse at dawn](images/basalt-lighthouse.jpg)', '', 'More notes.', ''].join('\n');
 
-export const scenario: Scenario = {
+const fromTheLink: Scenario = {
   name: 'editor: quick fix "Generate Missing Image with Flux" on a missing Markdown image',
   timeoutMs: 150_000,
   async run(ctx) {
@@ -58,3 +59,41 @@ export const scenario: Scenario = {
     await ctx.screenshot('quick-fix-generated');
   },
 };
+
+const PROBLEMS_DOCUMENT = ['# Harbour notes', '', '![A red harbour crane at night](images/harbour-crane.jpg)', ''].join('\n');
+
+const fromTheProblemsPanel: Scenario = {
+  name: 'editor: a missing image in the Problems panel, generated from its quick fix',
+  timeoutMs: 150_000,
+  async run(ctx) {
+    fs.writeFileSync(path.join(ctx.workspace, 'doc.md'), PROBLEMS_DOCUMENT);
+    await ctx.openFile('doc.md');
+    await ctx.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    const entry = ctx.page.locator('.markers-panel .monaco-list-row', { hasText: 'images/harbour-crane.jpg does not exist' }).first();
+    await entry.waitFor({ timeout: 20_000 });
+    const fix = ctx.page.locator('.monaco-menu .action-item', { hasText: 'Generate Missing Image with Flux' }).first();
+    await ctx.retry(
+      async () => {
+        await entry.click();
+        await ctx.page.keyboard.press('Control+.');
+        if (await fix.waitFor({ timeout: 3000 }).then(() => true, () => false)) return true;
+        await ctx.page.keyboard.press('Escape');
+        ctx.countRetry('Ctrl+. on the Problems entry offered no "Generate Missing Image with Flux"; pressing it again');
+        return false;
+      },
+      { timeoutMs: 30_000, what: 'the quick fix on the Problems entry' },
+    );
+    await ctx.screenshot('problems-missing-image');
+    await fix.click();
+    await giveKeyAndAgreeToPrice(ctx);
+
+    const file = path.join(ctx.workspace, 'images', 'harbour-crane.jpg');
+    await ctx.retry(async () => fs.existsSync(file), { timeoutMs: 60_000, what: 'images/harbour-crane.jpg written' });
+    const stats = await simStats(ctx);
+    assert.strictEqual(stats.jobsCreated, 1);
+    assert.strictEqual(stats.jobs[0].prompt, 'A red harbour crane at night', 'the alt text is the prompt');
+    await ctx.retry(async () => (await entry.count()) === 0, { timeoutMs: 15_000, what: 'the Problems entry gone once the image is there' });
+  },
+};
+
+export const scenarios: Scenario[] = [fromTheLink, fromTheProblemsPanel];

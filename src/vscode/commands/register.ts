@@ -24,6 +24,8 @@ export function registerCommands(core: CoreServices, features: Features): vscode
     [COMMANDS.openGallery]: () => revealGallery(false),
     [COMMANDS.importFromAccount]: () => importer.importFromAccount(),
     [COMMANDS.rerunFromImage]: (uri?: unknown) => rerunFromImage(generation, fileArgument(uri)),
+    // The image hover's Vary; not in the palette.
+    [COMMANDS.varyFromImage]: (uri?: unknown) => rerunFromImage(generation, fileArgument(uri), { newSeed: true }),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.
     [COMMANDS.insertIntoWorkspace]: (id: unknown) => {
       const entry = typeof id === 'string' ? store.get(id) : undefined;

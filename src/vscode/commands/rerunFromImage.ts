@@ -1,6 +1,7 @@
 // "Flux: Re-run from Image…" (palette, Explorer context menu, and an image dropped onto the gallery): reads
 // the generation record Flux Studio wrote into an image file and offers to generate it again with the same
-// settings — the same seed gives the same image. The file is untrusted: its record goes through the one
+// settings — the same seed gives the same image; Vary (the image hover) does the same with a new seed, as the
+// gallery's Vary does. The file is untrusted: its record goes through the one
 // options validator before anything is shown as settings or sent.
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -18,10 +19,11 @@ import { showError, showInfo, showWarning } from '../ui/show';
 import { join, l10n, shortPlain, type SafeText } from '../ui/text';
 
 /**
- * Reads the record of `file` (asks for an image when none is given) and offers Re-run. Resolves the new
- * entry, or undefined when nothing was started (the reason was shown, or the user declined).
+ * Reads the record of `file` (asks for an image when none is given) and offers Re-run, or Vary with
+ * `newSeed`. Resolves the new entry, or undefined when nothing was started (the reason was shown, or the
+ * user declined).
  */
-export async function rerunFromImage(generation: GenerationService, file?: vscode.Uri): Promise<GalleryEntry | undefined> {
+export async function rerunFromImage(generation: GenerationService, file?: vscode.Uri, { newSeed = false } = {}): Promise<GalleryEntry | undefined> {
   const uri = file ?? (await askImageFile());
   if (!uri) return undefined;
   const name = path.posix.basename(uri.path);
@@ -51,9 +53,12 @@ export async function rerunFromImage(generation: GenerationService, file?: vscod
   // A plain-http reference would be fetched by Apiframe unencrypted from a server the file names: left out.
   const insecureReference = options.imagePrompt !== undefined && !/^https:/i.test(options.imagePrompt) ? options.imagePrompt : undefined;
   if (insecureReference) options = withoutReference(options);
-  const rerun = l10n.t('Re-run');
-  const message = join([foundMessage(name, record, options), sentFieldsMessage(options, insecureReference)]);
-  if ((await showInfo(message, rerun)) !== rerun) return undefined;
+  const found = foundMessage(name, record, options);
+  // Without a seed, the generation draws a new one.
+  if (newSeed) options = { ...options, seed: undefined };
+  const action = newSeed ? l10n.t('Vary') : l10n.t('Re-run');
+  const message = join([found, sentFieldsMessage(options, insecureReference, newSeed)]);
+  if ((await showInfo(message, action)) !== action) return undefined;
   return generation.generate(options);
 }
 
@@ -61,10 +66,11 @@ function withoutReference({ imagePrompt: _reference, imagePromptStrength: _stren
   return rest;
 }
 
-/** Every field Re-run sends besides the prompt, seed and ratio (which foundMessage names). */
-function sentFieldsMessage(options: GenerationOptions, insecureReference: string | undefined): SafeText {
+/** Every field Re-run (or Vary, with a new seed) sends besides the prompt, seed and ratio (which foundMessage names). */
+function sentFieldsMessage(options: GenerationOptions, insecureReference: string | undefined, newSeed: boolean): SafeText {
+  const [format, quality, raw] = [FORMAT_LABELS[options.outputFormat], options.outputQuality, options.raw ? l10n.t('on') : l10n.t('off')];
   const parts = [
-    l10n.t('Re-run sends: {0}, quality {1}, Raw {2}.', FORMAT_LABELS[options.outputFormat], options.outputQuality, options.raw ? l10n.t('on') : l10n.t('off')),
+    newSeed ? l10n.t('Vary sends the same prompt and settings with a new seed: {0}, quality {1}, Raw {2}.', format, quality, raw) : l10n.t('Re-run sends: {0}, quality {1}, Raw {2}.', format, quality, raw),
   ];
   if (options.imagePrompt !== undefined) {
     parts.push(l10n.t('It also sends the reference image {0} (strength {1}); Apiframe downloads it from that server.', shortPlain(options.imagePrompt, 200), options.imagePromptStrength ?? l10n.t('default')));

@@ -1,5 +1,6 @@
 // Links to images that do not exist become one click: a quick fix "Generate Missing Image with Flux"
-// on the link, and "Flux: Generate Missing Images in This File" for all of them after one confirmation.
+// on the link (and on its entry in the Problems panel), and "Flux: Generate Missing Images in This File" for
+// all of them after one confirmation.
 // The document is never changed: the job's entry carries the target file (TargetFile), and
 // TargetFileWriter writes the image there when the job completes, whichever window that happens in.
 import { promises as nodeFs } from 'fs';
@@ -14,7 +15,7 @@ import type { GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
 import { generationDefaults } from '../commands/prompts';
 import type { GenerationService } from '../generation';
-import { readGenerationDefaults } from '../settings';
+import { readGenerationDefaults, readMissingImageDiagnostics, type MissingImageDiagnostics } from '../settings';
 import { creditsText } from '../prices';
 import { askModal, showError, showInfo, showWarning } from '../ui/show';
 import { join, l10n, shortPlain, type SafeText } from '../ui/text';
@@ -110,14 +111,38 @@ export function registerMissingImages(deps: MissingImageDeps, ready: () => Promi
       await run(...args);
     };
   const index = new ImageReferenceIndex();
+  const files = watchLinkTargets(deps.store);
   const disposable = vscode.Disposable.from(
     index,
-    trackMissingImageContext(deps.store, index),
+    files,
+    trackMissingImageContext(index, files.onDidChange),
+    reportMissingImages(index, files.onDidChange),
     vscode.languages.registerCodeActionsProvider(selector, new MissingImageActions(index), { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.commands.registerCommand(COMMANDS.generateMissingImage, whenReady((uri: unknown, offset: unknown) => generateOne(deps, index, uri, offset))),
     vscode.commands.registerCommand(COMMANDS.generateMissingImages, whenReady((uri: unknown) => generateAll(deps, index, uri))),
   );
   return Object.assign(disposable, { index });
+}
+
+/** A file appeared (only links that were missing can change) or went away (any link can). */
+type LinkTargetChange = 'appeared' | 'removed';
+
+/**
+ * Fires when a file appears or goes away in the workspace (whoever made it: VS Code, a generated image landing,
+ * a build), or a generated image was recorded as landed: what a link points at may have changed.
+ */
+function watchLinkTargets(store: GalleryStore): vscode.Disposable & { onDidChange: vscode.Event<LinkTargetChange> } {
+  const changed = new vscode.EventEmitter<LinkTargetChange>();
+  // Changes to a file's content do not make it exist or not: only creations and deletions are watched.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+  const disposable = vscode.Disposable.from(
+    changed,
+    watcher,
+    watcher.onDidCreate(() => changed.fire('appeared')),
+    watcher.onDidDelete(() => changed.fire('removed')),
+    store.onDidChange((change) => change.kind === 'upsert' && !!change.entry.targetFile && changed.fire('appeared')),
+  );
+  return Object.assign(disposable, { onDidChange: changed.event });
 }
 
 /** The context key that offers "Generate Missing Images in This File" (menus and palette) only where it has work. */
@@ -129,7 +154,7 @@ const CONTEXT_DELAY_MS = 300;
  * Keeps HAS_MISSING_KEY true while the active editor's file links an image that does not exist. The references
  * come from the index (read once per version, under the size cap).
  */
-function trackMissingImageContext(store: GalleryStore, index: ImageReferenceIndex): vscode.Disposable {
+function trackMissingImageContext(index: ImageReferenceIndex, linkTargetsChanged: vscode.Event<LinkTargetChange>): vscode.Disposable {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let latest = 0;
   const check = async (document: vscode.TextDocument | undefined): Promise<boolean> => {
@@ -151,12 +176,85 @@ function trackMissingImageContext(store: GalleryStore, index: ImageReferenceInde
   return vscode.Disposable.from(
     vscode.window.onDidChangeActiveTextEditor(update),
     index.onDidChange((document) => document === vscode.window.activeTextEditor?.document && update()),
-    vscode.workspace.onDidCreateFiles(update),
-    vscode.workspace.onDidDeleteFiles(update),
-    // A generated image landed at its link's path.
-    store.onDidChange((change) => change.kind === 'upsert' && !!change.entry.targetFile && update()),
+    linkTargetsChanged(() => update()),
     { dispose: () => timer && clearTimeout(timer) },
   );
+}
+
+/** Where the diagnostics come from: the quick fix attaches itself to these. */
+const DIAGNOSTIC_SOURCE = 'Flux Studio';
+const SEVERITIES: Record<Exclude<MissingImageDiagnostics, 'off'>, vscode.DiagnosticSeverity> = {
+  information: vscode.DiagnosticSeverity.Information,
+  warning: vscode.DiagnosticSeverity.Warning,
+};
+/** Files appearing in bursts (a build, a checkout) are let to settle this long before links are checked again. */
+const FILES_DELAY_MS = 300;
+
+/**
+ * Missing images in the Problems panel: one diagnostic per link the quick fix would generate, in open documents
+ * only. Computed from the index's reads (once per version, after typing settles; nothing for documents over the
+ * cap, untrusted workspaces or other languages) and again when files appear or go away — never per keystroke.
+ */
+function reportMissingImages(index: ImageReferenceIndex, linkTargetsChanged: vscode.Event<LinkTargetChange>): vscode.Disposable {
+  const collection = vscode.languages.createDiagnosticCollection('fluxStudio.missingImages');
+  // The latest check per document: an older one that finishes later must not overwrite it.
+  const checks = new Map<vscode.TextDocument, number>();
+  let checked = 0;
+  let filesTimer: ReturnType<typeof setTimeout> | undefined;
+  let removedSinceCheck = false;
+  const check = async (document: vscode.TextDocument) => {
+    if (!IMAGE_LANGUAGES.includes(document.languageId)) return;
+    const severity = readMissingImageDiagnostics(document.uri);
+    if (severity === 'off') return collection.delete(document.uri);
+    const references = index.current(document);
+    if (!references) {
+      // An edit still settling keeps what was shown: the index reports the document once it is read.
+      if (!ImageReferenceIndex.readable(document)) collection.delete(document.uri);
+      return;
+    }
+    const asked = ++checked;
+    checks.set(document, asked);
+    const { missing } = await missingImages(document, references);
+    if (checks.get(document) !== asked || document.isClosed) return;
+    checks.delete(document);
+    collection.set(document.uri, missing.map((image) => missingImageDiagnostic(document, image.reference, SEVERITIES[severity])));
+  };
+  const checkAll = () => vscode.workspace.textDocuments.forEach((document) => void check(document));
+  // Files only appearing (a build writing hundreds) can only clear diagnostics: just the documents that have some.
+  const checkAfterFiles = () => {
+    const reported = (document: vscode.TextDocument) => !!collection.get(document.uri)?.length;
+    vscode.workspace.textDocuments.filter((document) => removedSinceCheck || reported(document)).forEach((document) => void check(document));
+    removedSinceCheck = false;
+  };
+  checkAll();
+  return vscode.Disposable.from(
+    collection,
+    vscode.workspace.onDidOpenTextDocument((document) => void check(document)),
+    index.onDidChange((document) => void check(document)),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      checks.delete(document);
+      collection.delete(document.uri);
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration('fluxStudio.missingImages.diagnostics') && checkAll()),
+    vscode.workspace.onDidGrantWorkspaceTrust(checkAll),
+    linkTargetsChanged((change) => {
+      removedSinceCheck ||= change === 'removed';
+      clearTimeout(filesTimer);
+      filesTimer = setTimeout(checkAfterFiles, FILES_DELAY_MS);
+    }),
+    { dispose: () => clearTimeout(filesTimer) },
+  );
+}
+
+function referenceRange(document: vscode.TextDocument, reference: ImageReference): vscode.Range {
+  return new vscode.Range(document.positionAt(reference.start), document.positionAt(reference.end));
+}
+
+function missingImageDiagnostic(document: vscode.TextDocument, reference: ImageReference, severity: vscode.DiagnosticSeverity): vscode.Diagnostic {
+  const message = l10n.t('The image file {0} does not exist. The quick fix "Generate Missing Image with Flux" can generate it.', reference.path);
+  const diagnostic = new vscode.Diagnostic(referenceRange(document, reference), message, severity);
+  diagnostic.source = DIAGNOSTIC_SOURCE;
+  return diagnostic;
 }
 
 export class MissingImageActions implements vscode.CodeActionProvider {
@@ -174,8 +272,12 @@ export class MissingImageActions implements vscode.CodeActionProvider {
     const here = (references ?? []).filter((ref) => ref.start <= end && start <= ref.end);
     if (!here.length) return [];
     const { missing } = await missingImages(document, here);
+    const ours = context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+    // One action per link, whether asked on the link or on its diagnostic: the diagnostic is attached to it.
     return missing.map(({ reference }) => {
       const action = new vscode.CodeAction(l10n.t('Generate Missing Image with Flux'), vscode.CodeActionKind.QuickFix);
+      const range = referenceRange(document, reference);
+      action.diagnostics = ours.filter((diagnostic) => diagnostic.range.isEqual(range));
       // The command finds the link again at its offset: nothing but the document says what to generate.
       action.command = { command: COMMANDS.generateMissingImage, title: action.title, arguments: [document.uri, reference.start] };
       return action;
