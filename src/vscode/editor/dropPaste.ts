@@ -107,11 +107,11 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
       await assertInside(folder, destination.folder);
       const file = await freeFileUri(destination.folder, destination.fileName);
       const alt = (await chooseAltText(entry, document.uri, false)) ?? '';
-      const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt }, folder, {
+      const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt, prompt: entry.options.prompt }, folder, {
         cursor: document.offsetAt(range.start),
         selection: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
         replaceSelection: !range.isEmpty,
-      });
+      }, this.deps.log);
       const edit = new vscode.WorkspaceEdit();
       edit.createFile(file, { contents: copy.bytes });
       edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
