@@ -16,7 +16,8 @@ import { l10n } from '../ui/text';
 import { offerSaveAs, planEntryInsertion, type EntryActionDeps } from './insertAction';
 import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
-import { entryFileName, storedImageUri } from './storedImage';
+import { settingFileName } from './fileName';
+import { storedImageUri } from './storedImage';
 import { assertInside, freeFileUri, imageDestination, reportError } from './workspaceFiles';
 
 const KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('fluxStudio', 'image');
@@ -103,7 +104,7 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
         return undefined;
       }
       const copy = await documentCopyOf(entry, image, document.uri, this.deps.log);
-      const destination = imageDestination(folder, document, entryFileName(entry, copy.format), this.deps.log);
+      const destination = imageDestination(folder, document, settingFileName(entry, copy.format, document, folder, this.deps.log), this.deps.log);
       await assertInside(folder, destination.folder);
       const file = await freeFileUri(destination.folder, destination.fileName);
       const alt = (await chooseAltText(entry, document.uri, false)) ?? '';

@@ -16,8 +16,8 @@ import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
 import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
-import { chooseFileName } from './fileName';
-import { entryFileName, rememberSavedPath, storedImageUri } from './storedImage';
+import { chooseFileName, settingFileName } from './fileName';
+import { rememberSavedPath, storedImageUri } from './storedImage';
 import { readTemplates } from './templates';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
@@ -95,7 +95,8 @@ async function saveIntoFolder(
   const alt = document ? await chooseAltText(entry, document.uri, interactive) : '';
   if (alt === undefined) return undefined;
   const copy = await documentCopyOf(entry, storedImageUri(entry, deps.store), scope, deps.log);
-  const fileName = interactive ? await chooseFileName(entryFileName(entry, copy.format), scope) : entryFileName(entry, copy.format);
+  const named = settingFileName(entry, copy.format, document, folder, deps.log);
+  const fileName = interactive ? await chooseFileName(named, scope) : named;
   if (fileName === undefined) return undefined;
   const destination = imageDestination(folder, document, fileName, deps.log);
   await prepareFolderInside(folder, destination.folder);

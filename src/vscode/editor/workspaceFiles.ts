@@ -31,7 +31,7 @@ export interface ImageDestination {
  * cannot be used (absolute, leading outside the workspace folder…) is explained and `images/` is used.
  */
 export function imageDestination(folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined, fileName: string, log: Log): ImageDestination {
-  const documentUri = document && document.uri.scheme === folder.uri.scheme && !document.isUntitled ? document.uri : undefined;
+  const documentUri = savedDocumentUri(folder, document);
   const destination = resolveDestination({
     documentPath: documentUri?.path,
     languageId: document?.languageId,
@@ -48,6 +48,11 @@ export function imageDestination(folder: vscode.WorkspaceFolder, document: vscod
   }
   const parts = destination.path.split('/');
   return { folder: vscode.Uri.joinPath(folder.uri, ...parts.slice(0, -1)), fileName: parts[parts.length - 1] };
+}
+
+/** The document's URI when its path can name things in `folder` (saved, on the same file system). */
+export function savedDocumentUri(folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined): vscode.Uri | undefined {
+  return document && document.uri.scheme === folder.uri.scheme && !document.isUntitled ? document.uri : undefined;
 }
 
 /** Settings whose ignored workspace value was already reported in this window. */
