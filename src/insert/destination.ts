@@ -35,7 +35,7 @@ export type Destination =
 
 /** Variable values longer than this are not transformed (a pattern's run time grows with its input). */
 const TRANSFORM_INPUT_MAX = 1024;
-const VARIABLE = /(?<escape>\\\$)|(?<!\\)\$\{(?<name>\w+)(?:\/(?<pattern>(?:\\\/|[^}/])+)\/(?<replacement>(?:\\\/|[^}/])*)\/)?\}/g;
+export const VARIABLE = /(?<escape>\\\$)|(?<!\\)\$\{(?<name>\w+)(?:\/(?<pattern>(?:\\\/|[^}/])+)\/(?<replacement>(?:\\\/|[^}/])*)\/)?\}/g;
 
 export function resolveDestination(request: DestinationRequest): Destination {
   const markdownRule = request.languageId === 'markdown' ? matchingMarkdownRule(request) : undefined;
@@ -66,7 +66,7 @@ function resolve(raw: string, base: string, request: DestinationRequest, setting
   let destination = raw.trim() || '${fileName}';
   if (destination.startsWith('/')) destination = `\${documentWorkspaceFolder}/${destination.slice(1)}`;
   if (destination.endsWith('/')) destination += '${fileName}';
-  const expanded = expand(destination, variables(request));
+  const expanded = expandVariables(destination, documentVariables(request));
   if (expanded === undefined) return { ok: false, reason: 'unsafe-pattern', setting };
   // Backslashes separate folders for people who write Windows paths.
   const path = expanded.replace(/\\/g, '/');
@@ -79,7 +79,8 @@ function resolve(raw: string, base: string, request: DestinationRequest, setting
   return { ok: true, path: resolved.slice(workspace.length).join('/'), setting };
 }
 
-function variables(request: DestinationRequest): Map<string, string> {
+/** The variables of `markdown.copyFiles.destination` (also those of a fluxStudio.insert.fileName pattern). */
+export function documentVariables(request: Pick<DestinationRequest, 'documentPath' | 'workspaceFolder' | 'fileName'>): Map<string, string> {
   const { documentPath, workspaceFolder, fileName } = request;
   const documentDir = documentPath ? dirname(documentPath) : workspaceFolder;
   const documentFileName = documentPath ? documentPath.slice(documentPath.lastIndexOf('/') + 1) : '';
@@ -98,8 +99,11 @@ function variables(request: DestinationRequest): Map<string, string> {
   ]);
 }
 
-/** The destination with its variables replaced; undefined when a transform's pattern is not one we run. */
-function expand(destination: string, values: Map<string, string>): string | undefined {
+/**
+ * The pattern with its variables replaced (an unknown one stays as written); undefined when a transform's
+ * pattern is not one we run.
+ */
+export function expandVariables(destination: string, values: Map<string, string>): string | undefined {
   let unsafe = false;
   const expanded = destination.replace(VARIABLE, (match, ...args) => {
     const groups = args[args.length - 1] as Record<string, string | undefined>;

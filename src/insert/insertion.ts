@@ -2,6 +2,7 @@
 // and the parser tests exercise as it is.
 import { familyFor } from './languages';
 import { altText } from './snippets';
+import { fillTemplate, templateKeyOf, type TemplateSet } from './templates';
 import { Lines, type TextEdit } from './text';
 
 export interface InsertionRequest {
@@ -19,9 +20,13 @@ export interface InsertionRequest {
     path: string;
     /** The prompt; altText makes it the alt text. */
     prompt: string;
+    /** The whole prompt, for a template's `${prompt}`; `prompt` when not given. */
+    fullPrompt?: string;
     width?: number;
     height?: number;
   };
+  /** fluxStudio.insert.templates, read: the document family's template replaces the built-in snippet. */
+  templates?: TemplateSet;
 }
 
 export interface InsertionPlan {
@@ -40,7 +45,12 @@ export function planInsertion(request: InsertionRequest): InsertionPlan {
   const end = replacing ? clamp(selection!.end) : start;
   const documentFamily = familyFor(languageId);
   const family = documentFamily.embeddedAt?.(text, start) ?? documentFamily;
-  const snippet = family.snippet({ path: image.path, alt: altText(image.prompt), width: image.width, height: image.height }, languageId);
+  const values = { path: image.path, alt: altText(image.prompt), width: image.width, height: image.height };
+  // Code embedded in the document (CSS in a <style> element) keeps its own syntax.
+  const key = family === documentFamily ? templateKeyOf(family, languageId) : undefined;
+  const template = key && request.templates?.[key];
+  const custom = template ? fillTemplate(template, { ...values, prompt: image.fullPrompt ?? image.prompt }, key, languageId) : undefined;
+  const snippet = custom ?? family.snippet(values, languageId);
   const edit = family.place(snippet, { lines: new Lines(text), start, end, replacing, languageId });
   const lastLine = snippet.slice(snippet.lastIndexOf('\n') + 1);
   return { edit, snippet, snippetEnd: edit.start + edit.newText.lastIndexOf(lastLine) + lastLine.length };

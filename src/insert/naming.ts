@@ -77,12 +77,17 @@ export interface NameSource {
 
 /** `a-red-fox-in-snow-42.png`: slug of the prompt, then the seed (or a short id), then the extension. */
 export function imageFileName(source: NameSource): string {
-  const tag =
-    source.seed !== undefined && Number.isSafeInteger(source.seed)
-      ? String(source.seed).replace('-', 'n')
-      : shortId(source.id);
-  const ext = source.format.toLowerCase().replace(/[^a-z0-9]/g, '') || 'png';
-  return `${slugify(source.prompt)}-${tag}.${ext}`;
+  return `${slugify(source.prompt)}-${nameTag(source)}.${fileExtension(source.format)}`;
+}
+
+/** The seed (`n7` for -7), or a short id when there is none: what tells two images of one prompt apart. */
+export function nameTag(source: Pick<NameSource, 'id' | 'seed'>): string {
+  return source.seed !== undefined && Number.isSafeInteger(source.seed) ? String(source.seed).replace('-', 'n') : shortId(source.id);
+}
+
+/** `png`, `jpg`, `webp`: the format as a safe extension. */
+export function fileExtension(format: string): string {
+  return format.toLowerCase().replace(/[^a-z0-9]/g, '') || 'png';
 }
 
 /** First 8 ASCII letters/digits of the id (a UUID in practice); `img` if there are none. */

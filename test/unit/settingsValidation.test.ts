@@ -6,6 +6,7 @@
 // feeds them: number and text boxes pass the text they show (a number's toString(), '' for null).
 import * as assert from 'assert';
 import * as fs from 'fs';
+import { parse as parseJsonc } from 'jsonc-parser';
 import * as path from 'path';
 import { configurationProperties } from '../support/manifest';
 
@@ -25,6 +26,7 @@ interface SettingSchema {
   format?: string;
   items?: unknown;
   properties?: unknown;
+  additionalProperties?: boolean;
   errorMessage?: string;
 }
 
@@ -82,6 +84,7 @@ function stringErrors(s: SettingSchema, value: string): string[] {
 /** VS Code's createValidator(schema)(value): '' when valid, else the message the Settings editor shows. */
 export function validate(s: SettingSchema, value: unknown): string {
   const types = typesOf(s);
+  if (s.type === 'object') return objectErrors(s, value);
   if (types.some((t) => t === 'array' || t === 'object') || s.format === 'color-hex') {
     throw new Error(`VS Code's rules for ${JSON.stringify(s.type)}${s.format ? ` (${s.format})` : ''} settings are not ported here yet: port them first`);
   }
@@ -102,6 +105,21 @@ export function validate(s: SettingSchema, value: unknown): string {
   return errors.length ? [s.errorMessage, ...errors].filter(Boolean).join(' ') : '';
 }
 
+/** VS Code's getObjectValidator, for what our object settings use: `properties` and `additionalProperties: false`. */
+function objectErrors(s: SettingSchema, value: unknown): string {
+  if (!value) return '';
+  if (typeof value !== 'object' || Array.isArray(value)) return 'Incorrect type. Expected an object.';
+  const properties = (s.properties ?? {}) as Record<string, SettingSchema>;
+  const errors = Object.entries(value).map(([key, data]) => {
+    if (key in properties) {
+      const error = validate(properties[key], data);
+      return error && `${key}: ${error}\n`;
+    }
+    return s.additionalProperties === false ? `Property ${key} is not allowed.\n` : '';
+  });
+  return errors.join('');
+}
+
 /** What the Settings editor validates for a value: the text its number or text box shows. */
 function asShown(s: SettingSchema, value: unknown): unknown {
   const types = typesOf(s);
@@ -117,6 +135,7 @@ function readmeValues(id: string, s: SettingSchema): unknown[] {
   const [, defaultText, description] = row;
   const values: unknown[] = [JSON.parse(defaultText)];
   const types = typesOf(s);
+  if (s.type === 'object') values.push(...readmeObjectExamples(id));
   if (types.includes('string')) values.push(...[...description.matchAll(/`([^`]+)`/g)].map((m) => m[1]));
   if (types.includes('number') || types.includes('integer')) {
     values.push(...[...description.matchAll(/(?<![\w.])\d+(?:\.\d+)?(?!\w|\.\d)/g)].map((m) => Number(m[0])));
@@ -129,6 +148,11 @@ function readmeValues(id: string, s: SettingSchema): unknown[] {
     }
   }
   return values;
+}
+
+/** An object setting's values in the README's jsonc examples (`{ "<id>": {…} }` blocks). */
+function readmeObjectExamples(id: string): unknown[] {
+  return [...readme.matchAll(/```jsonc\n([\s\S]*?)```/g)].map((m) => parseJsonc(m[1])?.[id]).filter((v) => v !== undefined);
 }
 
 describe("settings pass VS Code's own validation (the Settings editor shows no error)", () => {

@@ -31,8 +31,7 @@ const INLINE_IMAGE = new RegExp(`(?<![\\\\\\w:])image:(?!:)([^:\\s[](?:[^\\n[]{0
 export const asciidoc: LanguageFamily = {
   name: 'asciidoc',
   snippet(image) {
-    // The target is a URL in the HTML Asciidoctor writes: `%`, `[` (ends the target) and `{` encoded.
-    return `image::${percentEncode(image.path, /[%[{]/)}[${altAttribute(image.alt)}]`;
+    return `image::${asciidocTarget(image.path)}[${altAttribute(image.alt)}]`;
   },
   place(snippet, at) {
     const { lines } = at;
@@ -82,6 +81,11 @@ export const asciidoc: LanguageFamily = {
       .replace(/\\([{*_`#^~[\]])/g, '$1');
   },
 };
+
+/** The target is a URL in the HTML Asciidoctor writes: `%`, `[` (ends the target) and `{` encoded. */
+export function asciidocTarget(path: string): string {
+  return percentEncode(path, /[%[{]/);
+}
 
 /**
  * The alt text as the first positional attribute: replacements and attribute references escaped,

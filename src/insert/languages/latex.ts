@@ -32,10 +32,15 @@ const COMMENTS = /(?<!\\)%.*$/gm;
  */
 const INCLUDE = /\\includegraphics\*?\s*((?:\[[^[\]]*\]\s*)*)\{((?:[^{}]|\{[^{}]*\})*)\}/g;
 
+/** A file name as graphicx reads it inside `\includegraphics{…}`. */
+export function latexPath(path: string): string {
+  return path.replace(SPECIAL, (c) => `\\csname ${PATH_SPECIALS[c]}\\endcsname `);
+}
+
 export const latex: LanguageFamily = {
   name: 'latex',
   snippet(image) {
-    return `\\includegraphics[width=\\linewidth]{${image.path.replace(SPECIAL, (c) => `\\csname ${PATH_SPECIALS[c]}\\endcsname `)}}`;
+    return `\\includegraphics[width=\\linewidth]{${latexPath(image.path)}}`;
   },
   place(snippet, at) {
     if (at.replacing) return { start: at.start, end: at.end, newText: snippet };

@@ -22,8 +22,7 @@ const BLOCK_START = /^(?:[-+*] |\d{1,9}[.)] |#{1,6}(?:\s|$)|>|`{3,}|~{3,}|<|(?:[
 export const markdown: LanguageFamily = {
   name: 'markdown',
   snippet(image, languageId) {
-    const alt = backslashEscape(image.alt, languageId === 'mdx' ? MDX_ALT_SPECIALS : ALT_SPECIALS);
-    return `![${alt}](${destination(image.path)})`;
+    return `![${markdownAlt(image.alt, languageId)}](${destination(image.path)})`;
   },
   place(snippet, at) {
     if (at.replacing) return { start: at.start, end: at.end, newText: snippet };
@@ -36,6 +35,11 @@ export const markdown: LanguageFamily = {
     return cleanMarkdown(text);
   },
 };
+
+/** Alt text between `![` and `]`, read back as written. */
+export function markdownAlt(alt: string, languageId: string): string {
+  return backslashEscape(alt, languageId === 'mdx' ? MDX_ALT_SPECIALS : ALT_SPECIALS);
+}
 
 /** The link destination: `%` and `\` percent-encoded (so it reads back exactly), `<…>` around spaces. */
 function destination(path: string): string {

@@ -9,12 +9,15 @@ import { dimension, type ImageReference, type LanguageFamily } from './family';
 const LIST_MARKER = /^[ \t]*(?:[-*+•‣⁃]|\(?(?:\d+|[a-zA-Z]|[ivxlcdmIVXLCDM]+|#)[.)])[ \t]+(?=\S)/;
 const DIRECTIVE = /^([ \t]*)\.\.[ \t]+(?:\|[^|\n]+\|[ \t]+)?(?:image|figure)::[ \t]*(.*)$/gm;
 
+/** docutils drops unescaped whitespace from the URI, and a backslash escapes the next character. */
+export function rstTarget(path: string): string {
+  return path.replace(/[\\\s]/g, (c) => `\\${c}`);
+}
+
 export const rst: LanguageFamily = {
   name: 'restructuredtext',
   snippet(image) {
-    // docutils drops unescaped whitespace from the URI, and a backslash escapes the next character.
-    const target = image.path.replace(/[\\\s]/g, (c) => `\\${c}`);
-    return `.. image:: ${target}${image.alt ? `\n   :alt: ${image.alt}` : ''}`;
+    return `.. image:: ${rstTarget(image.path)}${image.alt ? `\n   :alt: ${image.alt}` : ''}`;
   },
   place(snippet, at) {
     const { lines } = at;

@@ -16,7 +16,8 @@ import { l10n } from '../ui/text';
 import { offerSaveAs, planEntryInsertion, type EntryActionDeps } from './insertAction';
 import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
-import { entryFileName, storedImageUri } from './storedImage';
+import { settingFileName } from './fileName';
+import { storedImageUri } from './storedImage';
 import { assertInside, freeFileUri, imageDestination, reportError } from './workspaceFiles';
 
 const KIND = vscode.DocumentDropOrPasteEditKind.Empty.append('fluxStudio', 'image');
@@ -103,15 +104,15 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
         return undefined;
       }
       const copy = await documentCopyOf(entry, image, document.uri, this.deps.log);
-      const destination = imageDestination(folder, document, entryFileName(entry, copy.format), this.deps.log);
+      const destination = imageDestination(folder, document, settingFileName(entry, copy.format, document, folder, this.deps.log), this.deps.log);
       await assertInside(folder, destination.folder);
       const file = await freeFileUri(destination.folder, destination.fileName);
       const alt = (await chooseAltText(entry, document.uri, false)) ?? '';
-      const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt }, folder, {
+      const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt, prompt: entry.options.prompt }, folder, {
         cursor: document.offsetAt(range.start),
         selection: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },
         replaceSelection: !range.isEmpty,
-      });
+      }, this.deps.log);
       const edit = new vscode.WorkspaceEdit();
       edit.createFile(file, { contents: copy.bytes });
       edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);

@@ -1,10 +1,54 @@
 // The file name of an inserted image, by fluxStudio.insert.fileName: `prompt` (the prompt's slug and the
-// seed, src/insert/naming.ts) or `ask` (an input box prefilled with that name, checked as typed). Either
-// way the name is only where the free-name search starts: an existing file is never overwritten.
+// seed, src/insert/naming.ts), `ask` (an input box prefilled with that name, checked as typed) or a pattern
+// (src/insert/fileNamePattern.ts). Either way the name is only where the free-name search starts: an
+// existing file is never overwritten.
 import * as vscode from 'vscode';
+import { fileNameFromPattern, isFileNamePattern, type FileNamePatternProblem } from '../../insert/fileNamePattern';
 import { typedNameProblem, type TypedNameProblem } from '../../insert/naming';
-import { askText } from '../ui/show';
-import { l10n, type SafeText } from '../ui/text';
+import type { GalleryEntry } from '../../shared/entry';
+import type { Log } from '../../shared/log';
+import type { OutputFormat } from '../../shared/options';
+import { askText, showWarning } from '../ui/show';
+import { join, l10n, type SafeText } from '../ui/text';
+import { entryFileName } from './storedImage';
+import { savedDocumentUri } from './workspaceFiles';
+
+/** Patterns already reported as unusable in this window. */
+const reportedPatterns = new Set<string>();
+
+/**
+ * The name the setting gives without asking: a pattern's, else the prompt's (where `ask` starts). A pattern
+ * that gives no usable name is reported once and the prompt's name is used.
+ */
+export function settingFileName(entry: GalleryEntry, format: OutputFormat, document: vscode.TextDocument | undefined, folder: vscode.WorkspaceFolder, log: Log): string {
+  const suggested = entryFileName(entry, format);
+  const pattern = vscode.workspace.getConfiguration('fluxStudio.insert', document?.uri ?? folder.uri).get<unknown>('fileName');
+  if (!isFileNamePattern(pattern)) return suggested;
+  const { prompt, seed } = entry.options;
+  const result = fileNameFromPattern({
+    pattern, prompt, seed, id: entry.id, format, fileName: suggested, now: new Date(),
+    documentPath: savedDocumentUri(folder, document)?.path,
+    workspaceFolder: folder.uri.path,
+  });
+  if (result.ok) return result.fileName;
+  if (!reportedPatterns.has(pattern)) {
+    reportedPatterns.add(pattern);
+    log.warn(`fluxStudio.insert.fileName pattern refused (${result.problem}); using ${suggested}`);
+    void showWarning(join([patternProblemMessage(result.problem, result.detail), l10n.t('The pattern of the setting fluxStudio.insert.fileName is ignored; using the name made from the prompt instead.')]));
+  }
+  return suggested;
+}
+
+function patternProblemMessage(problem: FileNamePatternProblem, detail: string | undefined): SafeText {
+  switch (problem) {
+    case 'unknown-variable':
+      return l10n.t('{0} is not a variable of file names.', `\${${detail}}`);
+    case 'unsafe-pattern':
+      return l10n.t('A transform in it could take too long to apply.');
+    default:
+      return problemMessage(problem)!;
+  }
+}
 
 /** `suggested` is `name.ext`; undefined when the user cancelled. */
 export async function chooseFileName(suggested: string, scope: vscode.Uri | undefined): Promise<string | undefined> {

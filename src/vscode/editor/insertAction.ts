@@ -16,8 +16,9 @@ import type { EditorTracker } from './editorTracker';
 import { saveImageAs } from './saveAs';
 import { chooseAltText } from './altText';
 import { documentCopyOf } from './documentCopy';
-import { chooseFileName } from './fileName';
-import { entryFileName, rememberSavedPath, storedImageUri } from './storedImage';
+import { chooseFileName, settingFileName } from './fileName';
+import { rememberSavedPath, storedImageUri } from './storedImage';
+import { readTemplates } from './templates';
 import { imageDestination, prepareFolderInside, reportError, writeNewFile } from './workspaceFiles';
 
 export interface EntryActionDeps {
@@ -65,7 +66,7 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
     const visible = vscode.window.visibleTextEditors.some((e) => e.document === document);
     const editor = await editorFor(document, deps.editors);
     if (target && !visible) editor.selection = endOf(document);
-    const snippet = await insertSnippet(editor, entry, saved, folder);
+    const snippet = await insertSnippet(editor, entry, saved, folder, deps.log);
     if (snippet === undefined) {
       void showWarning(
         l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)),
@@ -94,14 +95,15 @@ async function saveIntoFolder(
   const alt = document ? await chooseAltText(entry, document.uri, interactive) : '';
   if (alt === undefined) return undefined;
   const copy = await documentCopyOf(entry, storedImageUri(entry, deps.store), scope, deps.log);
-  const fileName = interactive ? await chooseFileName(entryFileName(entry, copy.format), scope) : entryFileName(entry, copy.format);
+  const named = settingFileName(entry, copy.format, document, folder, deps.log);
+  const fileName = interactive ? await chooseFileName(named, scope) : named;
   if (fileName === undefined) return undefined;
   const destination = imageDestination(folder, document, fileName, deps.log);
   await prepareFolderInside(folder, destination.folder);
   const file = await writeNewFile(destination.folder, destination.fileName, copy.bytes);
   await rememberSavedPath(entry, file, deps.store);
   deps.log.info(`Gallery: saved ${entry.id} as ${file.toString()}`);
-  return { file, width: copy.width, height: copy.height, alt };
+  return { file, width: copy.width, height: copy.height, alt, prompt: entry.options.prompt };
 }
 
 /**
@@ -116,7 +118,7 @@ export async function insertAtOffset(entry: GalleryEntry, deps: EntryActionDeps,
   const saved = await saveIntoFolder(entry, deps, folder, document, { interactive: false });
   if (!saved) return undefined;
   const { file } = saved;
-  const plan = planEntryInsertion(document, saved, folder, { cursor: offset, replaceSelection: false });
+  const plan = planEntryInsertion(document, saved, folder, { cursor: offset, replaceSelection: false }, deps.log);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
   const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
@@ -194,7 +196,7 @@ async function editorFor(document: vscode.TextDocument, editors: EditorTracker):
  * replacing the original selection when fluxStudio.replaceSelection is on and that selection still holds
  * the prompt. Returns the snippet, or undefined if the edit failed.
  */
-async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: SavedImage, folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, file: SavedImage, folder: vscode.WorkspaceFolder, log: Log): Promise<string | undefined> {
   const document = editor.document;
   const text = document.getText();
   const selection = entry.source?.documentUri === document.uri.toString() ? entry.source.selection : undefined;
@@ -203,7 +205,7 @@ async function insertSnippet(editor: vscode.TextEditor, entry: GalleryEntry, fil
     cursor: document.offsetAt(editor.selection.active),
     selection,
     replaceSelection: replace && !!selection && stillHoldsPrompt(text, selection, document.languageId, entry.options.prompt),
-  });
+  }, log);;
   const range = new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end));
   if (!(await editor.edit((edit) => edit.replace(range, plan.edit.newText)))) return undefined;
   const end = document.positionAt(plan.snippetEnd);
@@ -218,6 +220,8 @@ export interface SavedImage {
   width: number;
   height: number;
   alt: string;
+  /** The whole prompt, for a template's `${prompt}`. */
+  prompt: string;
 }
 
 /** Where an image, saved as `image.file`, goes into `document` (the language's rules in src/insert). */
@@ -226,12 +230,14 @@ export function planEntryInsertion(
   image: SavedImage,
   folder: vscode.WorkspaceFolder,
   at: Pick<InsertionRequest, 'cursor' | 'selection' | 'replaceSelection'>,
+  log: Log,
 ): InsertionPlan {
   return planInsertion({
     ...at,
     text: document.getText(),
     languageId: document.languageId,
-    image: { path: snippetPath(document, image.file, folder), prompt: image.alt, width: image.width, height: image.height },
+    image: { path: snippetPath(document, image.file, folder), prompt: image.alt, fullPrompt: image.prompt, width: image.width, height: image.height },
+    templates: readTemplates(document.uri, log),
   });
 }
 

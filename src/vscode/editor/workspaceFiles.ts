@@ -31,7 +31,7 @@ export interface ImageDestination {
  * cannot be used (absolute, leading outside the workspace folder…) is explained and `images/` is used.
  */
 export function imageDestination(folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined, fileName: string, log: Log): ImageDestination {
-  const documentUri = document && document.uri.scheme === folder.uri.scheme && !document.isUntitled ? document.uri : undefined;
+  const documentUri = savedDocumentUri(folder, document);
   const destination = resolveDestination({
     documentPath: documentUri?.path,
     languageId: document?.languageId,
@@ -50,7 +50,13 @@ export function imageDestination(folder: vscode.WorkspaceFolder, document: vscod
   return { folder: vscode.Uri.joinPath(folder.uri, ...parts.slice(0, -1)), fileName: parts[parts.length - 1] };
 }
 
-let untrustedDestinationNoted = false;
+/** The document's URI when its path can name things in `folder` (saved, on the same file system). */
+export function savedDocumentUri(folder: vscode.WorkspaceFolder, document: vscode.TextDocument | undefined): vscode.Uri | undefined {
+  return document && document.uri.scheme === folder.uri.scheme && !document.isUntitled ? document.uri : undefined;
+}
+
+/** Settings whose ignored workspace value was already reported in this window. */
+const ignoredWorkspaceValues = new Set<string>();
 
 /**
  * `markdown.copyFiles.destination` is Markdown's setting, so our `restrictedConfigurations` cannot cover it:
@@ -60,13 +66,17 @@ export function markdownDestinationSetting(documentUri: vscode.Uri, log: Log, tr
   const setting = vscode.workspace.getConfiguration('markdown', documentUri);
   if (trusted) return setting.get<unknown>('copyFiles.destination');
   const values = setting.inspect<unknown>('copyFiles.destination');
-  const fromWorkspace = [values?.workspaceValue, values?.workspaceFolderValue, values?.workspaceLanguageValue, values?.workspaceFolderLanguageValue];
-  if (fromWorkspace.some((value) => value !== undefined) && !untrustedDestinationNoted) {
-    untrustedDestinationNoted = true;
-    log.warn('Restricted Mode: the workspace value of markdown.copyFiles.destination is ignored; the user value is used');
-    void showWarning(l10n.t('This workspace is not trusted, so Flux Studio ignores its markdown.copyFiles.destination setting and uses yours.'));
-  }
+  noteIgnoredWorkspaceValue('markdown.copyFiles.destination', values, log);
   return values?.globalLanguageValue ?? values?.globalValue ?? values?.defaultValue;
+}
+
+/** In Restricted Mode a workspace value of `setting` is not used: said once per window and setting. */
+export function noteIgnoredWorkspaceValue(setting: string, values: ReturnType<vscode.WorkspaceConfiguration['inspect']>, log: Log): void {
+  const fromWorkspace = [values?.workspaceValue, values?.workspaceFolderValue, values?.workspaceLanguageValue, values?.workspaceFolderLanguageValue];
+  if (!fromWorkspace.some((value) => value !== undefined) || ignoredWorkspaceValues.has(setting)) return;
+  ignoredWorkspaceValues.add(setting);
+  log.warn(`Restricted Mode: the workspace value of ${setting} is ignored; the user value is used`);
+  void showWarning(l10n.t('This workspace is not trusted, so Flux Studio ignores its {0} setting and uses yours.', setting));
 }
 
 function refusalMessage(setting: string, reason: DestinationRefusal): SafeText {

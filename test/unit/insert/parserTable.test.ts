@@ -5,9 +5,13 @@
 // whose alt text is altText(prompt) (where the language has alt text), while the rest of the document
 // parses to the same tree as before.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import { parse as parseJsonc } from 'jsonc-parser';
+import * as path from 'path';
 import { percentDecode } from '../../../src/insert/escape';
 import { planInsertion } from '../../../src/insert/insertion';
 import { altText } from '../../../src/insert/snippets';
+import { parseTemplate, TEMPLATE_KEYS, type TemplateKey, type TemplateSet } from '../../../src/insert/templates';
 import { CURSOR, DEFAULT_PATH, HOSTILE_PATHS, HOSTILE_PROMPTS, TEMPLATES, wrapHtml, type Template } from './corpus';
 import { latexAnalyzer, rstAnalyzer } from './externalParsers';
 import {
@@ -22,7 +26,7 @@ import {
   svelteAnalyzer,
   vueAnalyzer,
 } from './parsers';
-import type { Analyzer, Parsed } from './trees';
+import { collapse, type Analyzer, type Parsed } from './trees';
 
 interface Language {
   label: string;
@@ -62,15 +66,20 @@ const LANGUAGES: Language[] = [
 
 interface Case {
   template: Template;
+  /** A README example of fluxStudio.insert.templates, when the case runs one. */
+  custom?: string;
   prompt: string;
   path: string;
   before: string;
   after: string;
 }
 
-function casesOf(language: Language): Case[] {
+function casesOf(language: Language, custom?: { key: TemplateKey; template: string }): Case[] {
   const prompts = language.alt ? HOSTILE_PROMPTS : HOSTILE_PROMPTS.slice(0, 1);
   const cases: Case[] = [];
+  const parsedTemplate = custom && parseTemplate(custom.template, custom.key);
+  if (parsedTemplate && !parsedTemplate.ok) throw new Error(`README template for ${custom!.key} refused: ${parsedTemplate.problem}`);
+  const templates: TemplateSet | undefined = custom && parsedTemplate?.ok ? { [custom.key]: parsedTemplate.parts } : undefined;
   for (const template of language.templates) {
     const inputs = [...prompts.map((prompt) => ({ prompt, path: DEFAULT_PATH })), ...HOSTILE_PATHS.map((path) => ({ prompt: HOSTILE_PROMPTS[1], path }))];
     for (const { prompt, path } of inputs) {
@@ -82,9 +91,10 @@ function casesOf(language: Language): Case[] {
         cursor: source.indexOf(CURSOR),
         replaceSelection: false,
         image: { path, prompt, width: 2752, height: 1536 },
+        templates,
       });
       const after = before.slice(0, edit.start) + edit.newText + before.slice(edit.end);
-      cases.push({ template, prompt, path, before, after });
+      cases.push({ template, custom: custom?.template, prompt, path, before, after });
     }
   }
   return cases;
@@ -97,10 +107,30 @@ function failure(language: Language, c: Case, parsed: Parsed, original: Parsed):
     parsed.images.length !== 1 ? `${parsed.images.length} image elements` : '',
     image && (language.url ? percentDecode(image.src) : image.src) !== c.path ? `source ${JSON.stringify(image.src)}` : '',
     image && language.alt && (image.alt ?? '') !== altText(c.prompt) ? `alt ${JSON.stringify(image.alt)}` : '',
-    parsed.rest !== original.rest ? `the rest changed:\n    before ${original.rest}\n    after  ${parsed.rest}` : '',
+    c.custom ? customProblem(c, parsed) : parsed.rest !== original.rest ? `the rest changed:\n    before ${original.rest}\n    after  ${parsed.rest}` : '',
   ].filter(Boolean);
   if (!problems.length) return undefined;
   return `prompt ${JSON.stringify(c.prompt)}, path ${JSON.stringify(c.path)}: ${problems.join('; ')}\n  document:\n${c.after.replace(/^/gm, '    | ')}`;
+}
+
+/**
+ * A template adds markup of its own (a `<figure>`, a caption), so the rest of the document is not compared
+ * as it is: an `${alt}` outside the image (a caption) must read back as the alt text.
+ */
+function customProblem(c: Case, parsed: Parsed): string {
+  const alt = collapse(altText(c.prompt));
+  const captioned = c.custom!.split('${alt}').length > 2;
+  // The rest is JSON text for the HTML and Markdown trees, docutils' own print for reStructuredText.
+  const found = parsed.rest.includes(alt) || parsed.rest.includes(JSON.stringify(alt).slice(1, -1));
+  return captioned && alt && !found ? `caption ${JSON.stringify(alt)} not in ${parsed.rest}` : '';
+}
+
+/** The README's example of fluxStudio.insert.templates: what it shows must parse. */
+function readmeTemplates(): Record<TemplateKey, string> {
+  const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  const block = /```jsonc\n(\{\n  "fluxStudio\.insert\.templates"[\s\S]*?)```/.exec(readme);
+  assert.ok(block, 'README has a jsonc block of fluxStudio.insert.templates');
+  return parseJsonc(block[1])['fluxStudio.insert.templates'];
 }
 
 const timings: string[] = [];
@@ -135,6 +165,22 @@ describe('parser table: snippets read back by each language’s own parser', fun
           assert.ok(failures.length === 0, `${failures.length} of ${mine.length} cases failed:\n${failures.slice(0, 6).join('\n')}`);
         });
       }
+    });
+  }
+});
+
+describe('parser table: the README’s fluxStudio.insert.templates read back by each language’s own parser', function () {
+  this.timeout(300_000);
+  const examples = readmeTemplates();
+  for (const language of LANGUAGES) {
+    const key = TEMPLATE_KEYS.find((k) => k === language.languageId);
+    if (!key) continue;
+    it(`${language.label}: ${examples[key]}`, async () => {
+      // One document of the language is enough here: the placement rules are the table's above.
+      const cases = casesOf({ ...language, templates: language.templates.slice(0, 1) }, { key, template: examples[key] });
+      const [original, ...parsed] = await language.analyzer([cases[0].before, ...cases.map((c) => c.after)]);
+      const failures = cases.map((c, i) => failure(language, c, parsed[i], original)).filter((f) => f !== undefined);
+      assert.ok(failures.length === 0, `${failures.length} of ${cases.length} cases failed:\n${failures.slice(0, 6).join('\n')}`);
     });
   }
 });

@@ -82,10 +82,16 @@ const mdastShape: TreeShape<UnistNode> = {
   label: (node) => [node.type, node.name, node.value === undefined ? undefined : collapse(String(node.value)), node.depth, node.ordered].filter((x) => x !== undefined && x !== null).join(':'),
   image: (node) => {
     if (node.type === 'image') return { src: node.url ?? '', alt: node.alt ?? undefined };
-    if (node.type.startsWith('mdxJsx') && node.name === 'img') return { src: '(jsx)', alt: '(jsx)' };
+    // `<img>` or a component such as `<Image>`: literal attribute values, as MDX decoded them.
+    if (node.type.startsWith('mdxJsx') && (node.name === 'img' || node.name === 'Image')) return { src: jsxText(node, 'src'), alt: jsxText(node, 'alt') };
     return undefined;
   },
 };
+
+function jsxText(node: UnistNode, name: string): string {
+  const value = node.attributes?.find((a) => a.name === name)?.value;
+  return typeof value === 'string' ? value : '(expression)';
+}
 
 export const mdxAnalyzer: Analyzer = async (documents) => {
   const { createProcessor } = await importModule<typeof import('@mdx-js/mdx')>('@mdx-js/mdx');
