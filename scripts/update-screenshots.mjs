@@ -1,4 +1,5 @@
-// Copies the README's screenshots from the last end-to-end run (test-output/e2e/*.png) into docs/screenshots/.
+// Copies the README's screenshots from the last end-to-end run (test-output/e2e/*.png) into docs/screenshots/,
+// then writes the walkthrough's pictures (small WebP files in media/walkthrough/, shipped in the .vsix) from them.
 // `npm run screenshots` runs the e2e scenarios first (--run-e2e), then copies only what that run produced.
 //
 // CLI: node scripts/update-screenshots.mjs [--run-e2e] [--list]
@@ -6,15 +7,18 @@
 //   --list     print the screenshot names the README may use, one a line, and exit
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import sharp from 'sharp';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FROM = path.join(ROOT, 'test-output', 'e2e');
 const TO = path.join(ROOT, 'docs', 'screenshots');
+const WALKTHROUGH = path.join(ROOT, 'media', 'walkthrough');
 
 /** The screenshots the README shows (names as the e2e scenarios save them); `korean-*.png` are all taken. */
 export const SCREENSHOTS = [
+  'set-api-key.png',
   'one-step-progress.png',
   'one-step-markdown.png',
   'one-step-html.png',
@@ -35,6 +39,34 @@ export const SCREENSHOTS = [
   'quick-fix-generated.png',
 ];
 export const PATTERNS = [/^korean-[\w-]+\.png$/];
+
+/**
+ * The walkthrough's picture per step (and its Korean one, from the Korean e2e where it takes one): WebP at the
+ * width of the walkthrough's media column, so the .vsix grows by tens of kilobytes, not megabytes.
+ */
+export const WALKTHROUGH_PICTURES = {
+  'set-api-key.webp': 'set-api-key.png',
+  'set-api-key.ko.webp': 'korean-key-box.png',
+  'generate.webp': 'one-step-markdown.png',
+  'open-gallery.webp': 'gallery-light.png',
+  'open-gallery.ko.webp': 'korean-gallery.png',
+  'insert.webp': 'inserted-markdown.png',
+  'insert.ko.webp': 'korean-inserted-hangul-name.png',
+  'more-ways.webp': 'quick-fix-missing-image.png',
+};
+const WALKTHROUGH_WIDTH = 720;
+
+/** Writes media/walkthrough/*.webp from docs/screenshots/; returns the names written. */
+export async function writeWalkthroughPictures({ from = TO, to = WALKTHROUGH } = {}) {
+  const written = [];
+  for (const [name, source] of Object.entries(WALKTHROUGH_PICTURES)) {
+    const file = path.join(from, source);
+    if (!existsSync(file)) continue;
+    await sharp(file).resize({ width: WALKTHROUGH_WIDTH, withoutEnlargement: true }).webp({ quality: 70 }).toFile(path.join(to, name));
+    written.push(name);
+  }
+  return written;
+}
 
 /** The names to copy from `dir`: the fixed list plus every file matching a pattern (FAILED shots never). */
 export function wanted(dir = FROM) {
@@ -85,5 +117,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   console.log(`[screenshots] copied ${copied.length} into ${rel(TO)}: ${copied.join(', ') || '(none)'}`);
   if (missing.length) console.log(`[screenshots] not produced by the e2e run: ${missing.join(', ')}`);
   if (stale.length) console.log(`[screenshots] left out (older than this run): ${stale.join(', ')}`);
+  const pictures = await writeWalkthroughPictures();
+  console.log(`[screenshots] walkthrough pictures written into ${rel(WALKTHROUGH)}: ${pictures.join(', ') || '(none)'}`);
   if (e2eFailed || copied.length === 0) process.exitCode = 1;
 }

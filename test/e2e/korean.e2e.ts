@@ -119,6 +119,7 @@ export const scenario: Scenario & { locale: string } = {
     await keyBox.locator('input.input').waitFor({ state: 'visible', timeout: 15_000 });
     const keyPrompt = (await keyBox.textContent()) ?? '';
     assert.ok(keyPrompt.includes(t("Flux Studio needs your Apiframe API key to generate images. It is kept in VS Code's secret storage.")), `Korean key prompt: ${keyPrompt}`);
+    await ctx.screenshot('korean-key-box');
     await keyBox.locator('input.input').fill(ctx.apiKey);
     await keyBox.locator('input.input').press('Enter');
     // The price of one image, asked before the first one is paid for: in Korean, with "Don't ask again".

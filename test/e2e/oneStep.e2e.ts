@@ -97,6 +97,7 @@ export const scenarios: Scenario[] = [
       // The key box offers the page where keys are made.
       const keysPage = ctx.page.locator('.quick-input-widget .quick-input-titlebar .action-label[aria-label="Create an API key in the Apiframe console"]');
       await keysPage.waitFor({ timeout: 15_000 });
+      await ctx.screenshot('set-api-key');
       await answerInputBox(ctx, ctx.apiKey);
       const question = await answerPriceQuestion(ctx);
       assert.match(question, /Apiframe charges 6 credits per Flux 1\.1 Pro Ultra image/);

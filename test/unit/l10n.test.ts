@@ -189,4 +189,20 @@ describe('manifest strings', () => {
       }
     }
   });
+
+  it('every walkthrough step shows a picture that ships in the .vsix (a WebP file beside its page)', () => {
+    for (const [key, value] of Object.entries(nls)) {
+      if (!key.endsWith('.media')) continue;
+      for (const file of [value, ko[key]] as string[]) {
+        // Code (fenced or inline) shows snippets, not pictures.
+        const prose = fs.readFileSync(path.join(ROOT, file), 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+        const pictures = [...prose.matchAll(/!\[[^\]]+\]\(([^)]+)\)/g)].map((m) => m[1]);
+        assert.strictEqual(pictures.length, 1, `${file}: one picture with alt text, found ${JSON.stringify(pictures)}`);
+        assert.match(pictures[0], /^[\w.-]+\.webp$/, `${file}: a WebP beside the page`);
+        const picture = path.join(path.dirname(path.join(ROOT, file)), pictures[0]);
+        assert.ok(fs.existsSync(picture), `${file}: ${pictures[0]} does not exist`);
+        assert.ok(fs.statSync(picture).size < 150_000, `${file}: ${pictures[0]} is ${fs.statSync(picture).size} bytes`);
+      }
+    }
+  });
 });

@@ -79,7 +79,6 @@ export async function insertIntoWorkspace(entry: GalleryEntry, deps: EntryAction
   }
 }
 
-/** Copies the stored image into `folder` (under fluxStudio.saveFolder, named after the prompt; never over a file). */
 /**
  * Writes the document copy (sized and encoded for documents, record kept) under the save folder, with the alt
  * text and file name the settings choose; `interactive`: the "ask" settings may ask (undefined: cancelled).
