@@ -214,6 +214,19 @@ export async function withFileLock<T>(lockFile: string, action: () => Promise<T>
   }
 }
 
+/**
+ * A file another window wrote, parsed; undefined when missing or not JSON (a writer that died mid-write, or a
+ * foreign file): callers treat such a record as absent.
+ */
+export function parseJsonOrUndefined(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 async function isStaleLock(lockFile: string, staleMs: number): Promise<boolean> {
   const [text, stat] = await Promise.all([readIfExists(lockFile).catch(() => undefined), fs.stat(lockFile).catch(() => undefined)]);
   if (!stat) return false; // released meanwhile: just try again

@@ -5,7 +5,7 @@
 // marker of a window that closed or crashed counts for nothing once its process is gone.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { isDeadOwner, readIfExists, thisProcess, writeFileAtomic, type ProcessOwner } from '../gallery/files';
+import { isDeadOwner, parseJsonOrUndefined, readIfExists, thisProcess, writeFileAtomic, type ProcessOwner } from '../gallery/files';
 
 export class KeyHolders {
   private readonly ownFile: string;
@@ -36,12 +36,7 @@ export class KeyHolders {
     for (const name of names) {
       if (!/^\d+\.json$/.test(name) || name === path.basename(this.ownFile)) continue;
       const raw = await readIfExists(path.join(this.dir, name)).catch(() => undefined);
-      let owner: Partial<ProcessOwner> | undefined;
-      try {
-        owner = raw ? (JSON.parse(raw) as Partial<ProcessOwner>) : undefined;
-      } catch {
-        owner = undefined;
-      }
+      const owner = parseJsonOrUndefined(raw) as Partial<ProcessOwner> | undefined;
       if (owner && typeof owner.pid === 'number' && !isDeadOwner(owner)) return true;
     }
     return false;

@@ -8,7 +8,7 @@
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { isDeadOwner, readIfExists, thisProcess, withFileLock, writeFileAtomic } from '../gallery/files';
+import { isDeadOwner, parseJsonOrUndefined, readIfExists, thisProcess, withFileLock, writeFileAtomic } from '../gallery/files';
 import { ENTRY_FILE } from '../gallery/feed';
 import type { Clock } from './clock';
 
@@ -162,7 +162,7 @@ export class LeaseManager {
     // Owner names are made by LeaseManager; anything else in a lease file is damage, not a path to follow.
     if (!/^[0-9]+-[0-9a-f]{12}$/.test(lease.owner)) return false;
     const raw = await readIfExists(this.beatFile(lease.owner));
-    const expiresAt = raw === undefined ? undefined : (parseJson(raw) as Partial<LeaseRecord> | undefined)?.expiresAt;
+    const expiresAt = (parseJsonOrUndefined(raw) as Partial<LeaseRecord> | undefined)?.expiresAt;
     return typeof expiresAt === 'number' && expiresAt > now;
   }
 
@@ -180,7 +180,7 @@ export class LeaseManager {
     const raw = await readIfExists(this.file(id));
     if (raw === undefined) return undefined;
     // Unreadable: free (leases are rewritten whole, so this is damage, not a writer mid-way).
-    const record = parseJson(raw) as Partial<LeaseRecord> | undefined;
+    const record = parseJsonOrUndefined(raw) as Partial<LeaseRecord> | undefined;
     return typeof record?.owner === 'string' && typeof record.expiresAt === 'number' ? (record as LeaseRecord) : undefined;
   }
 
@@ -190,13 +190,6 @@ export class LeaseManager {
   }
 }
 
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -5,7 +5,7 @@
 // failed is refunded by Apiframe, so its credits are given back, once per job id.
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { readIfExists, withFileLock, writeFileAtomic } from '../gallery/files';
+import { parseJsonOrUndefined, readIfExists, withFileLock, writeFileAtomic } from '../gallery/files';
 
 /** One local day's spending. */
 export interface SpendDay {
@@ -131,13 +131,7 @@ const isCredits = (value: unknown): value is number => typeof value === 'number'
  */
 export function parseDay(raw: string | undefined): DayRecord {
   const empty: DayRecord = { reserved: 0, refunds: {} };
-  if (raw === undefined) return empty;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return empty;
-  }
+  const parsed = parseJsonOrUndefined(raw);
   if (typeof parsed !== 'object' || parsed === null) return empty;
   const { reserved, refunds, raisedLimit } = parsed as Record<string, unknown>;
   const record: DayRecord = { reserved: isCredits(reserved) ? reserved : 0, refunds: {} };
