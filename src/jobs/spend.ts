@@ -56,6 +56,17 @@ export class SpendLedger {
     });
   }
 
+  /**
+   * Gives back credits reserved at `reservedAt` for images that never became a job (the request was refused
+   * before anything was sent): nothing was paid, so they do not count. Never below zero.
+   */
+  async release(credits: number, reservedAt: number): Promise<SpendDay> {
+    return this.change(this.dayOf(reservedAt), (record) => {
+      record.reserved = Math.max(0, record.reserved - credits);
+      return view(record);
+    });
+  }
+
   /** Raises today's limit to `limit` (never lowers it); tomorrow the setting holds again. */
   async raiseToday(limit: number): Promise<SpendDay> {
     return this.change(this.dayOf(this.now()), (record) => {

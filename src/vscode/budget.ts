@@ -50,6 +50,17 @@ export class SpendingBudget implements vscode.Disposable {
     }
   }
 
+  /** Gives back credits reserved at `reservedAt` for images that were never sent (see SpendLedger.release). */
+  async release(credits: number, reservedAt: number, reason: string): Promise<void> {
+    try {
+      const day = await this.ledger.release(credits, reservedAt);
+      this.log.info(`spending: ${credits} credits released, ${reason} (today ${day.spent})`);
+      this.changed.fire();
+    } catch (error) {
+      this.log.warn(`spending: could not release ${credits} credits: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Gives back what a failed job reserved (Apiframe refunds failed jobs); once per job, whichever window sees it. */
   async refundIfFailed(entry: GalleryEntry): Promise<void> {
     if (entry.state !== 'failed' || entry.imported || (entry.creditCost ?? 0) > 0) return;

@@ -61,9 +61,10 @@ export function createFeatures(core: CoreServices): Features {
   const revealGallery = (preserveFocus: boolean) =>
     void GalleryPanel.createOrShow(gallery, { preserveFocus, viewColumn: preserveFocus ? vscode.ViewColumn.Beside : undefined });
   const placements = new Placements(store, gallery, log);
-  const gate = new PaymentGate(core.prices, core.context.globalStorageUri.fsPath, () => core.statusBar.credits(), (credits, reason) =>
-    core.budget.ensureWithinSpendingLimit(credits, reason),
-  );
+  const gate = new PaymentGate(core.prices, core.context.globalStorageUri.fsPath, () => core.statusBar.credits(), {
+    reserve: (credits, reason) => core.budget.ensureWithinSpendingLimit(credits, reason),
+    release: (credits, reservedAt, reason) => core.budget.release(credits, reservedAt, reason),
+  });
   const generation = new GenerationService(engine, store, keys, core.keyHolders, log, { gate, prices: core.prices, placements, revealGallery });
   const importer = new AccountImporter(keys, core.api, store, engine, () => core.statusBar.scheduleCreditRefresh());
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };

@@ -82,7 +82,8 @@ export class GenerationService {
     const sending = await this.readyToSend();
     if (!sending) return [];
     const delegate = sending === 'delegate';
-    if (!(await this.helpers.gate.pay({ count, costConfirmed: request.costConfirmed }))) return [];
+    const payment = await this.helpers.gate.pay({ count, costConfirmed: request.costConfirmed });
+    if (!payment) return [];
     const webhookUrl = readGenerationDefaults().value.webhookUrl;
     const groupId = count > 1 ? randomUUID() : undefined;
     const entries: GalleryEntry[] = [];
@@ -91,6 +92,8 @@ export class GenerationService {
         entries.push(await this.engine.start({ ...options, seed, webhookUrl }, source, groupId ? { groupId, variantIndex } : undefined, { delegate }));
       }
     } catch (error) {
+      // Refused before it was recorded, so nothing was sent: those images do not count against the limit.
+      await payment.release(count - entries.length);
       // The options are the same for every variant: a refusal comes at the first, before anything started.
       if (!(error instanceof ValidationError)) throw error;
       void showError(describeValidation(error.field));
@@ -288,8 +291,10 @@ export class GenerationService {
   async retry(id: string): Promise<void> {
     // A failed job that never reached Apiframe was refunded, and continuing it submits (pays) again.
     const entry = this.store.get(id);
-    if (entry?.state === 'failed' && !entry.jobId && !(await this.helpers.gate.pay({ count: 1, costConfirmed: true }))) return;
+    const payment = entry?.state === 'failed' && !entry.jobId ? await this.helpers.gate.pay({ count: 1, costConfirmed: true }) : null;
+    if (payment === undefined) return;
     if (await this.engine.resume(id)) this.showProgress(id);
+    else await payment?.release(1);
   }
 
   async editAndRetry(entry: GalleryEntry, askPrompt: (value: string) => Thenable<string | undefined>): Promise<void> {

@@ -4,7 +4,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { ImagePrice } from '../api/prices';
-import { readIfExists, writeFileAtomic } from '../gallery/files';
+import { parseJsonOrUndefined, readIfExists, writeFileAtomic } from '../gallery/files';
 import type { PriceBook } from './prices';
 import { creditsText } from './prices';
 import { askModal } from './ui/show';
@@ -17,14 +17,20 @@ import { confirmVariantCost } from './variants';
  */
 const AGREED_PRICE_FILE = 'agreed-price.json';
 
-/**
- * A spending limit (the daily budget, budget.ts): reserves `credits` or, past the limit, asks the user in a
- * modal of its own; false stops the request before any job.
- */
-export type SpendingLimitCheck = (credits: number, reason: string) => Promise<boolean>;
+/** A spending limit (the daily budget, budget.ts). */
+export interface SpendingLimit {
+  /** Reserves `credits` or, past the limit, asks the user in a modal of its own; false stops the request before any job. */
+  reserve(credits: number, reason: string): Promise<boolean>;
+  /** Gives back credits reserved at `reservedAt` that no job will spend. */
+  release(credits: number, reservedAt: number, reason: string): Promise<void>;
+}
 
-/** No limit (tests that are not about the budget). */
-export const noSpendingLimit: SpendingLimitCheck = async () => true;
+/** What the gate let through: `count` images at `credits` each, reserved against the limit. */
+export interface Payment {
+  readonly count: number;
+  /** Gives back the share of `unsent` images that never became a job (refused before anything was sent). */
+  release(unsent: number): Promise<void>;
+}
 
 export interface PaymentRequest {
   /** Images this one action pays for. */
@@ -39,15 +45,29 @@ export class PaymentGate {
     private readonly storageDir: string,
     /** The balance Apiframe last reported, if any. */
     private readonly balance: () => number | undefined,
-    private readonly limit: SpendingLimitCheck = noSpendingLimit,
+    private readonly limit: SpendingLimit,
   ) {}
 
-  /** Resolves whether the images may be paid for; when not, the reason was shown (or the user declined). */
-  async pay(request: PaymentRequest): Promise<boolean> {
+  /**
+   * The payment when the images may be paid for; undefined when not (the reason was shown, or the user
+   * declined). The caller releases what it did not send.
+   */
+  async pay(request: PaymentRequest): Promise<Payment | undefined> {
     const price = await this.prices.refresh();
-    if (!(await this.agreed(request, price))) return false;
+    if (!(await this.agreed(request, price))) return undefined;
     // Last: the limit reserves the credits, so a declined price must not have reserved anything.
-    return this.limit(request.count * price.credits, request.count === 1 ? 'one image' : `${request.count} images`);
+    const reservedAt = Date.now();
+    if (!(await this.limit.reserve(request.count * price.credits, request.count === 1 ? 'one image' : `${request.count} images`))) return undefined;
+    let unreleased = request.count;
+    return {
+      count: request.count,
+      release: async (unsent) => {
+        const released = Math.min(unsent, unreleased);
+        if (released <= 0) return;
+        unreleased -= released;
+        await this.limit.release(released * price.credits, reservedAt, `${released} of ${request.count} images not sent`);
+      },
+    };
   }
 
   private async agreed(request: PaymentRequest, price: ImagePrice): Promise<boolean> {
@@ -81,11 +101,7 @@ export class PaymentGate {
 
   private async agreedPrice(): Promise<number | undefined> {
     const raw = await readIfExists(path.join(this.storageDir, AGREED_PRICE_FILE)).catch(() => undefined);
-    try {
-      const credits = raw === undefined ? undefined : (JSON.parse(raw) as { credits?: unknown }).credits;
-      return typeof credits === 'number' ? credits : undefined;
-    } catch {
-      return undefined; // unreadable: ask again
-    }
+    const credits = (parseJsonOrUndefined(raw) as { credits?: unknown } | undefined)?.credits; // unreadable: ask again
+    return typeof credits === 'number' ? credits : undefined;
   }
 }

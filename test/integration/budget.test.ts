@@ -88,6 +88,28 @@ describe('the daily spending limit and the agent tool', function () {
     }
   });
 
+  it('credits reserved for a request the engine refuses before sending are given back at once', async () => {
+    const dialogs = scriptDialogs(() => undefined);
+    try {
+      const limit = await leaveRoomFor(12);
+      const before = await jobsCreated();
+      // Past the gate (the limit reserved 12 credits), then refused by the engine's own check: nothing sent.
+      const refused = await api.generation.generateVariants(
+        { prompt: 'x'.repeat(5000), aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false },
+        undefined,
+        { count: 2, costConfirmed: true },
+      );
+      assert.deepStrictEqual(refused, []);
+      assert.strictEqual(await jobsCreated(), before, 'nothing was sent');
+      assert.deepStrictEqual(await api.budget.today(), { spent: limit - 12, limit }, 'the reservation was released');
+      const two = await api.generation.generateVariants({ prompt: 'the released credits pay for these', aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 90, raw: false }, undefined, { count: 2, costConfirmed: true });
+      assert.strictEqual(two.length, 2);
+      assert.strictEqual(dialogs.asked.filter(overLimit).length, 0, `no over-limit modal: ${JSON.stringify(dialogs.asked)}`);
+    } finally {
+      dialogs.restore();
+    }
+  });
+
   it('the confirmation shows the whole prompt, however long, in a code block', () => {
     const prompt = `${'A very long prompt about a lighthouse. '.repeat(45)}\`\`\`the end`;
     const prepared = api.imageTool.prepareInvocation({ input: { prompt } } as vscode.LanguageModelToolInvocationPrepareOptions<unknown>);

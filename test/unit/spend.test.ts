@@ -37,6 +37,18 @@ describe('spending ledger', () => {
     assert.deepStrictEqual(await ledger.today(), { spent: 240 });
   });
 
+  it('credits reserved for images never sent are released on the day they were reserved, never below zero', async () => {
+    await ledger.reserve(24, 30);
+    now += DAY_MS / 2 + 1; // past midnight: the release still belongs to the day of the reservation
+    await ledger.reserve(6, 30);
+    assert.deepStrictEqual(await ledger.release(18, NOON), { spent: 6 });
+    assert.strictEqual((await ledger.reserve(24, 30)).ok, true, 'today is untouched by yesterday’s release');
+    assert.deepStrictEqual(await ledger.release(100, NOON), { spent: 0 });
+    now = NOON;
+    assert.deepStrictEqual(await ledger.today(), { spent: 0 });
+    assert.strictEqual((await ledger.reserve(30, 30)).ok, true, 'the released credits can be spent again');
+  });
+
   it("raising today's limit lets more through today only, and never lowers it", async () => {
     await ledger.reserve(30, 30);
     await ledger.raiseToday(60);
