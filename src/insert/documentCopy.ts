@@ -27,12 +27,22 @@ export const DEFAULT_QUALITY = 82;
 export interface DocumentCopySettings {
   /** 0 keeps the original width. */
   maxWidth: number;
+  /** Also fits the height (the agent's picture, limited on its long side); documents limit the width alone. */
+  maxHeight?: number;
   format: DocumentFormat;
   /** 1–100, for JPEG and WebP. */
   quality: number;
 }
 
 export const DEFAULT_DOCUMENT_COPY: DocumentCopySettings = { maxWidth: DEFAULT_MAX_WIDTH, format: 'original', quality: DEFAULT_QUALITY };
+
+/**
+ * The picture a language model agent gets back from the image tool: a JPEG at most 1024 px on its long side
+ * (vision models scale larger images down anyway, and a 4-megapixel original would cost the agent's context
+ * far more than it shows it), from an original of any format.
+ */
+export const AGENT_IMAGE_MAX_SIDE = 1024;
+export const AGENT_IMAGE: DocumentCopySettings = { maxWidth: AGENT_IMAGE_MAX_SIDE, maxHeight: AGENT_IMAGE_MAX_SIDE, format: 'jpeg', quality: 80 };
 
 /** The settings as read from a (possibly hand-edited) settings file: anything unusable falls back to its default. */
 export function documentCopySettings(raw: { maxWidth?: unknown; format?: unknown; quality?: unknown }): DocumentCopySettings {
@@ -52,8 +62,9 @@ export interface DocumentImage {
 /** What the copy of an image of this format and size will be (without decoding it). */
 export function documentCopyPlan(source: { format: OutputFormat; width: number; height: number }, settings: DocumentCopySettings): { format: OutputFormat; width: number; height: number } {
   const format = settings.format === 'jpeg' ? 'jpg' : settings.format === 'webp' ? 'webp' : source.format;
-  if (settings.maxWidth === 0 || source.width <= settings.maxWidth) return { format, width: source.width, height: source.height };
-  return { format, width: settings.maxWidth, height: Math.max(1, Math.round((source.height * settings.maxWidth) / source.width)) };
+  const scale = Math.min(1, settings.maxWidth ? settings.maxWidth / source.width : 1, settings.maxHeight ? settings.maxHeight / source.height : 1);
+  if (scale === 1) return { format, width: source.width, height: source.height };
+  return { format, width: Math.max(1, Math.round(source.width * scale)), height: Math.max(1, Math.round(source.height * scale)) };
 }
 
 export interface DocumentCopyDeps {

@@ -11,13 +11,13 @@
 import { promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { agentImage } from '../jobs/agentImage';
 import { AgentTurns, TURN_IMAGE_LIMIT } from '../jobs/agentTurns';
 import type { JobEngine } from '../jobs/engine';
 import { IMAGE_LANGUAGES } from '../insert/languages';
 import { IMAGE_TOOL_NAME, parseImageToolInput, type ImageToolRequest } from '../shared/imageToolInput';
 import type { GalleryEntry } from '../shared/entry';
 import { FORMAT_LABELS, GENERATION_DEFAULTS } from '../shared/options';
+import { agentPicture } from './editor/documentCopy';
 import { insertIntoWorkspace, type EntryActionDeps } from './editor/insertAction';
 import { describeReason } from './errorMessages';
 import type { GenerationService } from './generation';
@@ -135,8 +135,7 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
     const dataPart = stableDataPart();
     if (!dataPart || !entry.imageFile || vscode.workspace.getConfiguration(SECTION).get<unknown>('tool.returnImage') === false) return undefined;
     try {
-      const jpeg = agentImage(await nodeFs.readFile(this.deps.store.imagePath(entry.imageFile)), entry.options.outputFormat);
-      return jpeg && dataPart.image(jpeg, 'image/jpeg');
+      return dataPart.image(await agentPicture(this.deps.store.imagePath(entry.imageFile)), 'image/jpeg');
     } catch (error) {
       this.deps.log.warn(`tool: could not prepare the image of ${entry.id} for the model: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;

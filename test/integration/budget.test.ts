@@ -126,7 +126,7 @@ describe('the daily spending limit and the agent tool', function () {
     assert.strictEqual(await jobsCreated(), before);
   });
 
-  it('the result carries a downscaled JPEG where VS Code has LanguageModelDataPart; the text part alone before (and with fluxStudio.tool.returnImage off)', async () => {
+  it('the result carries a downscaled JPEG (from a JPEG or a PNG original) where VS Code has LanguageModelDataPart; the text part alone before (and with fluxStudio.tool.returnImage off)', async () => {
     const DataPart = (vscode as unknown as { LanguageModelDataPart?: new (...args: never[]) => { mimeType: string; data: Uint8Array } }).LanguageModelDataPart;
     const result = await invoke({ prompt: 'a lighthouse the agent looks at', aspectRatio: '16:9', outputFormat: 'jpg' });
     assert.ok(result.content[0] instanceof vscode.LanguageModelTextPart);
@@ -144,6 +144,10 @@ describe('the daily spending limit and the agent tool', function () {
     const info = sniffImage(image.data);
     assert.ok(info && info.format === 'jpg' && Math.max(info.width ?? 0, info.height ?? 0) <= 1024, JSON.stringify(info));
     assert.ok(image.data.length < 5 * 1024 * 1024, `${image.data.length} bytes`);
+    // Any original format: a portrait PNG comes back as a JPEG limited on its long side (the height).
+    const portrait = (await invoke({ prompt: 'a tall PNG the agent looks at', aspectRatio: '9:16', outputFormat: 'png' })).content[1] as unknown as { mimeType: string; data: Uint8Array };
+    const tall = sniffImage(portrait?.data ?? new Uint8Array());
+    assert.ok(portrait?.mimeType === 'image/jpeg' && tall?.format === 'jpg' && tall.height === 1024 && (tall.width ?? 0) < 1024, JSON.stringify(tall));
 
     await config().update('tool.returnImage', false, vscode.ConfigurationTarget.Global);
     assert.strictEqual((await invoke({ prompt: 'no picture back', outputFormat: 'jpg' })).content.length, 1);

@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Codecs } from '../../insert/docImage/codecs';
 import { wasmBaseName } from '../../insert/docImage/wasmFiles';
-import { documentCopySettings, makeDocumentCopy, type DocumentImage } from '../../insert/documentCopy';
+import { AGENT_IMAGE, documentCopySettings, makeDocumentCopy, type DocumentImage } from '../../insert/documentCopy';
 import type { GalleryEntry } from '../../shared/entry';
 import { sniffImage } from '../../shared/imageInfo';
 import type { Log } from '../../shared/log';
@@ -72,4 +72,9 @@ export async function documentThumbnail(file: vscode.Uri, width: number, log: Lo
     log.warn(`hover: no thumbnail for ${path.basename(file.fsPath)} (${error instanceof Error ? error.message : String(error)})`);
     return undefined;
   }
+}
+
+/** The JPEG an agent sees of the image at `file` (see AGENT_IMAGE); the codecs' errors are the caller's to report. */
+export async function agentPicture(file: string): Promise<Uint8Array> {
+  return (await makeDocumentCopy(file, AGENT_IMAGE, { codecs: loadCodecs, appVersion: '' })).bytes;
 }

@@ -7,7 +7,7 @@ import * as path from 'path';
 import sharp from 'sharp';
 import { loadCodecs, type Codecs } from '../../../src/insert/docImage/codecs';
 import { WASM_FILES } from '../../../src/insert/docImage/wasmFiles';
-import { DEFAULT_DOCUMENT_COPY, documentCopyPlan, documentCopySettings, makeDocumentCopy } from '../../../src/insert/documentCopy';
+import { AGENT_IMAGE, AGENT_IMAGE_MAX_SIDE, DEFAULT_DOCUMENT_COPY, documentCopyPlan, documentCopySettings, makeDocumentCopy } from '../../../src/insert/documentCopy';
 import { embedMetadata, readMetadata, type GenerationRecord } from '../../../src/metadata';
 import { sniffImage } from '../../../src/shared/imageInfo';
 import { exiftool } from '../metadataImages';
@@ -80,6 +80,15 @@ describe('document copy', function () {
   it('a forced format (a quick fix writes to the path the document links) wins over the setting', async () => {
     const copy = await makeDocumentCopy(await original('jpg', 1000, 500), { maxWidth: 500, format: 'webp', quality: 80 }, deps, 'png');
     assert.deepStrictEqual(sniffImage(copy.bytes), { format: 'png', width: 500, height: 250 });
+  });
+
+  it("the agent's picture: a portrait PNG becomes a JPEG 1024 px on its long side, same aspect, well under 5 MB", async () => {
+    const copy = await makeDocumentCopy(await original('png', 1536, 2752), AGENT_IMAGE, deps);
+    const info = sniffImage(copy.bytes);
+    assert.deepStrictEqual([info?.format, info?.width, info?.height], ['jpg', 572, AGENT_IMAGE_MAX_SIDE]);
+    assert.ok(copy.bytes.length < 1024 * 1024, `${copy.bytes.length} bytes`);
+    assert.deepStrictEqual(documentCopyPlan({ format: 'webp', width: 2752, height: 1536 }, AGENT_IMAGE), { format: 'jpg', width: 1024, height: 572 });
+    assert.deepStrictEqual(documentCopyPlan({ format: 'jpg', width: 800, height: 600 }, AGENT_IMAGE), { format: 'jpg', width: 800, height: 600 }, 'small enough: kept');
   });
 
   it('an image without a record stays without one', async () => {
