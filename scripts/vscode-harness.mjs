@@ -554,7 +554,7 @@ export async function rightClickSelection(page, text, menuLabel, { timeoutMs = 3
     throw new Error(`the editor context menu has no "${menuLabel}": ${JSON.stringify(evidence)}${shot ? ` (screenshot ${shot})` : ''}`);
   }
   if (await clickMenuEntry(page, entry)) return true;
-  countRetry(`the click on "${menuLabel}" was lost (the menu stayed open); right-clicking again`);
+  countRetry(`the click on "${menuLabel}" was lost (the menu stayed open: ${lostClickEvidence}); right-clicking again`);
   return rightClickSelection(page, text, menuLabel, { timeoutMs: Math.max(5000, deadline - Date.now()) });
 }
 
@@ -573,13 +573,31 @@ function intersect(a, b) {
  * it again. Never presses Enter, which would land in the editor if the click was only slow.
  */
 export async function clickMenuEntry(page, entry) {
+  const handle = await entry.elementHandle();
   await entry.click();
   const closed = await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 }).then(
     () => true,
     () => false,
   );
-  if (!closed) await page.keyboard.press('Escape');
+  if (!closed) {
+    lostClickEvidence = await describeLostClick(page, handle).catch((error) => `no evidence (${error.message})`);
+    await page.keyboard.press('Escape');
+  }
   return closed;
+}
+
+/** What the last lost menu click found (printed with its counted retry): the root cause, when it recurs. */
+let lostClickEvidence = '';
+
+/** Whether the clicked entry was replaced (the menu re-rendered under the mouse), and what is under its centre now. */
+async function describeLostClick(page, handle) {
+  return handle.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    let atPoint = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    while (atPoint?.shadowRoot) atPoint = atPoint.shadowRoot.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) ?? atPoint;
+    const name = (e) => (e ? `${e.tagName.toLowerCase()}.${String(e.className).trim().split(/\s+/).join('.')}` : 'none');
+    return `entry ${element.isConnected ? 'still in the menu' : 'replaced (the menu re-rendered)'}, under its centre: ${name(atPoint)}, focus: ${name(document.activeElement)}`;
+  });
 }
 
 /** The content frame of the active webview (two nested iframes). */

@@ -24,8 +24,8 @@ export const scenario: Scenario = {
     assert.strictEqual((await generate.innerText()).trim(), 'Generate 3 · 18 credits');
     await view.locator('#opt-variants').selectOption('2');
 
-    // Slow enough to see the cards while they run.
-    await configureSimulator(ctx, { timeScale: 0.3 });
+    // Slow enough to see the cards while they run, even on a loaded machine (8 s jobs).
+    await configureSimulator(ctx, { timeScale: 1, durations: { fixedMs: 8000 } });
     await generateFromPromptBar(ctx, PROMPT, { first: true, variants: true });
     const question = await answerDialog(ctx, 'Generate 2 variants for 12 credits?', 'Generate 2 Images');
     ctx.log(`confirmation: ${question}`);
@@ -36,9 +36,14 @@ export const scenario: Scenario = {
       async () => (await group.locator('article.card:not(.state-completed)').getByRole('button', { name: 'More actions', exact: true }).count()) > 0,
       { timeoutMs: 10_000, what: 'the … menu on a running variant' },
     );
-    const running = group.locator('article.card:not(.state-completed)').first();
+    // The card itself (by id), not "the first one not completed", which would move to the other when it completes.
+    const runningId = await group.locator('article.card:not(.state-completed)').first().getAttribute('data-id');
+    const running = group.locator(`article.card[data-id="${runningId}"]`);
     await running.getByRole('button', { name: 'More actions', exact: true }).click();
-    assert.deepStrictEqual((await running.getByRole('menuitem').allInnerTexts()).map((s) => s.trim()), ['Delete'], 'Delete on a running variant');
+    const items = running.getByRole('menuitem');
+    await ctx.retry(async () => (await items.count()) > 0, { timeoutMs: 10_000, what: 'the … menu to open' });
+    assert.doesNotMatch((await running.getAttribute('class')) ?? '', /state-completed/, 'the variant was still running when its menu opened');
+    assert.deepStrictEqual((await items.allInnerTexts()).map((s) => s.trim()), ['Delete'], 'Delete on a running variant');
     await ctx.page.keyboard.press('Escape');
     await ctx.retry(async () => (await group.locator('article.card.state-completed img').count()) === 2, { timeoutMs: 60_000, what: 'both variants completed' });
     assert.strictEqual((await simStats(ctx)).jobsCreated, 2, 'two jobs, one per variant');
