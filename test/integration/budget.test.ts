@@ -92,6 +92,8 @@ describe('the daily spending limit and the agent tool', function () {
     const dialogs = scriptDialogs(() => undefined);
     try {
       const limit = await leaveRoomFor(12);
+      // Jobs of the tests before may still be on their way to Apiframe: count once they arrived.
+      await waitFor('earlier submits', () => !api.store.list().some((e) => e.state === 'submitting' && !e.jobId));
       const before = await jobsCreated();
       // Past the gate (the limit reserved 12 credits), then refused by the engine's own check: nothing sent.
       const refused = await api.generation.generateVariants(

@@ -49,7 +49,10 @@ describe('one step: the price before the money, the picture where the text is', 
       await sim('/__sim/config', { creditCost: 8 });
       assert.strictEqual(await forgetCachedPrice(api), 8);
       answers.push('Generate', undefined);
-      assert.ok(await api.generation.generate({ ...OPTIONS, prompt: 'after the price change' }));
+      const changed = await api.generation.generate({ ...OPTIONS, prompt: 'after the price change' });
+      assert.ok(changed);
+      // generate resolves once the job is recorded; its submit follows. Count from after it reached Apiframe.
+      await waitFor('the submit of the job after the price change', () => api.store.get(changed.id)?.jobId);
       const before = (await sim('/__sim/stats')).jobsCreated;
       assert.strictEqual(await api.generation.generate({ ...OPTIONS, prompt: 'declined' }), undefined, 'declined: nothing started');
       assert.strictEqual((await sim('/__sim/stats')).jobsCreated, before, 'nothing was submitted');
