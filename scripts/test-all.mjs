@@ -18,7 +18,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = path.join(ROOT, 'test-output');
 const VSIX = path.join(OUT, 'flux-studio.vsix');
 // Sized from a run on a loaded 2-core machine (a second CPU-bound job beside it): the e2e layer on the oldest
-// VS Code, the longest, took about twice its unloaded time there. See CONTRIBUTING.md (CI timings).
+// VS Code, the longest, took 843 s there against about 690 s alone. See CONTRIBUTING.md (CI: times and load).
 const LAYER_TIMEOUT_MS = Number(process.env.FLUX_LAYER_TIMEOUT_MS) || 20 * 60_000;
 const argv = process.argv.slice(2);
 
