@@ -67,10 +67,11 @@ describe('Reading time on hostile documents', function () {
     it(`${languageId}: worst cases at the cap take at most 1.5× the parser's own time`, () => {
       for (const unit of units) {
         const text = repeat(unit, MAX_READ_LENGTH);
-        // Side by side, alternating, so both see the same load.
+        // Side by side, alternating, so both see the same load; the best of 25 each, as one descheduled run
+        // made a loaded machine read 1.9× (ours 1,112 ms vs 588 ms) where a quiet one reads 0.7×.
         let parser = Infinity;
         let ours = Infinity;
-        for (let i = 0; i < 3; i++) {
+        for (let i = 0; i < 5; i++) {
           parser = Math.min(parser, bestTime(() => own[languageId](text)));
           ours = Math.min(ours, bestTime(() => findImageReferences(text, languageId)));
         }
