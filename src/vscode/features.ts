@@ -12,6 +12,7 @@ import { registerImageTool } from './lmTool';
 import { Placements } from './editor/placement';
 import { JobNotifier } from './notifier';
 import { PaymentGate } from './pay';
+import { PromptEnhancer } from './promptEnhancer';
 import type { CoreServices } from './services';
 import { readGenerationDefaults, readVariantCount } from './settings';
 import { keepVariant } from './variants';
@@ -28,10 +29,13 @@ export interface Features {
   placements: Placements;
   /** The one gate every paid request passes: price, spending limit, confirmation. */
   gate: PaymentGate;
+  /** fluxStudio.prompt.enhance: a language model's rewrite of the prompt, before the gate. */
+  enhancer: PromptEnhancer;
 }
 
 export function createFeatures(core: CoreServices): Features {
   const { store, engine, keys, log, editors } = core;
+  const enhancer = new PromptEnhancer(log);
   const gallery: GalleryDeps = {
     extensionUri: core.context.extensionUri,
     store,
@@ -69,5 +73,5 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate };
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, enhancer };
 }
