@@ -1,8 +1,8 @@
 // What a follow-up in the @flux chat ("warmer", "another one", "make it square", "정사각형으로") asks of
 // the image made before it: pure word rules in English and Korean, free of VS Code. Shape words change
 // the aspect ratio, "another"/"again" asks for a new seed, "same picture"/"same seed" keeps the seed,
-// "insert" puts the previous image into the document (nothing is paid), and any other words are appended
-// to the previous prompt.
+// "insert" puts the previous image into the document (nothing is paid), "vary" makes a variation of the
+// picture itself (it becomes the reference image), and any other words are appended to the previous prompt.
 import type { AspectRatio } from './options';
 
 /** The image a follow-up refers to, as the previous answer recorded it. */
@@ -14,6 +14,8 @@ export interface PreviousImage {
 
 export type FollowUp =
   | { kind: 'insert' }
+  /** The previous picture as the reference image, the same prompt, a new seed. */
+  | { kind: 'vary' }
   /** seed undefined: a new one is drawn. */
   | { kind: 'generate'; prompt: string; aspectRatio: AspectRatio; seed: number | undefined; added: string };
 
@@ -31,6 +33,7 @@ const SHAPES: ReadonlyArray<Rule<AspectRatio>> = [
 ];
 const KEEP_SEED: Rule<true> = { value: true, english: /\bsame (?:picture|image|seed)\b/gi, korean: /같은 (?:그림|이미지|사진|시드)/g };
 const NEW_SEED: Rule<true> = { value: true, english: /\b(?:another(?: one)?|again|one more)\b/gi, korean: /하나 더|한 장 더|다른 (?:거|것|그림|이미지)|다시/g };
+const VARY: Rule<true> = { value: true, english: /^\s*vary(?: it)?\s*[.!]?\s*$/i, korean: /^\s*변형(?:해\s*(?:줘|주세요)?)?\s*[.!]?\s*$/ };
 const INSERT: Rule<true> = { value: true, english: /^\s*insert(?: it)?(?: into (?:the|my) (?:document|file))?\s*[.!]?\s*$/i, korean: /^\s*(?:문서에\s*)?(?:넣어|삽입해)\s*(?:줘|주세요)?\s*[.!]?\s*$/ };
 
 /**
@@ -57,6 +60,7 @@ export const FOLLOW_UP_MAX_LENGTH = 500;
 /** What `text` asks of `previous`. */
 export function applyFollowUp(previous: PreviousImage, text: string): FollowUp {
   if (matches(INSERT, text)) return { kind: 'insert' };
+  if (matches(VARY, text)) return { kind: 'vary' };
   let rest = text;
   const take = <T>(rule: Rule<T>): T | undefined => {
     const found = matches(rule, rest);

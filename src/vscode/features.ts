@@ -3,7 +3,8 @@
 // to each other (the gallery's buttons generate; a generation may reveal the gallery), hence one builder.
 import * as vscode from 'vscode';
 import type { GalleryEntry } from '../shared/entry';
-import { generateWithReference, type ReferenceDeps } from './commands/reference';
+import type { ChatDeps } from './chat';
+import { generateWithReference, uploadReference, type ReferenceDeps } from './commands/reference';
 import { rerunFromImage } from './commands/rerunFromImage';
 import { GalleryPanel, type GalleryDeps } from './gallery/panel';
 import { GenerationService } from './generation';
@@ -31,6 +32,8 @@ export interface Features {
   gate: PaymentGate;
   /** fluxStudio.prompt.enhance: a language model's rewrite of the prompt, before the gate. */
   enhancer: PromptEnhancer;
+  /** What the @flux chat participant works with. */
+  chat: ChatDeps;
 }
 
 export function createFeatures(core: CoreServices): Features {
@@ -73,5 +76,11 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, enhancer };
+  const chat: ChatDeps = {
+    editors,
+    enhancer,
+    tool: imageTool.tool,
+    uploadReference: async (uri) => ((await keys.ensureKey()) ? uploadReference(core.api, uri) : undefined),
+  };
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, enhancer, chat };
 }

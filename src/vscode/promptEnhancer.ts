@@ -32,6 +32,11 @@ export class PromptEnhancer {
     private readonly timeoutMs = ENHANCE_TIMEOUT_MS,
   ) {}
 
+  /** Whether prompts go to a language model first (fluxStudio.prompt.enhance is not off). */
+  enabled(): boolean {
+    return readPromptEnhance() !== 'off';
+  }
+
   /**
    * The prompt to pay for, per the setting: as written (`off`, no model, the model failed), the rewrite
    * (`always`) or what the user picked or edited (`ask`). Undefined: the user cancelled; nothing is paid.

@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { applyFollowUp, type PreviousImage } from '../../src/shared/chatFollowUp';
 
 const PREVIOUS: PreviousImage = { prompt: 'A red lighthouse on a cliff', aspectRatio: '16:9', seed: 42 };
@@ -52,9 +54,21 @@ describe('@flux follow-ups', () => {
     assert.strictEqual(generate('insert a cat').prompt, 'A red lighthouse on a cliff, insert a cat');
   });
 
+  it('"vary" makes a variation of the picture itself', () => {
+    for (const text of ['vary', 'Vary it!', '변형', '변형해 줘']) assert.deepStrictEqual(applyFollowUp(PREVIOUS, text), { kind: 'vary' }, text);
+    assert.strictEqual(generate('vary the colours').prompt, 'A red lighthouse on a cliff, vary the colours');
+  });
+
   it('keeps words that merely contain a rule word, and caps what is appended', () => {
     assert.strictEqual(generate('squared clouds').aspectRatio, '16:9');
     assert.strictEqual(generate('또렷하게').prompt, 'A red lighthouse on a cliff, 또렷하게');
     assert.ok(generate('x'.repeat(5000)).added.length <= 500);
+  });
+
+  it('understand the follow-up buttons\' messages in English and Korean', () => {
+    const ko: Record<string, string> = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.ko.json'), 'utf8'));
+    for (const message of ['vary', ko.vary]) assert.deepStrictEqual(applyFollowUp(PREVIOUS, message), { kind: 'vary' }, message);
+    for (const message of ['insert', ko.insert]) assert.deepStrictEqual(applyFollowUp(PREVIOUS, message), { kind: 'insert' }, message);
+    for (const message of ['another one', ko['another one']]) assert.deepStrictEqual(generate(message), { kind: 'generate', prompt: PREVIOUS.prompt, aspectRatio: '16:9', seed: undefined, added: '' }, message);
   });
 });
