@@ -1,5 +1,5 @@
 // What a follow-up in the @flux chat ("warmer", "another one", "make it square", "정사각형으로") asks of
-// the image made before it: pure word rules in English and Korean, free of VS Code. Shape words change
+// the image made before it (a message of at most FOLLOW_UP_MAX_WORDS words; a longer one is a new prompt): pure word rules in English and Korean, free of VS Code. Shape words change
 // the aspect ratio, "another"/"again" asks for a new seed, "same picture"/"same seed" keeps the seed,
 // "insert" puts the previous image into the document (nothing is paid), "vary" makes a variation of the
 // picture itself (it becomes the reference image), and any other words are appended to the previous prompt.
@@ -56,6 +56,15 @@ function withoutFiller(text: string): string {
 
 /** The longest text a follow-up appends (a chat message can be long; the prompt has a cap). */
 export const FOLLOW_UP_MAX_LENGTH = 500;
+
+/** A message after an image with more words than this is a new prompt, not a change to that image. */
+export const FOLLOW_UP_MAX_WORDS = 6;
+
+/** Whether `text`, sent after an image, changes that image ("warmer", "make it square") rather than describing a new one. */
+export function isFollowUpMessage(text: string): boolean {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  return words.length > 0 && words.length <= FOLLOW_UP_MAX_WORDS;
+}
 
 /** What `text` asks of `previous`. */
 export function applyFollowUp(previous: PreviousImage, text: string): FollowUp {

@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { agentImage } from '../jobs/agentImage';
 import { IMAGE_LANGUAGES } from '../insert/languages';
-import { applyFollowUp, type PreviousImage } from '../shared/chatFollowUp';
+import { applyFollowUp, isFollowUpMessage, type PreviousImage } from '../shared/chatFollowUp';
 import { COMMANDS } from '../shared/commands';
 import { IMAGE_TOOL_NAME } from '../shared/imageToolInput';
 import { IMAGE_FILE_EXTENSIONS } from '../shared/media';
@@ -94,8 +94,7 @@ export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
 }
 
 /**
- * The tool input for this message: a follow-up on the previous image (a message without a command after
- * one), or a new prompt — rewritten first when fluxStudio.prompt.enhance says so. 'insert': put the
+ * The tool input for this message: a follow-up on the previous image (a short message after one), or a new prompt — rewritten first when fluxStudio.prompt.enhance says so. 'insert': put the
  * previous image in; undefined: nothing to do (no prompt, or the user cancelled the rewrite).
  */
 async function planRequest(
@@ -108,7 +107,8 @@ async function planRequest(
 ): Promise<RequestPlan | 'insert' | undefined> {
   const prompt = request.prompt.trim();
   if (!prompt) return undefined;
-  const followUp = previous && !request.command ? applyFollowUp(previous, prompt) : undefined;
+  // VS Code keeps the last slash command on the next message (typed or a follow-up button), so a short message is a follow-up whatever its command.
+  const followUp = previous && isFollowUpMessage(prompt) ? applyFollowUp(previous, prompt) : undefined;
   if (followUp?.kind === 'insert') return 'insert';
   if (followUp?.kind === 'vary') {
     // The picture itself becomes the reference (uploaded, like a #file image).

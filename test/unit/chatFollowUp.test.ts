@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { applyFollowUp, type PreviousImage } from '../../src/shared/chatFollowUp';
+import { applyFollowUp, isFollowUpMessage, type PreviousImage } from '../../src/shared/chatFollowUp';
 
 const PREVIOUS: PreviousImage = { prompt: 'A red lighthouse on a cliff', aspectRatio: '16:9', seed: 42 };
 const generate = (text: string) => {
@@ -11,6 +11,11 @@ const generate = (text: string) => {
 };
 
 describe('@flux follow-ups', () => {
+  it('are short messages; a longer one is a new prompt', () => {
+    for (const text of ['warmer', 'make it square and warmer', 'same picture, but in portrait', '정사각형으로 만들어 줘']) assert.ok(isFollowUpMessage(text), text);
+    for (const text of ['', '   ', 'a stone bridge over a river in autumn fog at dawn']) assert.ok(!isFollowUpMessage(text), text);
+  });
+
   it('append other words to the previous prompt, with a new seed', () => {
     assert.deepStrictEqual(generate('warmer'), { kind: 'generate', prompt: 'A red lighthouse on a cliff, warmer', aspectRatio: '16:9', seed: undefined, added: 'warmer' });
     assert.strictEqual(generate('make it warmer, please').prompt, 'A red lighthouse on a cliff, warmer');
