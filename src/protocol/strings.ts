@@ -24,6 +24,8 @@ export const GALLERY_STRINGS_EN = {
   variants: 'Variants',
   generateVariants: 'Generate {count} · {credits} credits',
   submitting: 'Submitting…',
+  enhancePrompt: 'Enhance prompt',
+  enhancing: 'Enhancing…',
   search: 'Search prompts',
   filter: 'Show',
   filterAll: 'All',

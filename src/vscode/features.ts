@@ -45,7 +45,12 @@ export function createFeatures(core: CoreServices): Features {
     log,
     editors,
     actions: {
-      generate: async (options, count) => (await generation.generateVariants(options, undefined, { count }))[0],
+      generate: async (options, count, originalPrompt) => (await generation.generateVariants(options, undefined, { count, originalPrompt }))[0],
+      enhancePrompt: async (prompt) => {
+        if (!enhancer.enabled()) return undefined; // the button is hidden then; a stale page's click sends nothing
+        const rewrite = await enhancer.rewriteWithProgress(prompt);
+        return rewrite.kind === 'rewritten' ? rewrite.prompt : undefined;
+      },
       rerun: async (entry) => void (await generation.generate(entry.options, entry.source)),
       // Without a seed, the generation draws a new one.
       vary: async (entry) => void (await generation.generate({ ...entry.options, seed: undefined }, entry.source)),
@@ -60,7 +65,7 @@ export function createFeatures(core: CoreServices): Features {
     apiKey: { isSet: async () => (await core.keyStore.get()) !== undefined, onDidChange: core.keyStore.onDidChange },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
-      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
+      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value, enhancePrompt: enhancer.enabled() };
     },
     imageCost: () => core.prices.current().credits,
     whenLoaded: core.ready,

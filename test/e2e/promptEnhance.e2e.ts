@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answerInputBox, answerPriceQuestion, simStats } from './steps';
+import { answerInputBox, answerPriceQuestion, gallery, simStats } from './steps';
 
 const MENU_LABEL = 'Generate Image from Selection';
 const KOREAN_LINE = '바닷가 절벽 위의 빨간 등대 두 개와 갈매기 세 마리';
@@ -18,6 +18,12 @@ function lmCalls(ctx: ScenarioContext): Array<{ extensionId: string; text: strin
   const file = path.join(ctx.userDataDir, 'User', 'globalStorage', 'flux-studio-test.chat-host-stub', 'lm-calls.jsonl');
   if (!fs.existsSync(file)) return [];
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** The stored gallery entries (global storage), to read what an entry records. */
+function galleryEntries(ctx: ScenarioContext): Array<{ options: { prompt: string }; originalPrompt?: string }> {
+  const dir = path.join(ctx.userDataDir, 'User', 'globalStorage', 'flux-studio.flux-studio', 'gallery', 'entries');
+  return fs.readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')));
 }
 
 /** The rows of the open quick pick, as text. */
@@ -81,6 +87,33 @@ export const scenarios: Scenario[] = [
       }, { timeoutMs: 30_000, what: 'the job at the simulator' });
       assert.ok(stats.jobs[0].prompt.startsWith(ENGLISH_LINE), `sent as written: ${stats.jobs[0].prompt}`);
       assert.deepStrictEqual(lmCalls(ctx), [], 'the model was never called');
+    },
+  },
+  {
+    name: 'prompt enhancement (gallery): Enhance prompt replaces the prompt bar text with the rewrite; Generate sends it and keeps the original',
+    chatHost: true,
+    settings: { 'fluxStudio.prompt.enhance': 'ask' },
+    timeoutMs: 150_000,
+    async run(ctx) {
+      await ctx.runCommand('Flux: Open Gallery');
+      const bar = gallery(ctx);
+      const prompt = bar.locator('#prompt');
+      await prompt.fill(KOREAN_LINE);
+      const enhance = bar.getByRole('button', { name: 'Enhance prompt' });
+      await enhance.click();
+      await ctx.retry(async () => (await prompt.inputValue()) === REWRITE, { timeoutMs: 30_000, what: 'the rewrite in the prompt bar' });
+      assert.strictEqual((await simStats(ctx)).jobsCreated, 0, 'nothing sent by enhancing');
+      await ctx.screenshot('prompt-enhance-gallery');
+      await bar.getByRole('button', { name: 'Generate' }).click();
+      await answerInputBox(ctx, ctx.apiKey);
+      await answerPriceQuestion(ctx);
+      const stats = await ctx.retry(async () => {
+        const current = await simStats(ctx);
+        return current.jobsCreated > 0 ? current : undefined;
+      }, { timeoutMs: 30_000, what: 'the job at the simulator' });
+      assert.strictEqual(stats.jobs[0].prompt, REWRITE, 'the rewrite was sent');
+      const [entry] = galleryEntries(ctx);
+      assert.deepStrictEqual([entry.options.prompt, entry.originalPrompt], [REWRITE, KOREAN_LINE], 'the entry keeps both prompts');
     },
   },
 ];
