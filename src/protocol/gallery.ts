@@ -58,6 +58,8 @@ export interface EntryView extends PromptOptions {
   imported?: boolean;
   /** asWebviewUri of the cached thumbnail. */
   thumbUri?: string;
+  /** The user's own text when `prompt` is a language model's rewrite of it. */
+  originalPrompt?: string;
   /** asWebviewUri of the stored full image; sent only while there is no thumbnail, to make one. */
   imageUri?: string;
   /** Variants of one request share a group (shown as one row); `variantIndex` is 0-based. */

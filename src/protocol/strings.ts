@@ -26,6 +26,7 @@ export const GALLERY_STRINGS_EN = {
   submitting: 'Submitting…',
   enhancePrompt: 'Enhance prompt',
   enhancing: 'Enhancing…',
+  originalPrompt: 'Your text',
   search: 'Search prompts',
   filter: 'Show',
   filterAll: 'All',

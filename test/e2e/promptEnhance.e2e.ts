@@ -104,6 +104,11 @@ export const scenarios: Scenario[] = [
       await ctx.retry(async () => (await prompt.inputValue()) === REWRITE, { timeoutMs: 30_000, what: 'the rewrite in the prompt bar' });
       assert.strictEqual((await simStats(ctx)).jobsCreated, 0, 'nothing sent by enhancing');
       await ctx.screenshot('prompt-enhance-gallery');
+      // One edit of the text area: Undo brings the user's text back, Redo the rewrite.
+      await prompt.press('Control+z');
+      assert.strictEqual(await prompt.inputValue(), KOREAN_LINE, 'Undo restores the text');
+      await prompt.press('Control+Shift+z');
+      assert.strictEqual(await prompt.inputValue(), REWRITE, 'Redo brings the rewrite back');
       await bar.getByRole('button', { name: 'Generate' }).click();
       await answerInputBox(ctx, ctx.apiKey);
       await answerPriceQuestion(ctx);
@@ -114,6 +119,8 @@ export const scenarios: Scenario[] = [
       assert.strictEqual(stats.jobs[0].prompt, REWRITE, 'the rewrite was sent');
       const [entry] = galleryEntries(ctx);
       assert.deepStrictEqual([entry.options.prompt, entry.originalPrompt], [REWRITE, KOREAN_LINE], 'the entry keeps both prompts');
+      const card = bar.locator('article.card').first();
+      await ctx.retry(async () => ((await card.textContent()) ?? '').includes(`Your text${KOREAN_LINE}`), { timeoutMs: 30_000, what: 'the card details with the original text' });
     },
   },
 ];
