@@ -30,6 +30,8 @@ export class PromptEnhancer {
   constructor(
     private readonly log: Log,
     private readonly timeoutMs = ENHANCE_TIMEOUT_MS,
+    /** The models to ask, first one first (tests give their own). */
+    private readonly chatModels: () => Thenable<readonly vscode.LanguageModelChat[]> = () => vscode.lm.selectChatModels(),
   ) {}
 
   /** Whether prompts go to a language model first (fluxStudio.prompt.enhance is not off). */
@@ -60,7 +62,7 @@ export class PromptEnhancer {
 
   /** Asks the first chat model VS Code offers; stops at `token`, after the timeout, or after a runaway answer. */
   async rewrite(prompt: string, token: vscode.CancellationToken): Promise<Rewrite> {
-    const [model] = await vscode.lm.selectChatModels();
+    const [model] = await this.chatModels();
     if (token.isCancellationRequested) return { kind: 'cancelled' };
     if (!model) return this.noModel();
     const stop = new vscode.CancellationTokenSource();

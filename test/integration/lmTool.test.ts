@@ -100,7 +100,10 @@ describe('the language model tool flux-studio_generateImage and @flux', function
   });
 
   /** Runs @flux on `prompt` (after `history`); returns what it said and its result. */
-  async function askFlux(prompt: string, options: { command?: string; history?: unknown[] } = {}): Promise<{ said: string; result: vscode.ChatResult }> {
+  async function askFlux(
+    prompt: string,
+    options: { command?: string; history?: unknown[]; references?: vscode.ChatPromptReference[]; uploadReference?: ChatDeps['uploadReference'] } = {},
+  ): Promise<{ said: string; result: vscode.ChatResult }> {
     const markdown: string[] = [];
     const stream = {
       markdown: (value: string | vscode.MarkdownString) => markdown.push(typeof value === 'string' ? value : value.value),
@@ -108,9 +111,9 @@ describe('the language model tool flux-studio_generateImage and @flux', function
       reference: () => undefined,
       anchor: (_uri: vscode.Uri, title: string) => markdown.push(`[anchor ${title}]`),
     } as unknown as vscode.ChatResponseStream;
-    const request = { prompt, command: options.command, references: [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
+    const request = { prompt, command: options.command, references: options.references ?? [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
     const editors = new EditorTracker();
-    const deps: ChatDeps = { editors, enhancer: new PromptEnhancer(SILENT_LOG), tool: api.imageTool, uploadReference: async () => assert.fail('no reference image in these requests') };
+    const deps: ChatDeps = { editors, enhancer: new PromptEnhancer(SILENT_LOG), tool: api.imageTool, uploadReference: options.uploadReference ?? (async () => assert.fail('no reference image in this request')) };
     const dialogs = scriptDialogs(() => undefined);
     try {
       const result = await chatHandler(deps)(request, { history: options.history ?? [] } as unknown as vscode.ChatContext, stream, new vscode.CancellationTokenSource().token);
@@ -153,5 +156,20 @@ describe('the language model tool flux-studio_generateImage and @flux', function
       [`${image.prompt}, warmer`, '1:1', squareEntry.options.seed],
       'appended, on the square image, same seed',
     );
+  });
+
+  it('@flux #file references: an image becomes the reference image, a Markdown document the insert target', async () => {
+    const document = await targetDocument('references.md');
+    const image = path.join(loadConfig().workspacePath, 'notes', 'reference.png');
+    await fs.writeFile(image, Buffer.from('89504e470d0a1a0a', 'hex')); // only its name and place matter here: the upload is stubbed
+    const uploaded: string[] = [];
+    const references = [image, document].map((file, index) => ({ id: `file${index}`, value: vscode.Uri.file(file) }) as vscode.ChatPromptReference);
+    const uploadReference = async (uri: vscode.Uri) => (uploaded.push(vscode.workspace.asRelativePath(uri)), 'https://example.com/uploaded-reference.png');
+    const { said, result } = await askFlux('a lighthouse like this one, reference test', { command: 'generate', references, uploadReference });
+    assert.deepStrictEqual(uploaded, ['notes/reference.png'], 'the #file image was uploaded as the reference');
+    const entry = api.store.get((result.metadata as { image: { entryId: string } }).image.entryId)!;
+    assert.strictEqual(entry.options.imagePrompt, 'https://example.com/uploaded-reference.png');
+    assert.match(said, /Inserted into notes\/references\.md/, said.slice(0, 400));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });
