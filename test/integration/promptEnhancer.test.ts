@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { SILENT_LOG } from '../../src/shared/log';
 import { PromptEnhancer } from '../../src/vscode/promptEnhancer';
+import { MessageRecorder } from './editorFixtures';
 
 /** A model that answers `chunks`, or (none given) waits until its request is cancelled; it records the requests. */
 function fakeModel(chunks?: string[]): { model: vscode.LanguageModelChat; requests: string[] } {
@@ -58,5 +59,18 @@ describe('prompt enhancement with a language model', function () {
     const chosen = await new PromptEnhancer(SILENT_LOG, 1_000, async () => (lookedUp++, [])).choose('a fox');
     assert.deepStrictEqual(chosen, { prompt: 'a fox' });
     assert.strictEqual(lookedUp, 0);
+  });
+
+  it('without a model says so once per session, and the text is used', async () => {
+    const messages = new MessageRecorder();
+    messages.install();
+    try {
+      const enhancer = new PromptEnhancer(SILENT_LOG, 1_000, async () => []);
+      for (let i = 0; i < 2; i++) assert.deepStrictEqual(await enhancer.rewrite('a fox', new vscode.CancellationTokenSource().token), { kind: 'failed' });
+      const said = messages.texts('showInformationMessage').filter((text) => text.includes('No language model'));
+      assert.strictEqual(said.length, 1, JSON.stringify(messages.shown));
+    } finally {
+      messages.restore();
+    }
   });
 });
