@@ -63,7 +63,7 @@ export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
     const references = await readReferences(request.references);
     const previous = previousImage(context.history);
     const plan = await planRequest(request, previous, references.image, deps, stream, token);
-    if (plan === 'insert') return insertPrevious(previous!, text);
+    if (plan && 'insert' in plan) return insertPrevious(plan.insert, text);
     if (!plan) {
       if (!request.prompt.trim()) text(l10n.t('Describe the image after /generate (or after /insert to put it into the open document).'));
       return {};
@@ -94,8 +94,9 @@ export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
 }
 
 /**
- * The tool input for this message: a follow-up on the previous image (a short message after one), or a new prompt — rewritten first when fluxStudio.prompt.enhance says so. 'insert': put the
- * previous image in; undefined: nothing to do (no prompt, or the user cancelled the rewrite).
+ * The tool input for this message: a follow-up on the previous image (a short message after one), or a new
+ * prompt — rewritten first when fluxStudio.prompt.enhance says so. `insert`: put that image in; undefined:
+ * nothing to do (no prompt, or the user cancelled the rewrite).
  */
 async function planRequest(
   request: vscode.ChatRequest,
@@ -104,18 +105,18 @@ async function planRequest(
   deps: ChatDeps,
   stream: vscode.ChatResponseStream,
   token: vscode.CancellationToken,
-): Promise<RequestPlan | 'insert' | undefined> {
+): Promise<RequestPlan | { insert: ChatImage } | undefined> {
   const prompt = request.prompt.trim();
   if (!prompt) return undefined;
-  // VS Code keeps the last slash command on the next message (typed or a follow-up button), so a short message is a follow-up whatever its command.
-  const followUp = previous && isFollowUpMessage(prompt) ? applyFollowUp(previous, prompt) : undefined;
-  if (followUp?.kind === 'insert') return 'insert';
-  if (followUp?.kind === 'vary') {
-    // The picture itself becomes the reference (uploaded, like a #file image).
-    return { input: { prompt: previous!.prompt, aspectRatio: previous!.aspectRatio }, reference: referenceImage ?? workspaceFile(previous!.path) };
-  }
-  if (followUp?.kind === 'generate') {
-    return { input: { prompt: followUp.prompt, aspectRatio: followUp.aspectRatio, ...(followUp.seed !== undefined ? { seed: followUp.seed } : {}) }, reference: referenceImage };
+  // VS Code keeps the last slash command on the next message (typed, or a follow-up button's), so a short
+  // message is a follow-up whatever its command.
+  if (previous && isFollowUpMessage(prompt)) {
+    const followUp = applyFollowUp(previous, prompt);
+    if (followUp.kind === 'insert') return { insert: previous };
+    // Vary: the picture itself becomes the reference (uploaded, like a #file image).
+    if (followUp.kind === 'vary') return { input: { prompt: previous.prompt, aspectRatio: previous.aspectRatio }, reference: referenceImage ?? workspaceFile(previous.path) };
+    const { prompt: changed, aspectRatio, seed } = followUp;
+    return { input: { prompt: changed, aspectRatio, ...(seed !== undefined ? { seed } : {}) }, reference: referenceImage };
   }
   if (deps.enhancer.enabled()) stream.progress(l10n.t('Improving the prompt with a language model…'));
   const chosen = await deps.enhancer.choose(prompt, token);
