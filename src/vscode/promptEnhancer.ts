@@ -74,7 +74,7 @@ export class PromptEnhancer {
     }, this.timeoutMs);
     try {
       const message = vscode.LanguageModelChatMessage.User(enhanceInstruction(prompt));
-      const justification = l10n.t('Flux Studio asks it to rewrite your image prompt into a detailed English one.');
+      const justification = l10n.t('Flux Studio rewrites your image prompt into a detailed English prompt before generating it.');
       const response = await model.sendRequest([message], { justification }, stop.token);
       let answer = '';
       for await (const chunk of response.text) {
