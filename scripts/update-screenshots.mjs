@@ -31,6 +31,7 @@ export const SCREENSHOTS = [
   'gallery-paused.png',
   'chat-flux-confirm.png',
   'chat-flux.png',
+  'prompt-enhance-ask.png',
   'inserted-markdown.png',
   'context-menu.png',
   'copy-image-menu.png',

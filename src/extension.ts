@@ -47,7 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   context.subscriptions.push(
     registerGallerySerializer(gallery),
     imageTool.registration,
-    registerChatParticipant(context.extensionUri, core.editors),
+    registerChatParticipant(context.extensionUri, features.chat),
     registerDropAndPaste(gallery, ready),
     registerImageHover({ log, store, prices: core.prices }),
     registerMissingImages({ store, generation, targets, log }, ready),

@@ -97,7 +97,8 @@ export class JobEngine {
   async start(
     options: GenerationOptions,
     source?: PromptSource,
-    variant?: Pick<GalleryEntry, 'groupId' | 'variantIndex'>,
+    /** Its place among variants, and the user's text when the prompt is a rewrite of it. */
+    extra?: Pick<GalleryEntry, 'groupId' | 'variantIndex' | 'originalPrompt'>,
     { delegate = false } = {},
   ): Promise<GalleryEntry> {
     const entry: GalleryEntry = {
@@ -107,7 +108,7 @@ export class JobEngine {
       progress: 0,
       createdAt: this.clock.now(),
       source,
-      ...variant,
+      ...extra,
       ...(delegate ? { delegated: true } : {}),
     };
     if (delegate) return this.deps.store.create(entry);

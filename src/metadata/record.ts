@@ -10,6 +10,8 @@ export const SOFTWARE_NAME = 'Flux Studio';
 
 export interface GenerationRecord {
   prompt: string;
+  /** The user's own text when `prompt` is a language model's rewrite of it. */
+  originalPrompt?: string;
   /** Always MODEL_ID when we write it; kept as text on read so another model is visible, not silently renamed. */
   model: string;
   /** The seed we sent; absent when the server chose a random one. */
@@ -31,6 +33,7 @@ export function recordFromEntry(entry: GalleryEntry): GenerationRecord {
   const { options } = entry;
   return withoutUndefined({
     prompt: options.prompt,
+    originalPrompt: entry.originalPrompt,
     model: MODEL_ID,
     seed: options.seed,
     aspectRatio: options.aspectRatio,
@@ -62,6 +65,7 @@ export function optionsFromRecord(record: GenerationRecord, defaultQuality: numb
 export function recordFields(record: GenerationRecord): Array<[keyof GenerationRecord, string]> {
   const fields: Array<[keyof GenerationRecord, string | number | boolean | undefined]> = [
     ['model', record.model],
+    ['originalPrompt', record.originalPrompt],
     ['seed', record.seed],
     ['aspectRatio', record.aspectRatio],
     ['raw', record.raw ? 'True' : 'False'], // XMP Boolean spelling
@@ -86,6 +90,7 @@ export function parseRecordFields(fields: ReadonlyMap<string, string>, prompt: s
   const imagePrompt = shortText(fields.get('imagePrompt'));
   return withoutUndefined({
     prompt,
+    originalPrompt: shortText(fields.get('originalPrompt')),
     model,
     seed: integer(fields.get('seed')),
     aspectRatio,

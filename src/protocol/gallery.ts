@@ -39,7 +39,7 @@ export type PromptOptions = Omit<GenerationOptions, 'webhookUrl'>;
 export type PromptDefaults = Pick<
   GenerationOptions,
   'aspectRatio' | 'outputFormat' | 'outputQuality' | 'raw' | 'seed' | 'imagePromptStrength'
-> & { variants?: number };
+> & { variants?: number; /** fluxStudio.prompt.enhance is not off: the Enhance prompt button shows. */ enhancePrompt?: boolean };
 
 /** One gallery entry as the webview sees it: display fields and webview URIs, no file paths. */
 export interface EntryView extends PromptOptions {
@@ -58,6 +58,8 @@ export interface EntryView extends PromptOptions {
   imported?: boolean;
   /** asWebviewUri of the cached thumbnail. */
   thumbUri?: string;
+  /** The user's own text when `prompt` is a language model's rewrite of it. */
+  originalPrompt?: string;
   /** asWebviewUri of the stored full image; sent only while there is no thumbnail, to make one. */
   imageUri?: string;
   /** Variants of one request share a group (shown as one row); `variantIndex` is 0-based. */
@@ -147,7 +149,10 @@ export interface RequestMap {
    * Starts a generation from the prompt bar (fails with the reason to show under it); `variants` (1–4,
    * default 1): that many images with different seeds, after the cost is confirmed; the result names the first.
    */
-  'gallery/generate': { params: { options: PromptOptions; variants?: number }; result: { entryId: string } };
+  /** `originalPrompt`: the user's own text when the prompt is the Enhance prompt button's rewrite of it. */
+  'gallery/generate': { params: { options: PromptOptions; variants?: number; originalPrompt?: string }; result: { entryId: string } };
+  /** A language model's rewrite of the prompt (fluxStudio.prompt.enhance); refused when there is none (the reason was shown). */
+  'gallery/enhancePrompt': { params: { prompt: string }; result: { prompt: string } };
   /** The stored thumbnails of these entries, for those that have one (1–THUMBNAILS_PER_REQUEST ids). */
   'entry/thumbnails': { params: { entryIds: string[] }; result: { thumbnails: ThumbnailBytes[] } };
   /** A WebP thumbnail the webview drew from the stored image (`data:image/webp;base64,…`). */
@@ -202,6 +207,7 @@ export const DropImageCommand = command('gallery/dropImage');
 
 // Requests: webview → extension → response
 export const GenerateRequest = request('gallery/generate');
+export const EnhancePromptRequest = request('gallery/enhancePrompt');
 export const ThumbnailsRequest = request('entry/thumbnails');
 export const ThumbnailRequest = request('entry/thumbnail');
 export const FullImagesRequest = request('entry/fullImages');
@@ -232,6 +238,7 @@ export const NOTIFICATION_METHODS: readonly NotificationMethod[] = [
 export function isRequestMethod(method: WebviewMessage['method']): method is RequestMethod {
   return (
     method === GenerateRequest.method ||
+    method === EnhancePromptRequest.method ||
     method === ThumbnailsRequest.method ||
     method === ThumbnailRequest.method ||
     method === FullImagesRequest.method

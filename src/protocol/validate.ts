@@ -3,7 +3,9 @@
 // declared shape with every field within its limits. What the extension sends (notifications, the page
 // shell's boot data) is trusted but still checked for shape and size. Free of Node and DOM APIs.
 import { sniffImage } from '../shared/imageInfo';
+import { ORIGINAL_PROMPT_MAX_LENGTH } from '../shared/entry';
 import { IMAGE_FILE_EXTENSIONS } from '../shared/media';
+import { ENHANCE_INPUT_MAX_CHARS } from '../shared/promptEnhance';
 import { DEFAULT_CREDIT_COST, isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { PROMPT_BAR_FIELDS, parseGenerationOptions, type OptionProblem } from '../shared/optionsSchema';
 import {
@@ -216,13 +218,22 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   'gallery/importFromAccount': emptyParams,
   'gallery/setApiKey': emptyParams,
   'gallery/generate': (p) => {
-    const extra = unknownKey(p, ['options', 'variants']);
+    const extra = unknownKey(p, ['options', 'variants', 'originalPrompt']);
     if (extra) return fail(extra, 'unexpected field');
     const options = validatePromptOptions(p.options);
     if (!options.ok) return fail(`options.${options.field}`, options.problem);
-    if (p.variants === undefined) return { ok: true, value: { options: options.value } };
-    if (!isVariantCount(p.variants)) return fail('variants', `must be a whole number from ${VARIANTS_MIN} to ${VARIANTS_MAX}`);
-    return { ok: true, value: { options: options.value, variants: p.variants } };
+    if (p.variants !== undefined && !isVariantCount(p.variants)) return fail('variants', `must be a whole number from ${VARIANTS_MIN} to ${VARIANTS_MAX}`);
+    if (p.originalPrompt !== undefined && !isPromptText(p.originalPrompt, ORIGINAL_PROMPT_MAX_LENGTH)) return fail('originalPrompt', `must be 1–${ORIGINAL_PROMPT_MAX_LENGTH} characters`);
+    return {
+      ok: true,
+      value: { options: options.value, ...(p.variants !== undefined ? { variants: p.variants as number } : {}), ...(p.originalPrompt !== undefined ? { originalPrompt: p.originalPrompt as string } : {}) },
+    };
+  },
+  'gallery/enhancePrompt': (p) => {
+    const extra = unknownKey(p, ['prompt']);
+    if (extra) return fail(extra, 'unexpected field');
+    if (!isPromptText(p.prompt, ENHANCE_INPUT_MAX_CHARS)) return fail('prompt', `must be 1–${ENHANCE_INPUT_MAX_CHARS} characters`);
+    return { ok: true, value: { prompt: p.prompt } };
   },
   'entry/insert': entryParams,
   'entry/saveAs': entryParams,
@@ -281,6 +292,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The first own key not in `allowed`, if any. */
+/** Text that is not only whitespace, of at most `max` characters. */
+function isPromptText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.trim() !== '' && value.length <= max;
+}
+
 function unknownKey(value: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   for (const key of Object.keys(value)) if (!allowed.includes(key)) return key.slice(0, 64);
   return undefined;

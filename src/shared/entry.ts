@@ -137,7 +137,12 @@ export interface GalleryEntry {
   /** Marked by the user; bulk deletions (Keep) never remove a starred entry. */
   starred?: boolean;
   targetFile?: TargetFile;
+  /** The user's own text when `options.prompt` is a language model's rewrite of it (fluxStudio.prompt.enhance). */
+  originalPrompt?: string;
 }
+
+/** The longest original prompt an entry keeps (a rewrite may condense a longer selection). */
+export const ORIGINAL_PROMPT_MAX_LENGTH = 2048;
 
 export function isTerminal(state: EntryState): boolean {
   return TERMINAL_STATES.includes(state);
@@ -268,6 +273,7 @@ export function normalizeEntry(value: unknown): GalleryEntry | undefined {
       imported: field(record, 'imported', (v): v is boolean => typeof v === 'boolean'),
       delegated: field(record, 'delegated', (v): v is boolean => typeof v === 'boolean'),
       targetFile: field(record, 'targetFile', isTargetFile),
+      originalPrompt: field(record, 'originalPrompt', isText),
     };
     for (const [name, fieldValue] of Object.entries(optional)) if (fieldValue !== undefined) (entry as unknown as Record<string, unknown>)[name] = fieldValue;
     if (entry.source) entry.source = { documentUri: entry.source.documentUri, languageId: entry.source.languageId, ...(entry.source.selection ? { selection: { start: entry.source.selection.start, end: entry.source.selection.end } } : {}) };

@@ -3,7 +3,8 @@
 // to each other (the gallery's buttons generate; a generation may reveal the gallery), hence one builder.
 import * as vscode from 'vscode';
 import type { GalleryEntry } from '../shared/entry';
-import { generateWithReference, type ReferenceDeps } from './commands/reference';
+import type { ChatDeps } from './chat';
+import { generateWithReference, uploadReference, type ReferenceDeps } from './commands/reference';
 import { rerunFromImage } from './commands/rerunFromImage';
 import { GalleryPanel, type GalleryDeps } from './gallery/panel';
 import { GenerationService } from './generation';
@@ -12,6 +13,7 @@ import { registerImageTool } from './lmTool';
 import { Placements } from './editor/placement';
 import { JobNotifier } from './notifier';
 import { PaymentGate } from './pay';
+import { PromptEnhancer } from './promptEnhancer';
 import type { CoreServices } from './services';
 import { readGenerationDefaults, readVariantCount } from './settings';
 import { keepVariant } from './variants';
@@ -28,17 +30,27 @@ export interface Features {
   placements: Placements;
   /** The one gate every paid request passes: price, spending limit, confirmation. */
   gate: PaymentGate;
+  /** fluxStudio.prompt.enhance: a language model's rewrite of the prompt, before the gate. */
+  enhancer: PromptEnhancer;
+  /** What the @flux chat participant works with. */
+  chat: ChatDeps;
 }
 
 export function createFeatures(core: CoreServices): Features {
   const { store, engine, keys, log, editors } = core;
+  const enhancer = new PromptEnhancer(log);
   const gallery: GalleryDeps = {
     extensionUri: core.context.extensionUri,
     store,
     log,
     editors,
     actions: {
-      generate: async (options, count) => (await generation.generateVariants(options, undefined, { count }))[0],
+      generate: async (options, count, originalPrompt) => (await generation.generateVariants(options, undefined, { count, originalPrompt }))[0],
+      enhancePrompt: async (prompt) => {
+        if (!enhancer.enabled()) return undefined; // the button is hidden then; a stale page's click sends nothing
+        const rewrite = await enhancer.rewriteWithProgress(prompt);
+        return rewrite.kind === 'rewritten' ? rewrite.prompt : undefined;
+      },
       rerun: async (entry) => void (await generation.generate(entry.options, entry.source)),
       // Without a seed, the generation draws a new one.
       vary: async (entry) => void (await generation.generate({ ...entry.options, seed: undefined }, entry.source)),
@@ -53,7 +65,7 @@ export function createFeatures(core: CoreServices): Features {
     apiKey: { isSet: async () => (await core.keyStore.get()) !== undefined, onDidChange: core.keyStore.onDidChange },
     getDefaults: () => {
       const { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength } = readGenerationDefaults().value;
-      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value };
+      return { aspectRatio, outputFormat, outputQuality, raw, seed, imagePromptStrength, variants: readVariantCount().value, enhancePrompt: enhancer.enabled() };
     },
     imageCost: () => core.prices.current().credits,
     whenLoaded: core.ready,
@@ -70,5 +82,11 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate };
+  const chat: ChatDeps = {
+    editors,
+    enhancer,
+    tool: imageTool.tool,
+    uploadReference: async (uri) => ((await keys.ensureKey()) ? uploadReference(core.api, uri) : undefined),
+  };
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, enhancer, chat };
 }

@@ -8,7 +8,7 @@ import type { GalleryStore } from '../gallery/store';
 import type { JobEngine } from '../jobs/engine';
 import { BATCH_CONCURRENCY, startLimited, type BatchStart } from '../jobs/batch';
 import type { KeyHolders } from '../jobs/keyHolders';
-import { REASON_KINDS, isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
+import { ORIGINAL_PROMPT_MAX_LENGTH, REASON_KINDS, isRunning, type GalleryEntry, type PromptSource } from '../shared/entry';
 import type { Log } from '../shared/log';
 import type { GenerationOptions } from '../shared/options';
 import type { ImagePrice } from '../api/prices';
@@ -34,6 +34,8 @@ export interface VariantRequest {
   followProgress?: boolean;
   /** The selected text the image was made from: with fluxStudio.afterGenerate `insert`, one image lands right after it. */
   placeAfter?: { document: vscode.TextDocument; anchor: Anchor };
+  /** The user's own text when the prompt is a language model's rewrite of it (kept in the entry and the image's record). */
+  originalPrompt?: string;
 }
 
 /** The services a GenerationService hands work to. */
@@ -86,10 +88,12 @@ export class GenerationService {
     if (!payment) return [];
     const webhookUrl = readGenerationDefaults().value.webhookUrl;
     const groupId = count > 1 ? randomUUID() : undefined;
+    const originalPrompt = request.originalPrompt?.slice(0, ORIGINAL_PROMPT_MAX_LENGTH);
     const entries: GalleryEntry[] = [];
     try {
       for (const [variantIndex, seed] of variantSeeds(count, options.seed).entries()) {
-        entries.push(await this.engine.start({ ...options, seed, webhookUrl }, source, groupId ? { groupId, variantIndex } : undefined, { delegate }));
+        const extra = { ...(groupId ? { groupId, variantIndex } : {}), ...(originalPrompt ? { originalPrompt } : {}) };
+        entries.push(await this.engine.start({ ...options, seed, webhookUrl }, source, extra, { delegate }));
       }
     } catch (error) {
       // Refused before it was recorded, so nothing was sent: those images do not count against the limit.

@@ -34,7 +34,8 @@ export interface ImageToolDeps extends EntryActionDeps {
 
 /** What invoke tells the model (JSON in one text part: exact paths and snippets, never localized or neutralised). */
 export interface ImageToolResult {
-  saved: Array<{ path: string; seed?: number; width?: number; height?: number }>;
+  /** `id`: the gallery entry (what @flux's follow-ups refer to). */
+  saved: Array<{ id: string; path: string; seed?: number; width?: number; height?: number }>;
   inserted?: { document: string; snippet: string };
   /** Variants that produced no file, and why (in the display language). */
   problems: string[];
@@ -44,6 +45,13 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
   constructor(private readonly deps: ImageToolDeps) {}
 
   private readonly turns = new AgentTurns();
+  /** Rewrites the user chose in @flux: prompt → the user's own text, kept in the entry when that prompt is generated. */
+  private readonly originalPrompts = new Map<string, string>();
+
+  /** The next generation of `prompt` records `originalPrompt` as the user's own text (prompt enhancement in @flux). */
+  rememberOriginalPrompt(prompt: string, originalPrompt: string): void {
+    this.originalPrompts.set(prompt, originalPrompt);
+  }
 
   /** Side-effect free: reads the settings and the gallery to state the cost. */
   prepareInvocation(options: vscode.LanguageModelToolInvocationPrepareOptions<unknown>): vscode.PreparedToolInvocation {
@@ -108,7 +116,9 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
     }
     const source = target && { documentUri: target.uri.toString(), languageId: target.languageId };
     // The user confirmed the cost in the tool's own confirmation.
-    const started = await this.deps.generation.generateVariants(request.options, source, { count: request.variants, costConfirmed: true });
+    const originalPrompt = this.originalPrompts.get(request.options.prompt);
+    this.originalPrompts.delete(request.options.prompt);
+    const started = await this.deps.generation.generateVariants(request.options, source, { count: request.variants, costConfirmed: true, originalPrompt });
     if (started.length === 0) throw new Error('The generation did not start; Flux Studio showed the user why (for example a missing API key).');
     const settled = await untilCancelled(Promise.all(started.map((entry) => this.deps.engine.whenSettled(entry.id))), token);
     if (!settled) throw new Error('Cancelled. The images are still being generated and will appear in the Flux gallery.');
@@ -149,7 +159,7 @@ export class GenerateImageTool implements vscode.LanguageModelTool<unknown> {
       result.problems.push(`seed ${entry.options.seed}: generated (it is in the Flux gallery) but not saved into the workspace; the user was shown why`);
       return;
     }
-    result.saved.push({ path: vscode.workspace.asRelativePath(inserted.file), seed: entry.options.seed, width: entry.width, height: entry.height });
+    result.saved.push({ id: entry.id, path: vscode.workspace.asRelativePath(inserted.file), seed: entry.options.seed, width: entry.width, height: entry.height });
     if (inserted.document && inserted.snippet !== undefined) {
       result.inserted = { document: vscode.workspace.asRelativePath(inserted.document.uri), snippet: inserted.snippet };
     }

@@ -7,6 +7,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { checkApiBaseUrl } from '../api/baseUrl';
 import { checkOption, OPTION_LIMITS } from '../shared/optionsSchema';
+import { parseEnhanceMode, type EnhanceMode } from '../shared/promptEnhance';
 import { GENERATION_DEFAULTS, GenerationOptions } from '../shared/options';
 import { isVariantCount, VARIANTS_MAX, VARIANTS_MIN } from '../shared/variants';
 import { describeOptionRule } from './optionRules';
@@ -109,6 +110,14 @@ export function readSpendingLimit(): number {
   return Number.isInteger(value) && (value as number) >= 0 ? (value as number) : DEFAULT_SPENDING_LIMIT;
 }
 
+/**
+ * fluxStudio.prompt.enhance: whether prompts go to a language model first. The user's own value only: a
+ * cloned repository must not send the user's text to a model.
+ */
+export function readPromptEnhance(): EnhanceMode {
+  return parseEnhanceMode(userValue<unknown>('prompt.enhance'));
+}
+
 /** fluxStudio.askAspectRatioAndVariants: Flux: Generate Image… asks for both (on unless set to false). */
 export function askAspectRatioAndVariants(): boolean {
   return readSetting(vscode.workspace.getConfiguration(SECTION), 'askAspectRatioAndVariants') !== false;
@@ -130,7 +139,7 @@ export function readApiBaseUrl(): { url: string } | { error: SafeText } {
 }
 
 /** Settings only the user may choose: what a workspace sets for them is ignored. */
-export const USER_ONLY_SETTINGS = ['apiBaseUrl', 'webhookUrl', 'spendingLimit'] as const;
+export const USER_ONLY_SETTINGS = ['apiBaseUrl', 'webhookUrl', 'spendingLimit', 'prompt.enhance'] as const;
 type UserOnlySetting = (typeof USER_ONLY_SETTINGS)[number];
 
 /** The value from the user's settings (or remote machine settings), never a workspace's. */

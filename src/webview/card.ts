@@ -160,6 +160,7 @@ export function renderMeta(entry: EntryView, ctx: Pick<CardContext, 'dateFormat'
     const strength = entry.imagePromptStrength !== undefined ? ` (${entry.imagePromptStrength})` : '';
     add(t('reference'), `${entry.imagePrompt}${strength}`, 'wide', entry.imagePrompt);
   }
+  if (entry.originalPrompt) add(t('originalPrompt'), entry.originalPrompt, 'wide');
   if (entry.durationMs !== undefined) {
     add(t('duration'), t('durationSeconds', { seconds: ctx.numberFormat.format(entry.durationMs / 1000) }));
   }

@@ -2,11 +2,13 @@
 // than one image will be made; the extension still asks before paying). Format, quality, Raw, seed and the
 // reference image wait under an Options disclosure, which remembers whether it was open. Checked with the one options
 // schema the extension uses too (validatePromptOptions) so errors show here before anything is sent.
-import { GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
+import { EnhancePromptRequest, GenerateRequest, type PromptDefaults, type PromptOptions } from '../protocol/gallery';
 import { isImageCost, validatePromptOptions } from '../protocol/validate';
 import { hasQuality } from '../shared/media';
 import { ASPECT_RATIOS, FORMAT_LABELS, GENERATION_DEFAULTS, OUTPUT_FORMATS, PROMPT_MAX_LENGTH, ULTRA_SIZES, type AspectRatio } from '../shared/options';
 import { OPTION_LIMITS, optionRuleText } from '../shared/optionsSchema';
+import { ORIGINAL_PROMPT_MAX_LENGTH } from '../shared/entry';
+import { ENHANCE_INPUT_MAX_CHARS } from '../shared/promptEnhance';
 import { DEFAULT_CREDIT_COST, VARIANTS_MAX, VARIANTS_MIN, isVariantCount } from '../shared/variants';
 import { h, icon } from './dom';
 import { t, type GalleryStringKey } from './strings';
@@ -28,6 +30,10 @@ export class PromptBar {
   private readonly generate: HTMLButtonElement;
   private readonly generateLabel: HTMLSpanElement;
   private submitting = false;
+  private readonly enhance: HTMLButtonElement;
+  private readonly enhanceLabel: HTMLSpanElement;
+  /** The user's own text while the prompt is the Enhance prompt button's rewrite of it (sent with Generate). */
+  private originalPrompt: string | undefined;
   private imageCost = DEFAULT_CREDIT_COST;
 
   private readonly options: HTMLDetailsElement;
@@ -63,6 +69,9 @@ export class PromptBar {
     this.error = h('div', { id: 'prompt-error', class: 'error', role: 'alert' });
     this.generateLabel = h('span', { text: t('generate') });
     this.generate = h('button', { type: 'submit', class: 'button primary', 'data-action': 'generate' }, icon('sparkle'), this.generateLabel);
+    this.enhanceLabel = h('span', { text: t('enhancePrompt') });
+    this.enhance = h('button', { type: 'button', class: 'button', 'data-action': 'enhance-prompt', hidden: true }, icon('wand'), this.enhanceLabel);
+    this.enhance.addEventListener('click', () => this.enhancePrompt());
 
     const field = (label: GalleryStringKey, control: HTMLElement, cls = 'field') =>
       h('label', { class: cls, for: control.id }, h('span', { class: 'label', text: t(label) }), control);
@@ -89,7 +98,7 @@ export class PromptBar {
           field('strength', this.strength, 'field narrow'),
         ),
       )),
-      h('div', { class: 'actions-row' }, this.error, this.counter, this.generate),
+      h('div', { class: 'actions-row' }, this.error, this.counter, this.enhance, this.generate),
     );
     this.options.addEventListener('toggle', () => onOptionsToggle(this.options.open));
 
@@ -117,6 +126,7 @@ export class PromptBar {
     this.seed.value = defaults.seed !== undefined ? String(defaults.seed) : '';
     this.strength.value = String(defaults.imagePromptStrength ?? GENERATION_DEFAULTS.imagePromptStrength);
     this.variants.value = String(isVariantCount(defaults.variants) ? defaults.variants : VARIANTS_MIN);
+    this.enhance.hidden = defaults.enhancePrompt !== true;
     this.syncDisabled();
     this.updateGenerateLabel();
   }
@@ -148,7 +158,10 @@ export class PromptBar {
 
   /** Fills the bar from an entry ("Edit prompt and retry" on a failed card). */
   fill(options: Partial<PromptOptions>, focus = true): void {
-    if (typeof options.prompt === 'string') this.prompt.value = options.prompt;
+    if (typeof options.prompt === 'string') {
+      this.prompt.value = options.prompt;
+      this.originalPrompt = undefined;
+    }
     if (options.aspectRatio) this.aspectRatio.value = options.aspectRatio;
     if (options.outputFormat) this.format.value = options.outputFormat;
     if (typeof options.outputQuality === 'number') this.quality.value = String(options.outputQuality);
@@ -202,13 +215,39 @@ export class PromptBar {
     }
     this.showError('');
     this.setSubmitting(true);
-    request(GenerateRequest, { options: result.value, variants: this.variantCount() }).then(
+    const originalPrompt = this.originalPrompt !== undefined && this.originalPrompt.trim() !== result.value.prompt ? this.originalPrompt.slice(0, ORIGINAL_PROMPT_MAX_LENGTH) : undefined;
+    request(GenerateRequest, { options: result.value, variants: this.variantCount(), ...(originalPrompt ? { originalPrompt } : {}) }).then(
       () => this.setSubmitting(false),
       (error: Error) => {
         this.setSubmitting(false);
         if (error.message) this.showError(error.message);
       },
     );
+  }
+
+  /**
+   * Replaces the prompt with a language model's rewrite (the extension shows its progress and any failure),
+   * as one edit of the text area, so Undo in it brings the user's text back.
+   */
+  private enhancePrompt(): void {
+    const prompt = this.prompt.value;
+    if (!prompt.trim() || this.enhance.disabled) return;
+    this.enhance.disabled = true;
+    this.enhanceLabel.textContent = t('enhancing');
+    request(EnhancePromptRequest, { prompt: prompt.slice(0, ENHANCE_INPUT_MAX_CHARS) })
+      .then(({ prompt: rewrite }) => {
+        if (this.prompt.value !== prompt) return; // the user typed meanwhile: their text wins
+        this.originalPrompt ??= prompt;
+        this.prompt.focus();
+        this.prompt.select();
+        if (!document.execCommand('insertText', false, rewrite)) this.prompt.value = rewrite; // execCommand keeps Undo
+        this.changed();
+      })
+      .catch((error: Error) => error.message && this.showError(error.message))
+      .finally(() => {
+        this.enhance.disabled = false;
+        this.enhanceLabel.textContent = t('enhancePrompt');
+      });
   }
 
   private setSubmitting(submitting: boolean): void {

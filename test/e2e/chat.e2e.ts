@@ -1,5 +1,6 @@
 // @flux in VS Code's own Chat view, as a user types it: `@flux /generate <prompt>` → the tool's cost
-// confirmation inline in the chat → Continue → one job on the simulator → the answer names the saved file.
+// confirmation inline in the chat → Continue → one job on the simulator → the answer shows the picture and
+// names the saved file → the follow-up button Another asks again and sends the same prompt.
 // No Copilot here: the test-only chat host stub (Scenario.chatHost) gives VS Code the default participant
 // and language model it needs before it sends any request; @flux itself asks no model.
 import * as assert from 'assert';
@@ -38,6 +39,22 @@ export const scenario: Scenario = {
     assert.strictEqual(stats.jobsCreated, 1, 'one job');
     assert.strictEqual(stats.jobs[0].prompt, PROMPT);
     await ctx.runCommand('Notifications: Clear All Notifications'); // the "Image ready" toast covers the chat input
+    // The picture inline, the saved file as an anchor, and the follow-up buttons.
+    await response.locator('img[src^="data:image/jpeg;base64,"]').waitFor({ timeout: 20_000 });
+    await response.locator('a', { hasText: saved.split('/').pop()! }).first().waitFor({ timeout: 10_000 });
+    const another = chat.getByText('Another', { exact: true }).last();
+    await another.waitFor({ timeout: 10_000 });
     await ctx.screenshot('chat-flux');
+
+    // A follow-up: Another runs the same prompt again with a new seed, through the same confirmation.
+    await another.click();
+    await continueButton.waitFor({ timeout: 20_000 });
+    assert.strictEqual((await simStats(ctx)).jobsCreated, 1, 'nothing sent before Continue');
+    await continueButton.click();
+    const again = await ctx.retry(async () => {
+      const current = await simStats(ctx);
+      return current.jobsCreated === 2 ? current : undefined;
+    }, { timeoutMs: 30_000, what: 'the second job' });
+    assert.strictEqual(again.jobs[1].prompt, PROMPT, 'Another: the same prompt');
   },
 };

@@ -28,13 +28,15 @@ describe('hover: the record of an image link', function () {
     await fs.writeFile(withRecord, PNG_1x1);
     await fs.writeFile(plain, PNG_1x1);
     const prompt = 'A fox [click](command:workbench.action.openSettings) <b>bold</b>';
-    await embedMetadata(withRecord, withRecord, { prompt, model: 'flux-1.1-pro-ultra', seed: 4242, aspectRatio: '3:4', raw: false, outputFormat: 'png', createdAt: '2026-01-02T03:04:05.000Z' }, 'test');
+    const originalPrompt = '바닷가 [여우](command:workbench.action.openSettings)';
+    await embedMetadata(withRecord, withRecord, { prompt, originalPrompt, model: 'flux-1.1-pro-ultra', seed: 4242, aspectRatio: '3:4', raw: false, outputFormat: 'png', createdAt: '2026-01-02T03:04:05.000Z' }, 'test');
     const { document } = await openNewDocument('hover.md', '# Page\n\n![fox](images/hover-fox.png)\n\n![plain](images/hover-plain.png)\n');
 
     const [markdown] = ours(await hovers(document, 'images/hover-fox.png'));
     assert.ok(markdown, 'our hover on the image with a record');
     assert.match(markdown.value, /!\[[^\]]*\]\(data:image\/(webp|png);base64,/);
     assert.match(markdown.value, /4242/);
+    assert.ok(markdown.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1').includes('Rewritten from: 바닷가 [여우]'), `the original prompt, as text: ${markdown.value}`);
     assert.match(markdown.value, /3:4/);
     assert.match(markdown.value.replace(/&nbsp;/g, ' '), /Cost (about )?6 credits/, 'no job of the gallery: the price of one image');
     assert.doesNotMatch(markdown.value, /\]\(command:workbench/, 'the prompt cannot make a command link');

@@ -7,7 +7,9 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { FluxStudioTestApi } from '../../src/extension';
-import { chatHandler } from '../../src/vscode/chat';
+import { chatHandler, CHAT_PARTICIPANT_ID, type ChatDeps } from '../../src/vscode/chat';
+import { SILENT_LOG } from '../../src/shared/log';
+import { PromptEnhancer } from '../../src/vscode/promptEnhancer';
 import { EditorTracker } from '../../src/vscode/editor/editorTracker';
 import type { ImageToolResult } from '../../src/vscode/lmTool';
 import { loadConfig } from './config';
@@ -97,28 +99,77 @@ describe('the language model tool flux-studio_generateImage and @flux', function
     assert.strictEqual((await sim('/__sim/stats')).jobsCreated, jobsBefore);
   });
 
-  it('@flux /insert generates into the active document through the tool and reports the saved file', async () => {
-    const file = await targetDocument('fox.md');
-    await vscode.window.showTextDocument(vscode.Uri.file(file));
+  /** Runs @flux on `prompt` (after `history`); returns what it said and its result. */
+  async function askFlux(
+    prompt: string,
+    options: { command?: string; history?: unknown[]; references?: vscode.ChatPromptReference[]; uploadReference?: ChatDeps['uploadReference'] } = {},
+  ): Promise<{ said: string; result: vscode.ChatResult }> {
     const markdown: string[] = [];
     const stream = {
       markdown: (value: string | vscode.MarkdownString) => markdown.push(typeof value === 'string' ? value : value.value),
       progress: () => undefined,
       reference: () => undefined,
+      anchor: (_uri: vscode.Uri, title: string) => markdown.push(`[anchor ${title}]`),
     } as unknown as vscode.ChatResponseStream;
-    const request = { prompt: 'a fox in the snow, chat test', command: 'insert', toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
+    const request = { prompt, command: options.command, references: options.references ?? [], toolInvocationToken: undefined } as unknown as vscode.ChatRequest;
     const editors = new EditorTracker();
+    const deps: ChatDeps = { editors, enhancer: new PromptEnhancer(SILENT_LOG), tool: api.imageTool, uploadReference: options.uploadReference ?? (async () => assert.fail('no reference image in this request')) };
     const dialogs = scriptDialogs(() => undefined);
     try {
-      await chatHandler(editors)(request, { history: [] } as unknown as vscode.ChatContext, stream, new vscode.CancellationTokenSource().token);
+      const result = await chatHandler(deps)(request, { history: options.history ?? [] } as unknown as vscode.ChatContext, stream, new vscode.CancellationTokenSource().token);
+      return { said: unescapeMarkdown(markdown.join('')), result: result ?? {} };
     } finally {
       dialogs.restore();
       editors.dispose();
     }
-    const said = unescapeMarkdown(markdown.join(''));
+  }
+
+  it('@flux /insert generates into the active document through the tool and reports the saved file', async () => {
+    const file = await targetDocument('fox.md');
+    await vscode.window.showTextDocument(vscode.Uri.file(file));
+    const { said } = await askFlux('a fox in the snow, chat test', { command: 'insert' });
     assert.match(said, /Saved images\/a-fox-in-the-snow/);
+    assert.match(said, /\[anchor images\/a-fox-in-the-snow[^\]]*\.jpg\]/, `the saved file as an anchor: ${said.slice(0, 300)}`);
+    assert.match(said, /!\[a fox in the snow, chat test\]\(data:image\/jpeg;base64,/, 'the picture inline');
     assert.match(said, /Inserted into notes\/fox\.md/);
     assert.ok((await vscode.workspace.openTextDocument(file)).getText().includes('![a fox in the snow, chat test](../images/a-fox-in-the-snow'));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('@flux follow-ups: "make it square" re-runs the previous prompt as 1:1; "same picture, warmer" keeps the seed and appends', async () => {
+    const first = await askFlux('a harbour crane at dawn, follow-up test', { command: 'generate' });
+    const image = (first.result.metadata as { image?: { entryId: string; prompt: string; seed?: number } }).image;
+    assert.ok(image, `the answer records its image: ${first.said.slice(0, 300)}`);
+    const turn = (result: vscode.ChatResult) => Object.assign(Object.create(vscode.ChatResponseTurn.prototype), { participant: CHAT_PARTICIPANT_ID, result, response: [], command: undefined });
+
+    const square = await askFlux('make it square', { history: [turn(first.result)] });
+    const squareImage = (square.result.metadata as { image?: { entryId: string } }).image;
+    assert.ok(squareImage, square.said.slice(0, 300));
+    const squareEntry = api.store.get(squareImage.entryId)!;
+    assert.deepStrictEqual([squareEntry.options.prompt, squareEntry.options.aspectRatio], [image.prompt, '1:1']);
+    assert.notStrictEqual(squareEntry.options.seed, image.seed, 'a new seed');
+
+    const warmer = await askFlux('same picture, warmer', { history: [turn(first.result), turn(square.result)] });
+    const warmerEntry = api.store.get((warmer.result.metadata as { image: { entryId: string } }).image.entryId)!;
+    assert.deepStrictEqual(
+      [warmerEntry.options.prompt, warmerEntry.options.aspectRatio, warmerEntry.options.seed],
+      [`${image.prompt}, warmer`, '1:1', squareEntry.options.seed],
+      'appended, on the square image, same seed',
+    );
+  });
+
+  it('@flux #file references: an image becomes the reference image, a Markdown document the insert target', async () => {
+    const document = await targetDocument('references.md');
+    const image = path.join(loadConfig().workspacePath, 'notes', 'reference.png');
+    await fs.writeFile(image, Buffer.from('89504e470d0a1a0a', 'hex')); // only its name and place matter here: the upload is stubbed
+    const uploaded: string[] = [];
+    const references = [image, document].map((file, index) => ({ id: `file${index}`, value: vscode.Uri.file(file) }) as vscode.ChatPromptReference);
+    const uploadReference = async (uri: vscode.Uri) => (uploaded.push(vscode.workspace.asRelativePath(uri)), 'https://example.com/uploaded-reference.png');
+    const { said, result } = await askFlux('a lighthouse like this one, reference test', { command: 'generate', references, uploadReference });
+    assert.deepStrictEqual(uploaded, ['notes/reference.png'], 'the #file image was uploaded as the reference');
+    const entry = api.store.get((result.metadata as { image: { entryId: string } }).image.entryId)!;
+    assert.strictEqual(entry.options.imagePrompt, 'https://example.com/uploaded-reference.png');
+    assert.match(said, /Inserted into notes\/references\.md/, said.slice(0, 400));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

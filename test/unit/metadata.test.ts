@@ -19,6 +19,7 @@ const HOSTILE_PROMPT = [
 
 export const RECORD: GenerationRecord = {
   prompt: HOSTILE_PROMPT + ' padding'.repeat(Math.floor((2000 - HOSTILE_PROMPT.length) / 8)),
+  originalPrompt: '바닷가 절벽 위의 빨간 등대 <b>&amp;</b> "저녁"',
   model: MODEL_ID,
   seed: 4242,
   aspectRatio: '3:4',
@@ -63,6 +64,7 @@ describe('metadata: the generation record in the file', function () {
       const expect = (tag: string, value: unknown) => assert.deepStrictEqual(report[tag], value, `${name} ${tag}`);
       expect('XMP-dc:Description', RECORD.prompt);
       expect('XMP-fluxstudio:Model', MODEL_ID);
+      expect('XMP-fluxstudio:OriginalPrompt', RECORD.originalPrompt);
       expect('XMP-fluxstudio:Seed', 4242);
       expect('XMP-fluxstudio:AspectRatio', '3:4');
       expect('XMP-fluxstudio:Raw', true);

@@ -188,10 +188,12 @@ describe('metadata: broken and hostile files', function () {
       progress: 100,
       createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
       completedAt: Date.UTC(2026, 0, 2, 3, 4, 20),
+      originalPrompt: '여우 한 마리',
     };
     const record = recordFromEntry(entry);
     assert.deepStrictEqual(record, {
       prompt: 'a fox',
+      originalPrompt: '여우 한 마리',
       model: MODEL_ID,
       seed: 11,
       aspectRatio: '4:3',

@@ -55,7 +55,8 @@ function rejected(raw: unknown): string {
 /** The exact keys (and value types) each method's params may have: the declared shape. A key ending in ? is optional. */
 const SHAPES: Record<CommandMethod | RequestMethod, Record<string, 'id' | 'ids' | 'compareIds' | 'string' | 'options' | 'boolean' | 'variants' | 'droppedUri'>> = {
   'gallery/ready': {},
-  'gallery/generate': { options: 'options', 'variants?': 'variants' },
+  'gallery/generate': { options: 'options', 'variants?': 'variants', 'originalPrompt?': 'string' },
+  'gallery/enhancePrompt': { prompt: 'string' },
   'gallery/importFromAccount': {},
   'gallery/setApiKey': {},
   'entry/insert': { entryId: 'id' },

@@ -45,6 +45,8 @@ describe('variants: Keep and stars', () => {
   });
 
   it('stored entries keep groupId, variantIndex and starred only with the right types', () => {
+    assert.strictEqual(normalizeEntry({ ...entry('x'), originalPrompt: '여우' })?.originalPrompt, '여우', 'the original prompt is kept');
+    assert.strictEqual(normalizeEntry({ ...entry('x'), originalPrompt: 42 }), undefined, 'an original prompt of the wrong type makes the entry unreadable');
     const good = normalizeEntry({ ...entry('x'), groupId: 'g1', variantIndex: 2, starred: true });
     assert.deepStrictEqual([good?.groupId, good?.variantIndex, good?.starred], ['g1', 2, true]);
     const bad = normalizeEntry({ ...entry('x'), groupId: 42, variantIndex: -1, starred: 'yes' });

@@ -3,21 +3,29 @@
 import * as vscode from 'vscode';
 import type { GenerationOptions } from '../../shared/options';
 import type { GenerationService } from '../generation';
+import type { PromptEnhancer } from '../promptEnhancer';
 import { askAspectRatioAndVariants } from '../settings';
 import { askVariantCount } from '../variants';
 import { askAspectRatio, askPrompt, documentSource, generationDefaults, selectionPrompt, variantCount } from './prompts';
 
-export async function generateFromSelection(generation: GenerationService): Promise<void> {
+export async function generateFromSelection(generation: GenerationService, enhancer: PromptEnhancer): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const selected = editor && selectionPrompt(editor);
   if (selected) {
     const { document } = editor;
+    // Before the payment gate: the user sees (ask) the prompt that will be paid for.
+    const chosen = await enhancer.choose(selected.prompt);
+    if (!chosen) return;
     // The image lands after the (first) selected text; several selections have no one place.
     const placeAfter = selected.source.selection && {
       document,
       anchor: { ...selected.source.selection, text: document.getText(editor.selection) },
     };
-    await generation.generateVariants({ ...generationDefaults(), prompt: selected.prompt }, selected.source, { count: variantCount(), placeAfter });
+    await generation.generateVariants({ ...generationDefaults(), prompt: chosen.prompt }, selected.source, {
+      count: variantCount(),
+      placeAfter,
+      originalPrompt: chosen.originalPrompt,
+    });
     return;
   }
   const currentLine = editor ? editor.document.lineAt(editor.selection.active.line).text.trim() : '';

@@ -94,7 +94,8 @@ async function askStrength(initial: number): Promise<number | undefined> {
   return value === undefined ? undefined : Number(value);
 }
 
-async function uploadReference(api: ApiAccess, uri: vscode.Uri): Promise<string | undefined> {
+/** Uploads a local image for one generation; its Apiframe URL, or undefined with the reason shown. */
+export async function uploadReference(api: ApiAccess, uri: vscode.Uri): Promise<string | undefined> {
   const name = path.posix.basename(uri.path);
   let data: Uint8Array;
   try {

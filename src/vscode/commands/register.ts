@@ -12,10 +12,10 @@ import { rerunFromImage } from './rerunFromImage';
 
 export function registerCommands(core: CoreServices, features: Features): vscode.Disposable {
   const { keys, store, engine } = core;
-  const { generation, importer, referenceDeps, revealGallery } = features;
+  const { generation, importer, referenceDeps, revealGallery, enhancer } = features;
   const fileArgument = (uri: unknown) => (uri instanceof vscode.Uri ? uri : undefined);
   const commands: Record<string, (...args: any[]) => unknown> = {
-    [COMMANDS.generateFromSelection]: () => generateFromSelection(generation),
+    [COMMANDS.generateFromSelection]: () => generateFromSelection(generation, enhancer),
     [COMMANDS.generate]: () => generateWithOptions(generation),
     [COMMANDS.generateWithReference]: (uri?: unknown) => generateWithReference(referenceDeps, fileArgument(uri)),
     [COMMANDS.setApiKey]: () => keys.promptForKey(),

@@ -55,6 +55,10 @@ export async function imageHover(document: vscode.TextDocument, position: vscode
   if (thumbnail) markdown.appendMarkdown(`![${escapeMarkdown(l10n.t('Thumbnail'))}](${thumbnail})\n\n`);
   markdown.appendMarkdown(`**${escapeMarkdown(l10n.t('Flux Studio'))}** — `);
   markdown.appendText(record.prompt.slice(0, 500));
+  if (record.originalPrompt) {
+    markdown.appendMarkdown('\n\n');
+    markdown.appendText(l10n.t('Rewritten from: {0}', record.originalPrompt));
+  }
   const facts = [
     record.seed !== undefined ? l10n.t('Seed {0}', record.seed) : undefined,
     l10n.t('Ratio {0}', record.aspectRatio),

@@ -32,6 +32,7 @@ export function toEntryView(entry: GalleryEntry, webview: vscode.Webview, store:
   if (entry.groupId) view.groupId = entry.groupId;
   if (entry.variantIndex !== undefined) view.variantIndex = entry.variantIndex;
   if (entry.starred) view.starred = true;
+  if (entry.originalPrompt) view.originalPrompt = entry.originalPrompt;
   if (entry.thumbFile) {
     view.thumbUri = webview.asWebviewUri(vscode.Uri.file(store.thumbPath(entry.thumbFile))).toString();
   } else if (entry.state === 'completed' && entry.imageFile) {

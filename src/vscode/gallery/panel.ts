@@ -38,7 +38,9 @@ export interface GalleryActions {
    * Starts a generation, or `variants` of them (1–4, the cost confirmed first when more than one); the
    * first entry, undefined when none started (the reason was shown).
    */
-  generate(options: GenerationOptions, variants?: number): Promise<GalleryEntry | undefined>;
+  generate(options: GenerationOptions, variants?: number, originalPrompt?: string): Promise<GalleryEntry | undefined>;
+  /** A language model's rewrite of the prompt; undefined when there is none (the reason was shown, or the user cancelled). */
+  enhancePrompt(prompt: string): Promise<string | undefined>;
   rerun(entry: GalleryEntry): Promise<void>;
   vary(entry: GalleryEntry): Promise<void>;
   useAsReference(entry: GalleryEntry): Promise<void>;

@@ -21,9 +21,14 @@ export async function answerRequest(
   const { store } = deps;
   switch (msg.method) {
     case 'gallery/generate': {
-      const entry = await deps.actions.generate({ ...msg.params.options }, msg.params.variants);
+      const entry = await deps.actions.generate({ ...msg.params.options }, msg.params.variants, msg.params.originalPrompt);
       if (!entry) throw new RequestRefused('');
       return { entryId: entry.id };
+    }
+    case 'gallery/enhancePrompt': {
+      const prompt = await deps.actions.enhancePrompt(msg.params.prompt);
+      if (prompt === undefined) throw new RequestRefused('');
+      return { prompt };
     }
     case 'entry/thumbnails': {
       const entries = msg.params.entryIds.map((id) => store.get(id)).filter((entry): entry is GalleryEntry => !!entry);
