@@ -5,16 +5,15 @@
 // `#file` document of an image language the insert target, and a message after an image changes that image
 // (src/shared/chatFollowUp.ts). The answer shows the picture, the saved file as an anchor, and follow-up
 // buttons (Vary, Insert, Another). Everything from the chat (prompts, references, history) is outside text.
-import { promises as nodeFs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { agentImage } from '../jobs/agentImage';
 import { IMAGE_LANGUAGES } from '../insert/languages';
 import { applyFollowUp, isFollowUpMessage, type PreviousImage } from '../shared/chatFollowUp';
 import { COMMANDS } from '../shared/commands';
 import { IMAGE_TOOL_NAME } from '../shared/imageToolInput';
 import { IMAGE_FILE_EXTENSIONS } from '../shared/media';
 import { isAspectRatio, type AspectRatio } from '../shared/options';
+import { agentPicture } from './editor/documentCopy';
 import type { EditorTracker } from './editor/editorTracker';
 import type { GenerateImageTool, ImageToolResult } from './lmTool';
 import type { PromptEnhancer } from './promptEnhancer';
@@ -207,11 +206,10 @@ async function report(result: ImageToolResult, input: ToolInput, text: (value: s
   return first && { entryId: first.id, path: first.path, prompt: input.prompt, aspectRatio: input.aspectRatio ?? readGenerationDefaults().value.aspectRatio, seed: first.seed };
 }
 
-/** The picture as a Markdown image: a downscaled JPEG data URI (the chat shows no workspace file on every host); none for other formats. */
+/** The picture as a Markdown image: the agent's downscaled JPEG as a data URI (the chat shows no workspace file on every host). */
 async function pictureMarkdown(file: vscode.Uri, prompt: string): Promise<vscode.MarkdownString | undefined> {
   try {
-    const jpeg = agentImage(await nodeFs.readFile(file.fsPath), 'jpg');
-    if (!jpeg) return undefined;
+    const jpeg = await agentPicture(file.fsPath);
     const alt = prompt.replace(/[\[\]\\\r\n`*_<>]/g, ' ').slice(0, 100).trim();
     return new vscode.MarkdownString(`![${alt}](data:image/jpeg;base64,${Buffer.from(jpeg).toString('base64')})\n\n`);
   } catch {
