@@ -7,6 +7,7 @@ import type { Log } from '../shared/log';
 import { PROMPT_MAX_LENGTH } from '../shared/options';
 import { cleanEnhancedPrompt, enhanceInstruction, ENHANCE_ANSWER_MAX_CHARS } from '../shared/promptEnhance';
 import { askPrompt } from './commands/prompts';
+import { askFirstModel } from './languageModel';
 import { readPromptEnhance } from './settings';
 import { pick, showInfo, showWarning, withNotificationProgress } from './ui/show';
 import { icon, join, l10n, plain, type SafeText } from './ui/text';
@@ -62,39 +63,29 @@ export class PromptEnhancer {
 
   /** Asks the first chat model VS Code offers; stops at `token`, after the timeout, or after a runaway answer. */
   async rewrite(prompt: string, token: vscode.CancellationToken): Promise<Rewrite> {
-    const [model] = await this.chatModels();
-    if (token.isCancellationRequested) return { kind: 'cancelled' };
-    if (!model) return this.noModel();
-    const stop = new vscode.CancellationTokenSource();
-    const linked = token.onCancellationRequested(() => stop.cancel());
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop.cancel();
-    }, this.timeoutMs);
-    try {
-      const message = vscode.LanguageModelChatMessage.User(enhanceInstruction(prompt));
-      const justification = l10n.t('Flux Studio rewrites your image prompt into a detailed English prompt before generating it.');
-      const response = await model.sendRequest([message], { justification }, stop.token);
-      let answer = '';
-      for await (const chunk of response.text) {
-        answer += chunk;
-        if (answer.length >= ENHANCE_ANSWER_MAX_CHARS || stop.token.isCancellationRequested) break;
+    const answer = await askFirstModel({
+      instruction: enhanceInstruction(prompt),
+      justification: l10n.t('Flux Studio rewrites your image prompt into a detailed English prompt before generating it.'),
+      maxChars: ENHANCE_ANSWER_MAX_CHARS,
+      timeoutMs: this.timeoutMs,
+      token,
+      chatModels: this.chatModels,
+    });
+    switch (answer.kind) {
+      case 'cancelled':
+        return { kind: 'cancelled' };
+      case 'noModel':
+        return this.noModel();
+      case 'timedOut':
+        return this.failed(l10n.t('It did not answer within {0} seconds.', Math.round(this.timeoutMs / 1000)));
+      case 'error':
+        this.log.warn(`prompt enhancement failed: ${answer.message}`);
+        return this.failed(plain(answer.message, 200));
+      case 'answered': {
+        const cleaned = cleanEnhancedPrompt(answer.text);
+        this.log.info(`prompt enhancement: ${answer.modelId} answered ${answer.text.length} characters`);
+        return cleaned.ok ? { kind: 'rewritten', prompt: cleaned.prompt } : this.failed(l10n.t('Its answer was empty.'));
       }
-      if (token.isCancellationRequested) return { kind: 'cancelled' };
-      if (timedOut) return this.timedOut();
-      const cleaned = cleanEnhancedPrompt(answer);
-      this.log.info(`prompt enhancement: ${model.id} answered ${answer.length} characters`);
-      return cleaned.ok ? { kind: 'rewritten', prompt: cleaned.prompt } : this.failed(l10n.t('Its answer was empty.'));
-    } catch (error) {
-      if (token.isCancellationRequested) return { kind: 'cancelled' };
-      if (timedOut) return this.timedOut();
-      this.log.warn(`prompt enhancement failed: ${error instanceof Error ? error.message : String(error)}`);
-      return this.failed(plain(error instanceof Error ? error.message : String(error), 200));
-    } finally {
-      clearTimeout(timer);
-      linked.dispose();
-      stop.dispose();
     }
   }
 
@@ -104,10 +95,6 @@ export class PromptEnhancer {
       void showInfo(l10n.t('No language model is available in VS Code, so prompts are not improved: images are made from your text as written. Install one (for example GitHub Copilot), or set fluxStudio.prompt.enhance to off.'));
     }
     return { kind: 'failed' };
-  }
-
-  private timedOut(): Rewrite {
-    return this.failed(l10n.t('It did not answer within {0} seconds.', Math.round(this.timeoutMs / 1000)));
   }
 
   private failed(why: SafeText): Rewrite {

@@ -26,6 +26,18 @@ function galleryEntries(ctx: ScenarioContext): Array<{ options: { prompt: string
   return fs.readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')));
 }
 
+/** The Markdown image link the one-step flow put into doc.md (saved first, so the file shows it). */
+async function insertedLink(ctx: ScenarioContext): Promise<{ alt: string; path: string }> {
+  return ctx.retry(
+    async () => {
+      await ctx.runCommand('File: Save');
+      const link = /!\[([^\]]*)\]\((images\/[^)]+)\)/.exec(fs.readFileSync(path.join(ctx.workspace, 'doc.md'), 'utf8'));
+      return link ? { alt: link[1], path: link[2] } : undefined;
+    },
+    { timeoutMs: 60_000, what: 'the image link in doc.md' },
+  );
+}
+
 /** The rows of the open quick pick, as text. */
 async function quickPickRows(ctx: ScenarioContext): Promise<string[]> {
   return (await ctx.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
@@ -69,6 +81,11 @@ export const scenarios: Scenario[] = [
       }, { timeoutMs: 30_000, what: 'the job at the simulator' });
       assert.strictEqual(stats.jobsCreated, 1, 'one job');
       assert.strictEqual(stats.jobs[0].prompt, REWRITE, 'the simulator received the chosen prompt');
+      // The image lands after the line; with a model allowed, the model writes its alt text (the stub's answer).
+      const link = await insertedLink(ctx);
+      assert.strictEqual(link.alt, 'Two red lighthouses on a sea cliff', `the model's alt text: ${JSON.stringify(link)}`);
+      const altCalls = lmCalls(ctx).filter((call) => call.text.includes('<prompt>'));
+      assert.ok(altCalls.length === 1 && altCalls[0].text.includes(REWRITE), `one alt text request, about the prompt sent: ${JSON.stringify(altCalls)}`);
     },
   },
   {
@@ -86,6 +103,9 @@ export const scenarios: Scenario[] = [
         return current.jobsCreated > 0 ? current : undefined;
       }, { timeoutMs: 30_000, what: 'the job at the simulator' });
       assert.ok(stats.jobs[0].prompt.startsWith(ENGLISH_LINE), `sent as written: ${stats.jobs[0].prompt}`);
+      // Also not for the alt text of the image that lands: the rule writes it.
+      const link = await insertedLink(ctx);
+      assert.ok(ENGLISH_LINE.startsWith(link.alt), `the rule's alt text: ${JSON.stringify(link)}`);
       assert.deepStrictEqual(lmCalls(ctx), [], 'the model was never called');
     },
   },

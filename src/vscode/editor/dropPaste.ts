@@ -107,7 +107,7 @@ export class GalleryImageEdits implements vscode.DocumentDropEditProvider, vscod
       const destination = imageDestination(folder, document, settingFileName(entry, copy.format, document, folder, this.deps.log), this.deps.log);
       await assertInside(folder, destination.folder);
       const file = await freeFileUri(destination.folder, destination.fileName);
-      const alt = (await chooseAltText(entry, document.uri, false)) ?? '';
+      const alt = (await chooseAltText(entry, document.uri, false, this.deps.log)) ?? '';
       const plan = planEntryInsertion(document, { file, width: copy.width, height: copy.height, alt, prompt: entry.options.prompt }, folder, {
         cursor: document.offsetAt(range.start),
         selection: { start: document.offsetAt(range.start), end: document.offsetAt(range.end) },

@@ -91,7 +91,7 @@ async function saveIntoFolder(
   { interactive }: { interactive: boolean },
 ): Promise<SavedImage | undefined> {
   const scope = document?.uri ?? folder.uri;
-  const alt = document ? await chooseAltText(entry, document.uri, interactive) : '';
+  const alt = document ? await chooseAltText(entry, document.uri, interactive, deps.log) : '';
   if (alt === undefined) return undefined;
   const copy = await documentCopyOf(entry, storedImageUri(entry, deps.store), scope, deps.log);
   const named = settingFileName(entry, copy.format, document, folder, deps.log);
