@@ -568,22 +568,28 @@ function intersect(a, b) {
 }
 
 /**
- * Clicks an entry of an open context menu. Under load the click can be lost and the menu stays open (a
- * menu closes before it runs its action): then it is closed and false returned, so that the caller opens
- * it again. Never presses Enter, which would land in the editor if the click was only slow.
+ * Clicks an entry of an open context menu. The click can be lost and the menu stays open (a menu closes
+ * before it runs its action; seen in HTML documents on a loaded machine, many times in a row in one window,
+ * with the entry itself under the pointer and not re-rendered). Then the entry is chosen with the keyboard,
+ * as a user would: Enter on that menu item, which fails instead of typing into the editor if the menu
+ * closed meanwhile (a counted retry either way). If the menu still stays open it is closed and false
+ * returned, so that the caller opens it again.
  */
 export async function clickMenuEntry(page, entry) {
+  const menu = page.locator('.monaco-menu').first();
+  const closes = () => menu.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false);
   const handle = await entry.elementHandle();
   await entry.click();
-  const closed = await page.locator('.monaco-menu').first().waitFor({ state: 'hidden', timeout: 10_000 }).then(
-    () => true,
-    () => false,
-  );
-  if (!closed) {
-    lostClickEvidence = await describeLostClick(page, handle).catch((error) => `no evidence (${error.message})`);
-    await page.keyboard.press('Escape');
-  }
-  return closed;
+  if (await closes()) return true;
+  const evidence = await describeLostClick(page, handle).catch((error) => `no evidence (${error.message})`);
+  const label = (await entry.textContent())?.trim() ?? '';
+  countRetry(`a click on the context-menu entry "${label}" was lost (${evidence}); choosing it with Enter`);
+  const item = page.locator('.monaco-menu .action-menu-item', { hasText: label }).first();
+  const pressed = await item.press('Enter', { timeout: 5000 }).then(() => true, () => false);
+  if (pressed && (await closes())) return true;
+  lostClickEvidence = evidence;
+  await page.keyboard.press('Escape');
+  return false;
 }
 
 /** What the last lost menu click found (printed with its counted retry): the root cause, when it recurs. */
