@@ -274,14 +274,14 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   },
 };
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
 /** The first own key not in `allowed`, if any. */
-function unknownKey(value: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+export function unknownKey(value: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   for (const key of Object.keys(value)) if (!allowed.includes(key)) return key.slice(0, 64);
   return undefined;
 }
