@@ -9,6 +9,7 @@ import type { Section } from './sections';
 
 /** The id of a section's row: its place among the document's sections (stable while the plan is open). */
 export const rowId = (index: number): string => `s${index}`;
+export const sectionIndexOf = (id: string): number => Number(id.slice(1));
 
 /**
  * One row per section that has text to illustrate (a first paragraph) or already has an image, at most
@@ -42,4 +43,24 @@ export function promptFromSection(section: Pick<Section, 'heading' | 'firstSente
 export function withStyle(prompt: string, style: string): string {
   const tail = style.trim() ? `. Style: ${style.trim()}` : '';
   return `${truncate(prompt.trim().replace(/[.\s]+$/, ''), PROMPT_MAX_LENGTH - tail.length, true)}${tail}`;
+}
+
+/** A language model's answer (outside text): `[{ "index": 0, "prompt": "…" }, …]` anywhere in the answer, for the asked indexes only. */
+export function parseModelPrompts(answer: string, asked: ReadonlySet<number>): Map<number, string> {
+  const prompts = new Map<number, string>();
+  const start = answer.indexOf('[');
+  const end = answer.lastIndexOf(']');
+  if (start === -1 || end < start) return prompts;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.slice(start, end + 1));
+  } catch {
+    return prompts;
+  }
+  if (!Array.isArray(parsed)) return prompts;
+  for (const item of parsed) {
+    const { index, prompt } = (item ?? {}) as { index?: unknown; prompt?: unknown };
+    if (typeof index === 'number' && asked.has(index) && typeof prompt === 'string' && prompt.trim()) prompts.set(index, prompt.trim().slice(0, PROMPT_MAX_LENGTH));
+  }
+  return prompts;
 }

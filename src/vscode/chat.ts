@@ -1,7 +1,11 @@
 // The chat participant @flux: `/generate <prompt>` (the default) makes an image into the workspace,
 // `/insert <prompt>` also inserts it into the active editor's document. Both run the language model tool
 // (lmTool.ts) with the request's invocation token, so the cost confirmation shows inline in the chat.
+// `/illustrate` opens the plan of the open document (Flux: Illustrate This Document); nothing is paid there
+// until the plan's Generate.
 import * as vscode from 'vscode';
+import type { PlanRow } from '../protocol/illustrate';
+import { COMMANDS } from '../shared/commands';
 import { IMAGE_TOOL_NAME } from '../shared/imageToolInput';
 import type { EditorTracker } from './editor/editorTracker';
 import type { ImageToolResult } from './lmTool';
@@ -14,6 +18,12 @@ export function chatHandler(editors: EditorTracker): vscode.ChatRequestHandler {
   return async (request, _context, stream, token) => {
     const prompt = request.prompt.trim();
     const text = (value: string) => stream.markdown(new vscode.MarkdownString().appendText(value).appendMarkdown('\n\n'));
+    if (request.command === 'illustrate') {
+      const rows = await vscode.commands.executeCommand<PlanRow[] | undefined>(COMMANDS.illustrateDocument);
+      const planned = rows?.filter((row) => row.checked).length ?? 0;
+      if (rows) text(l10n.t('The plan is open beside the document: {0} sections to illustrate. Edit the prompts and the style there, then press Generate.', planned));
+      return {};
+    }
     if (!prompt) {
       text(l10n.t('Describe the image after /generate (or after /insert to put it into the open document).'));
       return {};

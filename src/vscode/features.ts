@@ -7,6 +7,7 @@ import { generateWithReference, type ReferenceDeps } from './commands/reference'
 import { rerunFromImage } from './commands/rerunFromImage';
 import { GalleryPanel, type GalleryDeps } from './gallery/panel';
 import { GenerationService } from './generation';
+import type { IllustrateDeps } from './illustrate/command';
 import { AccountImporter } from './importFromAccount';
 import { registerImageTool } from './lmTool';
 import { Placements } from './editor/placement';
@@ -28,6 +29,8 @@ export interface Features {
   placements: Placements;
   /** The one gate every paid request passes: price, spending limit, confirmation. */
   gate: PaymentGate;
+  /** What Illustrate This Document plans and runs with. */
+  illustrate: IllustrateDeps;
 }
 
 export function createFeatures(core: CoreServices): Features {
@@ -69,5 +72,6 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate };
+  const illustrate: IllustrateDeps = { generation, gate, placements, store, log, editors, extensionUri: core.context.extensionUri, workspaceState: core.context.workspaceState };
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, illustrate };
 }

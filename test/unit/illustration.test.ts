@@ -1,7 +1,7 @@
 // The plan of pictures for a document: rows from sections, prompts from headings (or a model), the style
 // line on every prompt, and the plan page's messages checked on arrival.
 import * as assert from 'assert';
-import { buildPlan, promptFromSection, rowId, withStyle } from '../../src/insert/illustration';
+import { buildPlan, parseModelPrompts, promptFromSection, rowId, withStyle } from '../../src/insert/illustration';
 import { findSections } from '../../src/insert/sections';
 import { PLAN_ROWS_MAX, STYLE_MAX_LENGTH, parsePlanMessage } from '../../src/protocol/illustrate';
 import { PROMPT_MAX_LENGTH } from '../../src/shared/options';
@@ -57,5 +57,17 @@ describe('illustration plan', () => {
     ];
     for (const message of refused) assert.strictEqual(parsePlanMessage(message, ids).ok, false, JSON.stringify(message).slice(0, 120));
     assert.deepStrictEqual(parsePlanMessage({ id: 'c2', method: 'plan/cancel', params: {} }, ids), { ok: true, msg: { method: 'plan/cancel', params: {} } });
+  });
+});
+
+describe("illustration plan: a language model's prompts", () => {
+  it('only a JSON list of { index, prompt } for the asked sections is taken, each prompt capped', () => {
+    const asked = new Set([0, 2]);
+    const answer = 'Sure!\n```json\n[{"index":0,"prompt":" A tide pool "},{"index":1,"prompt":"not asked"},{"index":2,"prompt":"' + 'x'.repeat(5000) + '"},{"index":"0","prompt":"bad"}]\n```';
+    const prompts = parseModelPrompts(answer, asked);
+    assert.deepStrictEqual([...prompts.keys()], [0, 2]);
+    assert.strictEqual(prompts.get(0), 'A tide pool');
+    assert.strictEqual(prompts.get(2)!.length, PROMPT_MAX_LENGTH);
+    for (const junk of ['', 'no list', '[not json]', '{"index":0}', '[null, 3, "x"]']) assert.strictEqual(parseModelPrompts(junk, asked).size, 0, junk);
   });
 });

@@ -30,6 +30,9 @@ export class Placements implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** Some editor shows a progress decoration. */
   private drawn = false;
+  private readonly settled = new vscode.EventEmitter<{ id: string; placed: boolean }>();
+  /** A followed image completed: placed after its text, or (text gone, document closed) left in the gallery. */
+  readonly onDidPlace = this.settled.event;
 
   constructor(
     private readonly store: GalleryStore,
@@ -89,12 +92,14 @@ export class Placements implements vscode.Disposable {
     try {
       const at = followed.document.isClosed ? undefined : locateAnchor(followed.document.getText(), followed.anchor);
       const result = at && (await insertAtOffset(entry, this.deps, followed.document, at.end));
+      this.settled.fire({ id: entry.id, placed: !!result?.snippet });
       if (result?.snippet) {
         this.log.info(`placed ${entry.id} in ${path.posix.basename(followed.document.uri.path)} in ${Date.now() - started} ms`);
         return;
       }
       if (result) return; // saved, and the failed edit was reported
     } catch (error) {
+      this.settled.fire({ id: entry.id, placed: false });
       reportError(error, this.log);
       return;
     }
@@ -128,5 +133,6 @@ export class Placements implements vscode.Disposable {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.decoration.dispose();
+    this.settled.dispose();
   }
 }
