@@ -76,15 +76,17 @@ export class PlanPanel {
 
   private async render(): Promise<void> {
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist');
-    const [styles, script] = await Promise.all([
+    const [styles, script, price] = await Promise.all([
       fs.readFile(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'plan.css').fsPath, 'utf8'),
       fs.readFile(vscode.Uri.joinPath(dist, 'plan.js').fsPath, 'utf8'),
+      // Apiframe's price list (cached for a day), not the documented value it replaces once read.
+      this.deps.generation.refreshPrice(),
     ]);
     const boot: PlanBoot = {
       documentName: vscode.workspace.asRelativePath(this.plan.document.uri),
       rows: this.plan.rows,
       style: this.deps.workspaceState.get<string>(STYLE_KEY, ''),
-      price: this.deps.generation.imageCost(),
+      price,
       promptsByModel: this.plan.promptsByModel,
       strings: localizedPlanStrings(),
     };

@@ -179,7 +179,13 @@ function readBoot(): PlanBoot | undefined {
   }
 }
 
-const boot = readBoot();
-const app = document.getElementById('app')!;
-if (boot) new PlanPage(boot).render(app);
-app.removeAttribute('aria-busy');
+/** The script sits in the page's <head> (see renderWebviewHtml): the page is built once the body is there. */
+function start(): void {
+  const boot = readBoot();
+  const app = document.getElementById('app')!;
+  if (boot) new PlanPage(boot).render(app);
+  app.removeAttribute('aria-busy');
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();

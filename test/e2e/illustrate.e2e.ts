@@ -1,0 +1,93 @@
+// Illustrate This Document in a real VS Code: a 5-section Markdown document, its plan opened from the
+// Command Palette; one prompt edited, one section unchecked, the style set to a preset; Generate (one price
+// question for all four images) — and four images land, each right after its section's first paragraph,
+// each carrying the style in the prompt embedded in its file.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Scenario, ScenarioContext } from './context';
+import { answerDialog, answerInputBox, configureSimulator, gallery, simStats } from './steps';
+
+const SECTIONS = [
+  ['Tides', 'The sea rises and falls twice a day.'],
+  ['The moon', 'The moon pulls the water toward it.'],
+  ['Harbours', 'Boats wait in the harbour for high water.'],
+  ['Charts', 'Tide tables list the hours of high and low water.'],
+  ['Storms', 'Storm surges raise the sea far above the tables.'],
+] as const;
+const EDITED_PROMPT = 'A full moon over a calm bay at night';
+const UNCHECKED = 'Charts';
+const STYLE = 'watercolour';
+
+/** The plan's content frame: the gallery stays closed while images land in the document, so it is the only webview of ours. */
+const planView = gallery;
+
+function markdownDocument(): string {
+  return `${SECTIONS.map(([heading, paragraph], i) => `${i === 0 ? '#' : '##'} ${heading}\n\n${paragraph}\n`).join('\n')}`;
+}
+
+/** The prompt Flux Studio embedded in an image file (XMP dc:description), as exiftool reads it. */
+function embeddedPrompt(file: string): string {
+  const [meta] = JSON.parse(execFileSync('exiftool', ['-json', '-XMP-dc:Description', file], { encoding: 'utf8' }));
+  return String(meta.Description ?? '');
+}
+
+async function row(ctx: ScenarioContext, heading: string) {
+  return planView(ctx).locator('li.row', { has: planView(ctx).locator('.heading', { hasText: heading }) });
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'illustrate: a 5-section Markdown document through the plan view — one prompt edited, one section unchecked, a style preset; 4 images after their sections',
+    timeoutMs: 240_000,
+    async run(ctx) {
+      await configureSimulator(ctx, { timeScale: 0.2 });
+      assert.strictEqual(fs.readFileSync(path.join(ctx.workspace, 'tides.md'), 'utf8'), markdownDocument(), 'the fixture holds the sections above');
+      await ctx.openFile('tides.md');
+      await ctx.runCommand('Flux: Illustrate This Document');
+
+      const generate = planView(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan with 5 rows and the price of 5 images' });
+      await (await row(ctx, 'The moon')).locator('textarea').fill(EDITED_PROMPT);
+      await (await row(ctx, UNCHECKED)).getByRole('checkbox', { name: `Illustrate “${UNCHECKED}”` }).uncheck();
+      await planView(ctx).getByRole('button', { name: STYLE }).click();
+      assert.strictEqual(await planView(ctx).locator('#style').inputValue(), STYLE);
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 4 images · 24 credits', { what: 'the price of the 4 checked rows' });
+      await ctx.screenshot('illustrate-plan');
+
+      await generate.click();
+      const question = await answerDialog(ctx, 'Illustrate tides.md with 4 images for 24 credits?', 'Generate 4 Images');
+      ctx.log(`price question: ${question}`);
+      await answerInputBox(ctx, ctx.apiKey);
+      await ctx.retry(async () => (await planView(ctx).locator('.status[data-kind="placed"]').count()) === 4, { timeoutMs: 150_000, what: 'four rows inserted' });
+      assert.strictEqual(await planView(ctx).locator('.status[data-kind="failed"]').count(), 0, 'no row failed');
+      await ctx.screenshot('illustrate-done');
+      assert.strictEqual((await simStats(ctx)).jobsCreated, 4, 'one job per checked row');
+
+      await ctx.runCommand('File: Save All');
+      const saved = path.join(ctx.workspace, 'tides.md');
+      let text = '';
+      const lines = await ctx.retry(async () => {
+        text = fs.readFileSync(saved, 'utf8');
+        return text.split('![').length - 1 === 4 ? text.split('\n') : undefined;
+      }, { what: 'the saved document with its 4 images' }).catch((error) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; on disk: ${JSON.stringify(text)}`);
+      });
+      for (const [heading, paragraph] of SECTIONS) {
+        const at = lines.indexOf(paragraph);
+        const link = /^!\[[^\]]*\]\((images\/[^)]+\.jpg)\)$/.exec(lines[at + 2] ?? '');
+        if (heading === UNCHECKED) {
+          assert.ok(!link, `no image after the unchecked section: ${JSON.stringify(lines.slice(at, at + 3))}`);
+          continue;
+        }
+        assert.ok(at > 0 && lines[at + 1] === '' && link, `an image right after "${heading}": ${JSON.stringify(lines.slice(at - 2, at + 3))}`);
+        const prompt = embeddedPrompt(path.join(ctx.workspace, link[1]));
+        assert.ok(prompt.endsWith(`. Style: ${STYLE}`), `the style in the embedded prompt of ${link[1]}: ${prompt}`);
+        if (heading === 'The moon') assert.ok(prompt.startsWith(EDITED_PROMPT), `the edited prompt: ${prompt}`);
+        else assert.ok(prompt.startsWith(`${heading}: ${paragraph.replace(/\.$/, '')}`), `the prompt from the heading and first sentence: ${prompt}`);
+      }
+      ctx.log(`4 images after their sections, each with "Style: ${STYLE}" in its embedded prompt`);
+    },
+  },
+];
