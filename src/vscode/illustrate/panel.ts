@@ -118,7 +118,8 @@ export class PlanPanel {
       const row = this.plan.rows.find((candidate) => candidate.id === request.id)!;
       Object.assign(row, { prompt: request.prompt, aspectRatio: request.aspectRatio, checked: true });
     }
-    await this.run.start(rows, msg.params.style);
+    if (msg.method === 'plan/retry') await this.run.retry(msg.params.row, msg.params.style);
+    else await this.run.start(rows, msg.params.style);
   }
 
   /** Kept in the plan too, so the page shows it again if it is built anew. */

@@ -38,6 +38,8 @@ export class PlanRun implements vscode.Disposable {
   private cancel: AbortController | undefined;
   /** Started jobs → their rows, until each has landed (or failed). */
   private readonly rowOf = new Map<string, string>();
+  /** Each row's latest job, to continue a paused one rather than pay for a new one. */
+  private readonly jobOf = new Map<string, string>();
   private readonly settled = new Map<string, () => void>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -84,31 +86,51 @@ export class PlanRun implements vscode.Disposable {
     }
   }
 
+  /**
+   * Retry on a row: a paused job continues (same idempotency key, never charged twice) and lands as planned;
+   * otherwise the row is generated again, as a run of one.
+   */
+  async retry(row: RowRequest, style: string): Promise<void> {
+    const previous = this.deps.store.get(this.jobOf.get(row.id) ?? '');
+    if (previous?.state !== 'paused') return this.start([row], style);
+    const at = this.locate(row.id);
+    if (!at) return;
+    this.deps.placements.follow(previous.id, this.document, at);
+    this.rowOf.set(previous.id, row.id);
+    this.events.status(row.id, { kind: 'running', progress: previous.progress });
+    await this.deps.generation.retry(previous.id);
+  }
+
   /** Starts nothing more; what was submitted goes on and still lands. */
   stop(): void {
     this.cancel?.abort();
   }
 
   private async startRow(row: RowRequest, style: string): Promise<BatchStart<string>> {
-    const anchor = this.anchors.get(row.id);
-    const at = anchor && !this.document.isClosed ? locateAnchor(this.document.getText(), anchor) : undefined;
-    if (!anchor || !at) {
-      this.events.status(row.id, { kind: 'failed', reason: l10n.t('Its section changed since the plan was made. Run Flux: Illustrate This Document again.') });
-      return 'skip';
-    }
+    const anchor = this.locate(row.id);
+    if (!anchor) return 'skip';
     const { document } = this;
     const options = { ...generationDefaults(), prompt: withStyle(row.prompt, style), aspectRatio: row.aspectRatio };
     const source = { documentUri: document.uri.toString(), languageId: document.languageId };
-    const placeAfter = { document, anchor: { ...at, text: anchor.text } };
-    const [entry] = await this.deps.generation.generateVariants(options, source, { costConfirmed: true, followProgress: false, placeAfter });
+    const [entry] = await this.deps.generation.generateVariants(options, source, { costConfirmed: true, followProgress: false, placeAfter: { document, anchor } });
     if (!entry) {
       // Over the spending limit and not raised, or refused before anything was sent: nothing more starts.
       this.events.status(row.id, { kind: 'notStarted' });
       return 'stop';
     }
     this.rowOf.set(entry.id, row.id);
+    this.jobOf.set(row.id, entry.id);
     this.onEntry(this.deps.store.get(entry.id) ?? entry);
     return { started: entry.id };
+  }
+
+  /** Where the row's section text is now; undefined (and the row says why) when it is gone. */
+  private locate(rowId: string): Anchor | undefined {
+    const anchor = this.anchors.get(rowId);
+    const at = anchor && !this.document.isClosed ? locateAnchor(this.document.getText(), anchor) : undefined;
+    if (anchor && at) return { ...at, text: anchor.text };
+    this.events.status(rowId, { kind: 'failed', reason: l10n.t('Its section changed since the plan was made. Run Flux: Illustrate This Document again.') });
+    return undefined;
   }
 
   private onEntry(entry: GalleryEntry): void {

@@ -168,6 +168,7 @@ class PlanPage {
     this.generate.textContent = count === 0 ? this.t('generateNone') : count === 1 ? this.t('generateOne', { credits: total }) : this.t('generate', { count, credits: total });
     this.generate.disabled = count === 0 || this.running;
     this.cancel.hidden = !this.running;
+    for (const view of this.rows) view.retry.disabled = this.running;
   }
 }
 
