@@ -1,13 +1,14 @@
 // Illustrate This Document in a real VS Code: a 5-section Markdown document, its plan opened from the
 // Command Palette; one prompt edited, one section unchecked, the style set to a preset; Generate (one price
 // question for all four images) — and four images land, each right after its section's first paragraph,
-// each carrying the style in the prompt embedded in its file.
+// each carrying the style in the prompt embedded in its file. An HTML page gets its <img> right after the
+// paragraph's </p>; and @flux /illustrate in the Chat view opens the same plan.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answerDialog, answerInputBox, configureSimulator, gallery, simStats } from './steps';
+import { answerDialog, answerInputBox, answerPriceQuestion, configureSimulator, gallery, sendChatWithKey, simStats } from './steps';
 
 const SECTIONS = [
   ['Tides', 'The sea rises and falls twice a day.'],
@@ -88,6 +89,49 @@ export const scenarios: Scenario[] = [
         else assert.ok(prompt.startsWith(`${heading}: ${paragraph.replace(/\.$/, '')}`), `the prompt from the heading and first sentence: ${prompt}`);
       }
       ctx.log(`4 images after their sections, each with "Style: ${STYLE}" in its embedded prompt`);
+    },
+  },
+  {
+    name: 'illustrate: an HTML page — the <img> lands right after the section\'s </p>, with the style in its embedded prompt',
+    timeoutMs: 150_000,
+    async run(ctx) {
+      await configureSimulator(ctx, { timeScale: 0.2 });
+      await ctx.openFile('page.html');
+      await ctx.runCommand('Flux: Illustrate This Document');
+      const generate = planView(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 1 image · 6 credits', { what: 'the plan of the page' });
+      await planView(ctx).getByRole('button', { name: 'photo' }).click();
+      await generate.click();
+      await answerPriceQuestion(ctx); // one image: the usual question before the first paid image
+      await answerInputBox(ctx, ctx.apiKey);
+      await ctx.retry(async () => (await planView(ctx).locator('.status[data-kind="placed"]').count()) === 1, { timeoutMs: 90_000, what: 'the row inserted' });
+      await ctx.runCommand('File: Save All');
+      const text = await ctx.retry(async () => {
+        const saved = fs.readFileSync(path.join(ctx.workspace, 'page.html'), 'utf8');
+        return saved.includes('<img') ? saved : undefined;
+      }, { what: 'the saved page with its image' });
+      const image = /<\/p><img src="(images\/[^"]+\.jpg)" alt="Lighthouse: A red lighthouse[^"]*"[^>]*>/.exec(text)?.[1];
+      assert.ok(image, `the <img> right after </p>: ${text}`);
+      assert.ok(embeddedPrompt(path.join(ctx.workspace, image)).endsWith('. Style: photo'), embeddedPrompt(path.join(ctx.workspace, image)));
+    },
+  },
+  {
+    name: 'illustrate: @flux /illustrate in the Chat view opens the plan of the open document',
+    chatHost: true,
+    timeoutMs: 120_000,
+    async run(ctx) {
+      await ctx.openFile('tides.md');
+      await sendChatWithKey(ctx, '@flux /illustrate this document'); // words after the command: Enter sends instead of taking a completion
+      const response = ctx.page.locator('.interactive-session .interactive-response').last();
+      const answered = await ctx.retry(async () => {
+        const text = (await response.innerText()).replace(/\s+/g, ' ');
+        return text.includes('5 sections to illustrate') ? text : undefined;
+      }, { timeoutMs: 30_000, what: 'the answer naming the plan' });
+      ctx.log(`answer: ${answered}`);
+      const generate = planView(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan beside the document' });
+      assert.strictEqual((await simStats(ctx)).jobsCreated, 0, 'nothing is paid before Generate');
+      await ctx.screenshot('illustrate-chat');
     },
   },
 ];
