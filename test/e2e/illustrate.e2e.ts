@@ -134,4 +134,28 @@ export const scenarios: Scenario[] = [
       await ctx.screenshot('illustrate-chat');
     },
   },
+  {
+    name: 'illustrate: Cancel while four images run — the fifth is never sent, the four still land',
+    timeoutMs: 180_000,
+    async run(ctx) {
+      await configureSimulator(ctx, { timeScale: 0.2, durations: { fixedMs: 60_000 } }); // 12 s each
+      await ctx.openFile('tides.md');
+      await ctx.runCommand('Flux: Illustrate This Document');
+      const generate = planView(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan with 5 rows' });
+      await generate.click();
+      await answerDialog(ctx, 'Illustrate tides.md with 5 images for 30 credits?', 'Generate 5 Images');
+      await answerInputBox(ctx, ctx.apiKey);
+      const kinds = () => planView(ctx).locator('.status').evaluateAll((spans) => spans.map((span: any) => String(span.dataset.kind)));
+      await ctx.retry(async () => {
+        const now = await kinds();
+        return now.filter((kind) => kind === 'running').length === 4 && now[4] === 'waiting';
+      }, { timeoutMs: 30_000, what: 'four rows running, the fifth waiting' });
+      await planView(ctx).getByRole('button', { name: 'Cancel' }).click();
+      await ctx.retry(async () => (await kinds())[4] === 'notStarted', { timeoutMs: 10_000, what: 'the fifth row not started' });
+      assert.strictEqual(await planView(ctx).locator('li.row').nth(4).locator('.status').innerText(), 'Not started, nothing paid');
+      await ctx.retry(async () => (await kinds()).filter((kind) => kind === 'placed').length === 4, { timeoutMs: 90_000, what: 'the four started images inserted' });
+      assert.strictEqual((await simStats(ctx)).jobsCreated, 4, 'the fifth was never sent');
+    },
+  },
 ];
