@@ -158,4 +158,27 @@ export const scenarios: Scenario[] = [
       assert.strictEqual((await simStats(ctx)).jobsCreated, 4, 'the fifth was never sent');
     },
   },
+  {
+    name: 'illustrate: with prompt enhancement allowed, a language model writes the prompts of the plan',
+    chatHost: true,
+    settings: { 'fluxStudio.prompt.enhance': 'always' },
+    timeoutMs: 120_000,
+    async run(ctx) {
+      await ctx.openFile('tides.md');
+      await ctx.runCommand('Flux: Illustrate This Document');
+      // VS Code asks once whether Flux Studio may use the model (an extension's language model access).
+      const access = ctx.page.locator('.monaco-dialog-box');
+      const note = planView(ctx).locator('p.note');
+      const noted = await ctx.retry(async () => {
+        if (await access.count()) {
+          ctx.log(`access question: ${(await access.innerText()).replace(/\s+/g, ' ')}`);
+          await access.locator('.monaco-button', { hasText: /^Allow/ }).first().click();
+        }
+        return (await note.count()) ? note.innerText() : undefined;
+      }, { timeoutMs: 30_000, what: 'the plan, after the model wrote its prompts' });
+      assert.strictEqual(noted, 'The prompts were written by a language model from each section.');
+      const prompts = await planView(ctx).locator('li.row textarea').evaluateAll((areas) => areas.map((area: any) => String(area.value)));
+      assert.deepStrictEqual(prompts, SECTIONS.map(([heading]) => `Painted by the model: ${heading}`));
+    },
+  },
 ];
