@@ -39,6 +39,8 @@ export interface PlanRow {
 export interface PlanBoot {
   documentName: string;
   rows: PlanRow[];
+  /** The document's aspect ratio: what its rows start with, and what the ratio of every row is set to at once. */
+  aspectRatio: AspectRatio;
   style: string;
   /** Credits per image, from the one price source; `approximate` when Apiframe gives a range. */
   price: { credits: number; approximate: boolean };
@@ -55,7 +57,8 @@ export interface RowRequest {
 }
 
 export type PlanMessage =
-  | { method: 'plan/generate'; params: { rows: RowRequest[]; style: string } }
+  /** `aspectRatio`: the document's ratio as the user left it (remembered for its next plan). */
+  | { method: 'plan/generate'; params: { rows: RowRequest[]; style: string; aspectRatio: AspectRatio } }
   | { method: 'plan/retry'; params: { row: RowRequest; style: string } }
   | { method: 'plan/cancel'; params: Record<string, never> };
 
@@ -69,6 +72,7 @@ export const PLAN_STRINGS_EN = {
   promptsByModel: 'The prompts were written by a language model from each section.',
   promptsByHeadings: 'The prompts are made from each heading and the first sentence of its section.',
   style: 'Style',
+  documentRatio: 'Aspect ratio of every image',
   stylePlaceholder: 'Added to every prompt, e.g. watercolour',
   stylePresets: 'Style presets',
   include: 'Illustrate “{heading}”',
@@ -100,7 +104,7 @@ export function parsePlanMessage(raw: unknown, rowIds: ReadonlySet<string>): Pla
   if (!isPlainObject(raw) || unknownKey(raw, ['id', 'method', 'params']) || !isId(raw.id) || !isPlainObject(raw.params)) return { ok: false, reason: 'malformed message' };
   const { method, params } = raw;
   if (method === 'plan/cancel') return unknownKey(params, []) ? { ok: false, reason: 'plan/cancel takes no params' } : { ok: true, msg: { method, params: {} } };
-  if (unknownKey(params, ['rows', 'row', 'style'])) return { ok: false, reason: `${String(method).slice(0, 32)}: unexpected field` };
+  if (unknownKey(params, method === 'plan/generate' ? ['rows', 'style', 'aspectRatio'] : ['row', 'style'])) return { ok: false, reason: `${String(method).slice(0, 32)}: unexpected field` };
   const style = params.style;
   if (typeof style !== 'string' || style.length > STYLE_MAX_LENGTH) return { ok: false, reason: `style must be a string of at most ${STYLE_MAX_LENGTH} characters` };
   if (method === 'plan/retry') {
@@ -108,11 +112,12 @@ export function parsePlanMessage(raw: unknown, rowIds: ReadonlySet<string>): Pla
     return row ? { ok: true, msg: { method, params: { row, style: style.trim() } } } : { ok: false, reason: 'plan/retry: bad row' };
   }
   if (method === 'plan/generate') {
-    const { rows } = params;
+    const { rows, aspectRatio } = params;
+    if (!isAspectRatio(aspectRatio)) return { ok: false, reason: 'plan/generate: aspectRatio must be one of the aspect ratios' };
     if (!Array.isArray(rows) || rows.length > PLAN_ROWS_MAX) return { ok: false, reason: `plan/generate: rows must be a list of at most ${PLAN_ROWS_MAX}` };
     const checked = rows.map((row) => rowRequest(row, rowIds));
     if (checked.some((row) => !row) || new Set(checked.map((row) => row!.id)).size !== checked.length) return { ok: false, reason: 'plan/generate: bad or repeated row' };
-    return { ok: true, msg: { method, params: { rows: checked as RowRequest[], style: style.trim() } } };
+    return { ok: true, msg: { method, params: { rows: checked as RowRequest[], style: style.trim(), aspectRatio } } };
   }
   return { ok: false, reason: `unknown method ${JSON.stringify(String(method).slice(0, 32))}` };
 }

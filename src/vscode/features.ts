@@ -8,6 +8,7 @@ import { rerunFromImage } from './commands/rerunFromImage';
 import { GalleryPanel, type GalleryDeps } from './gallery/panel';
 import { GenerationService } from './generation';
 import type { IllustrateDeps } from './illustrate/command';
+import { PlanMemory } from './illustrate/planMemory';
 import { AccountImporter } from './importFromAccount';
 import { registerImageTool } from './lmTool';
 import { Placements } from './editor/placement';
@@ -72,6 +73,6 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  const illustrate: IllustrateDeps = { generation, gate, placements, store, log, editors, extensionUri: core.context.extensionUri, workspaceState: core.context.workspaceState };
+  const illustrate: IllustrateDeps = { generation, gate, placements, store, log, editors, extensionUri: core.context.extensionUri, memory: new PlanMemory(core.context.workspaceState) };
   return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, illustrate };
 }

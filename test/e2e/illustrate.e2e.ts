@@ -20,6 +20,7 @@ const SECTIONS = [
 const EDITED_PROMPT = 'A full moon over a calm bay at night';
 const UNCHECKED = 'Charts';
 const STYLE = 'watercolour';
+const RATIO = '4:3';
 
 /** The plan's content frame: the gallery stays closed while images land in the document, so it is the only webview of ours. */
 const planView = gallery;
@@ -53,6 +54,7 @@ export const scenarios: Scenario[] = [
       await (await row(ctx, 'The moon')).locator('textarea').fill(EDITED_PROMPT);
       await (await row(ctx, UNCHECKED)).getByRole('checkbox', { name: `Illustrate “${UNCHECKED}”` }).uncheck();
       await planView(ctx).getByRole('button', { name: STYLE }).click();
+      await planView(ctx).getByLabel('Aspect ratio of every image').selectOption(RATIO);
       assert.strictEqual(await planView(ctx).locator('#style').inputValue(), STYLE);
       await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 4 images · 24 credits', { what: 'the price of the 4 checked rows' });
       await ctx.screenshot('illustrate-plan');
@@ -89,6 +91,14 @@ export const scenarios: Scenario[] = [
         else assert.ok(prompt.startsWith(`${heading}: ${paragraph.replace(/\.$/, '')}`), `the prompt from the heading and first sentence: ${prompt}`);
       }
       ctx.log(`4 images after their sections, each with "Style: ${STYLE}" in its embedded prompt`);
+
+      // Opened again later, the plan shows which sections got images, and starts from the document's ratio.
+      await ctx.runCommand('Flux: Illustrate This Document');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 1 image · 6 credits', { what: 'the plan again, with one section left' });
+      const statuses = await planView(ctx).locator('li.row .status').allInnerTexts();
+      assert.deepStrictEqual(statuses, ['Has an image', 'Has an image', 'Has an image', '', 'Has an image']);
+      assert.strictEqual(await (await row(ctx, UNCHECKED)).locator('select').inputValue(), RATIO, "the document's ratio, remembered");
+      await ctx.screenshot('illustrate-reopened');
     },
   },
   {

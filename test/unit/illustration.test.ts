@@ -39,15 +39,17 @@ describe('illustration plan', () => {
 
   it('messages from the plan page: known rows, valid ratios, bounded text; anything else is refused', () => {
     const ids = new Set([rowId(0), rowId(3)]);
-    const ok = parsePlanMessage({ id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: ' P ', aspectRatio: '1:1' }], style: ' photo ' } }, ids);
-    assert.deepStrictEqual(ok, { ok: true, msg: { method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'P', aspectRatio: '1:1' }], style: 'photo' } } });
+    const ok = parsePlanMessage({ id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: ' P ', aspectRatio: '1:1' }], style: ' photo ', aspectRatio: '4:3' } }, ids);
+    assert.deepStrictEqual(ok, { ok: true, msg: { method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'P', aspectRatio: '1:1' }], style: 'photo', aspectRatio: '4:3' } } });
     const refused = [
-      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's9', prompt: 'P', aspectRatio: '1:1' }], style: '' } },
-      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'P', aspectRatio: '2:1' }], style: '' } },
-      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: '', aspectRatio: '1:1' }], style: '' } },
-      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'x'.repeat(PROMPT_MAX_LENGTH + 1), aspectRatio: '1:1' }], style: '' } },
-      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'P', aspectRatio: '1:1' }, { id: 's0', prompt: 'P', aspectRatio: '1:1' }], style: '' } },
-      { id: 'c1', method: 'plan/generate', params: { rows: [], style: 'x'.repeat(STYLE_MAX_LENGTH + 1) } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's9', prompt: 'P', aspectRatio: '1:1' }], style: '', aspectRatio: '1:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'P', aspectRatio: '2:1' }], style: '', aspectRatio: '1:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: '', aspectRatio: '1:1' }], style: '', aspectRatio: '1:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'x'.repeat(PROMPT_MAX_LENGTH + 1), aspectRatio: '1:1' }], style: '', aspectRatio: '1:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [{ id: 's0', prompt: 'P', aspectRatio: '1:1' }, { id: 's0', prompt: 'P', aspectRatio: '1:1' }], style: '', aspectRatio: '1:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [], style: 'x'.repeat(STYLE_MAX_LENGTH + 1), aspectRatio: '1:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [], style: '', aspectRatio: '2:1' } },
+      { id: 'c1', method: 'plan/generate', params: { rows: [], style: '' } },
       { id: 'c1', method: 'plan/retry', params: { row: { id: 's0', prompt: 'P', aspectRatio: '1:1', extra: 1 }, style: '' } },
       { id: 'c1', method: 'plan/cancel', params: { now: true } },
       { id: 'c1', method: 'plan/unknown', params: { style: '' } },

@@ -39,10 +39,11 @@ export async function illustrateDocument(deps: IllustrateDeps, uri?: vscode.Uri)
         modelPrompts(wanted.map(([index, section]) => ({ index, heading: section.heading, text: paragraphText(document, section) })), deps.log, token),
       )
     : undefined;
-  const rows = buildPlan(sections, readGenerationDefaults().value.aspectRatio, prompts);
+  const aspectRatio = deps.memory.aspectRatio(document.uri) ?? readGenerationDefaults().value.aspectRatio;
+  const rows = buildPlan(sections, aspectRatio, prompts);
   const text = document.getText();
   const anchors = new Map(rows.map((row) => [row.id, anchorOf(text, sections[sectionIndexOf(row.id)])]));
-  PlanPanel.show(deps, { document, rows, anchors, promptsByModel: !!prompts });
+  PlanPanel.show(deps, { document, rows, aspectRatio, anchors, promptsByModel: !!prompts });
   deps.log.info(`illustrate: ${name}: ${sections.length} sections, ${rows.length} rows, prompts by ${prompts ? 'a language model' : 'headings'}`);
   return rows;
 }

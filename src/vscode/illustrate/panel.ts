@@ -6,26 +6,28 @@ import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
 import type { Anchor } from '../../insert/anchor';
 import { PLAN_STRINGS_EN, PLAN_STRING_KEYS, parsePlanMessage, type PlanBoot, type PlanNotification, type PlanRow, type PlanStrings, type RowStatus } from '../../protocol/illustrate';
+import type { AspectRatio } from '../../shared/options';
 import { renderWebviewHtml } from '../gallery/html';
 import { l10n } from '../ui/text';
+import type { PlanMemory } from './planMemory';
 import { PlanRun, type PlanRunDeps } from './run';
 
 export interface PlanPanelDeps extends PlanRunDeps {
   extensionUri: vscode.Uri;
-  /** Where the style line is remembered, per workspace. */
-  workspaceState: vscode.Memento;
+  /** The style line and each document's aspect ratio, per workspace. */
+  memory: PlanMemory;
 }
 
 /** What the command read from the document. */
 export interface DocumentPlan {
   document: vscode.TextDocument;
   rows: PlanRow[];
+  /** The document's aspect ratio, which its rows start with. */
+  aspectRatio: AspectRatio;
   /** Each row's section text its image goes after. */
   anchors: ReadonlyMap<string, Anchor>;
   promptsByModel: boolean;
 }
-
-const STYLE_KEY = 'fluxStudio.illustrate.style';
 
 export class PlanPanel {
   static readonly viewType = 'fluxStudio.illustrate';
@@ -85,7 +87,8 @@ export class PlanPanel {
     const boot: PlanBoot = {
       documentName: vscode.workspace.asRelativePath(this.plan.document.uri),
       rows: this.plan.rows,
-      style: this.deps.workspaceState.get<string>(STYLE_KEY, ''),
+      aspectRatio: this.plan.aspectRatio,
+      style: this.deps.memory.style(),
       price,
       promptsByModel: this.plan.promptsByModel,
       strings: localizedPlanStrings(),
@@ -113,7 +116,8 @@ export class PlanPanel {
     const { msg } = parsed;
     if (msg.method === 'plan/cancel') return this.run.stop();
     const rows = msg.method === 'plan/generate' ? msg.params.rows : [msg.params.row];
-    await this.deps.workspaceState.update(STYLE_KEY, msg.params.style);
+    if (msg.method === 'plan/generate') this.plan.aspectRatio = msg.params.aspectRatio;
+    await this.deps.memory.remember(this.plan.document.uri, msg.params.style, this.plan.aspectRatio);
     for (const request of rows) {
       const row = this.plan.rows.find((candidate) => candidate.id === request.id)!;
       Object.assign(row, { prompt: request.prompt, aspectRatio: request.aspectRatio, checked: true });

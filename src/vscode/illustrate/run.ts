@@ -5,8 +5,8 @@
 // Cancel starts nothing more; a submit in flight always completes, and what started still lands.
 import * as vscode from 'vscode';
 import type { GalleryStore } from '../../gallery/store';
-import type { Anchor } from '../../insert/anchor';
-import { locateAnchor } from '../../insert/anchor';
+import { locateAnchor, type Anchor } from '../../insert/anchor';
+import type { ImagePrice } from '../../api/prices';
 import { withStyle } from '../../insert/illustration';
 import { BATCH_CONCURRENCY, startLimited, type BatchStart } from '../../jobs/batch';
 import type { RowRequest, RowStatus } from '../../protocol/illustrate';
@@ -64,7 +64,7 @@ export class PlanRun implements vscode.Disposable {
   async start(rows: readonly RowRequest[], style: string): Promise<void> {
     if (this.cancel || rows.length === 0) return;
     const name = vscode.workspace.asRelativePath(this.document.uri);
-    const question = (price: Parameters<typeof creditsText>[0]) => l10n.t('Illustrate {0} with {1} images for {2}?', name, rows.length, creditsText(price, rows.length));
+    const question = (price: ImagePrice) => l10n.t('Illustrate {0} with {1} images for {2}?', name, rows.length, creditsText(price, rows.length));
     if (!(await this.deps.gate.confirmBatch(rows.length, question))) return;
     const cancel = (this.cancel = new AbortController());
     this.events.running(true);

@@ -25,6 +25,7 @@ interface RowView {
 class PlanPage {
   private readonly rows: RowView[] = [];
   private readonly style = h('input', { type: 'text', id: 'style', maxlength: STYLE_MAX_LENGTH });
+  private readonly documentRatio = ratioSelect();
   private readonly generate = h('button', { type: 'button', class: 'button primary', 'data-action': 'generate' });
   private readonly cancel = h('button', { type: 'button', class: 'button', 'data-action': 'cancel', hidden: true });
   private running = false;
@@ -42,6 +43,11 @@ class PlanPage {
     this.style.placeholder = this.t('stylePlaceholder');
     this.style.addEventListener('input', () => this.syncPresets());
     this.cancel.textContent = this.t('cancel');
+    this.documentRatio.id = 'document-ratio';
+    this.documentRatio.value = boot.aspectRatio;
+    this.documentRatio.addEventListener('change', () => {
+      for (const view of this.rows) if (!view.ratio.disabled) view.ratio.value = this.documentRatio.value;
+    });
     const presets = h('div', { class: 'presets', role: 'group', 'aria-label': this.t('stylePresets') });
     for (const preset of STYLE_PRESETS) {
       const button = h('button', { type: 'button', class: 'button preset', 'data-preset': preset, 'aria-pressed': 'false', text: preset });
@@ -58,6 +64,7 @@ class PlanPage {
       h('p', { class: 'intro', text: this.t('intro') }),
       h('p', { class: 'note', text: this.t(boot.promptsByModel ? 'promptsByModel' : 'promptsByHeadings') }),
       h('div', { class: 'style-line' }, h('label', { for: 'style', text: this.t('style') }), this.style, presets),
+      h('div', { class: 'style-line' }, h('label', { for: 'document-ratio', text: this.t('documentRatio') }), this.documentRatio),
       boot.rows.length ? list : h('p', { class: 'empty', text: this.t('noSections') }),
       h('div', { class: 'actions' }, this.generate, this.cancel),
     );
@@ -76,8 +83,8 @@ class PlanPage {
     checkbox.checked = row.checked;
     const prompt = h('textarea', { rows: 2, maxlength: PROMPT_MAX_LENGTH, 'aria-label': this.t('prompt', { heading }) });
     prompt.value = row.prompt;
-    const ratio = h('select', { 'aria-label': this.t('aspectRatio', { heading }) });
-    for (const value of ASPECT_RATIOS) ratio.append(h('option', { value, text: value }));
+    const ratio = ratioSelect();
+    ratio.setAttribute('aria-label', this.t('aspectRatio', { heading }));
     ratio.value = row.aspectRatio;
     const status = h('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
     const retry = h('button', { type: 'button', class: 'button', 'data-action': 'retry', hidden: true, text: this.t('retry') });
@@ -108,7 +115,7 @@ class PlanPage {
   private start(): void {
     const chosen = this.chosen();
     if (chosen.length === 0 || this.running) return;
-    post('plan/generate', { rows: chosen.map((view) => this.request(view)), style: this.style.value });
+    post('plan/generate', { rows: chosen.map((view) => this.request(view)), style: this.style.value, aspectRatio: this.documentRatio.value });
   }
 
   private onNotification(message: PlanNotification): void {
@@ -170,6 +177,12 @@ class PlanPage {
     this.cancel.hidden = !this.running;
     for (const view of this.rows) view.retry.disabled = this.running;
   }
+}
+
+function ratioSelect(): HTMLSelectElement {
+  const select = h('select');
+  for (const value of ASPECT_RATIOS) select.append(h('option', { value, text: value }));
+  return select;
 }
 
 function readBoot(): PlanBoot | undefined {
