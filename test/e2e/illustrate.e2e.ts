@@ -148,7 +148,8 @@ export const scenarios: Scenario[] = [
     name: 'illustrate: Cancel while four images run — the fifth is never sent, the four still land',
     timeoutMs: 180_000,
     async run(ctx) {
-      await configureSimulator(ctx, { timeScale: 0.2, durations: { fixedMs: 60_000 } }); // 12 s each
+      // 30 s each: the four start one after another (each submit awaited), well before the first could land
+      await configureSimulator(ctx, { timeScale: 0.2, durations: { fixedMs: 150_000 } });
       await ctx.openFile('tides.md');
       await ctx.runCommand('Flux: Illustrate This Document');
       const generate = planView(ctx).locator('button[data-action="generate"]');

@@ -40,7 +40,8 @@ export class PlanRun implements vscode.Disposable {
   private readonly rowOf = new Map<string, string>();
   /** Each row's latest job, to continue a paused one rather than pay for a new one. */
   private readonly jobOf = new Map<string, string>();
-  private readonly settled = new Map<string, () => void>();
+  /** Each started job's landing (placed, left in the gallery, failed or removed), once asked for. */
+  private readonly landings = new Map<string, { landed: Promise<void>; resolve: () => void }>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -51,7 +52,9 @@ export class PlanRun implements vscode.Disposable {
     private readonly events: PlanRunEvents,
   ) {
     this.subscriptions = [
-      deps.store.onDidChange((change) => change.kind === 'upsert' && this.onEntry(change.entry)),
+      deps.store.onDidChange((change) =>
+        change.kind === 'upsert' ? this.onEntry(change.entry) : this.finish(change.id, { kind: 'failed', reason: l10n.t('Its image was deleted from the gallery.') }),
+      ),
       deps.placements.onDidPlace(({ id, placed }) => this.finish(id, { kind: placed ? 'placed' : 'inGallery' })),
     ];
   }
@@ -75,11 +78,12 @@ export class PlanRun implements vscode.Disposable {
         waiting.delete(row.id);
         return this.startRow(row, style);
       };
-      // A job may have ended before this is asked: then it has no row any more.
-      const landed = (entryId: string) => new Promise<void>((resolve) => (this.rowOf.has(entryId) ? this.settled.set(entryId, resolve) : resolve()));
+      const landed = (entryId: string) => this.landing(entryId);
       const { started } = await startLimited(rows, BATCH_CONCURRENCY, startRow, landed, cancel.signal);
       for (const id of waiting) this.events.status(id, { kind: 'notStarted' });
       this.deps.log.info(`illustrate: ${started.length} of ${rows.length} images started for ${name}${cancel.signal.aborted ? ' (cancelled)' : ''}`);
+      // The run ends when its images have landed (a Cancel does not stop those already sent).
+      await Promise.all(started.map(landed));
     } finally {
       this.cancel = undefined;
       this.events.running(false);
@@ -143,13 +147,26 @@ export class PlanRun implements vscode.Disposable {
     // A completed image is reported once placed (onDidPlace).
   }
 
+  /** Resolves once the job `entryId` has landed (at once when it already has: it has no row any more). */
+  private landing(entryId: string): Promise<void> {
+    if (!this.rowOf.has(entryId)) return Promise.resolve();
+    let landing = this.landings.get(entryId);
+    if (!landing) {
+      let resolve!: () => void;
+      const landed = new Promise<void>((done) => (resolve = done));
+      landing = { landed, resolve };
+      this.landings.set(entryId, landing);
+    }
+    return landing.landed;
+  }
+
   private finish(entryId: string, status: RowStatus): void {
     const rowId = this.rowOf.get(entryId);
     if (!rowId) return;
     this.rowOf.delete(entryId);
     this.events.status(rowId, status);
-    this.settled.get(entryId)?.();
-    this.settled.delete(entryId);
+    this.landings.get(entryId)?.resolve();
+    this.landings.delete(entryId);
   }
 
   dispose(): void {

@@ -69,7 +69,10 @@ class PlanPage {
       h('div', { class: 'actions' }, this.generate, this.cancel),
     );
     this.generate.addEventListener('click', () => this.start());
-    this.cancel.addEventListener('click', () => post('plan/cancel', {}));
+    this.cancel.addEventListener('click', () => {
+      post('plan/cancel', {});
+      this.cancel.disabled = true; // what was sent still lands; the run ends then
+    });
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (isPlanNotification(event.data)) this.onNotification(event.data);
     });
@@ -175,6 +178,7 @@ class PlanPage {
     this.generate.textContent = count === 0 ? this.t('generateNone') : count === 1 ? this.t('generateOne', { credits: total }) : this.t('generate', { count, credits: total });
     this.generate.disabled = count === 0 || this.running;
     this.cancel.hidden = !this.running;
+    if (!this.running) this.cancel.disabled = false;
     for (const view of this.rows) view.retry.disabled = this.running;
   }
 }
