@@ -8,8 +8,13 @@ import { isId, isPlainObject, unknownKey } from './validate';
 export const PLAN_ROWS_MAX = 30;
 /** The style line, at most this long (it is appended to every prompt). */
 export const STYLE_MAX_LENGTH = 200;
-/** The style presets, offered before free text. Their names go into prompts as they are (English). */
-export const STYLE_PRESETS = ['watercolour', 'isometric 3D', 'flat illustration', 'photo'] as const;
+/** The style presets, offered before free text: what goes into prompts (English), and the key of each button's label. */
+export const STYLE_PRESETS = [
+  { style: 'watercolour', label: 'presetWatercolour' },
+  { style: 'isometric 3D', label: 'presetIsometric' },
+  { style: 'flat illustration', label: 'presetFlat' },
+  { style: 'photo', label: 'presetPhoto' },
+] as const;
 
 /** Where a row's image is. */
 export type RowStatus =
@@ -75,6 +80,10 @@ export const PLAN_STRINGS_EN = {
   documentRatio: 'Aspect ratio of every image',
   stylePlaceholder: 'Added to every prompt, e.g. watercolour',
   stylePresets: 'Style presets',
+  presetWatercolour: 'watercolour',
+  presetIsometric: 'isometric 3D',
+  presetFlat: 'flat illustration',
+  presetPhoto: 'photo',
   include: 'Illustrate “{heading}”',
   prompt: 'Prompt for “{heading}”',
   aspectRatio: 'Aspect ratio for “{heading}”',
@@ -84,6 +93,7 @@ export const PLAN_STRINGS_EN = {
   approximateCredits: 'about {credits}',
   cancel: 'Cancel',
   retry: 'Retry',
+  retryRow: 'Retry “{heading}”',
   noSections: 'This document has no sections to illustrate: each needs a heading and a paragraph.',
   statusHasImage: 'Has an image',
   statusWaiting: 'Waiting',

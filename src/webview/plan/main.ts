@@ -2,7 +2,7 @@
 // into its page shell, see src/vscode/illustrate/page.ts): one row per section — heading, an editable
 // prompt, the aspect ratio, a checkbox — one style line for every image, and Generate with the total price.
 // Text from the document only ever goes in through textContent and form values.
-import { PLAN_STRINGS_EN, STYLE_MAX_LENGTH, STYLE_PRESETS, isPlanNotification, type PlanBoot, type PlanNotification, type PlanRow, type PlanStringKey, type RowRequest, type RowStatus } from '../../protocol/illustrate';
+import { PLAN_STRINGS_EN, STYLE_MAX_LENGTH, STYLE_PRESETS, isPlanNotification, type PlanBoot, type PlanMessage, type PlanNotification, type PlanRow, type PlanStringKey, type RowRequest, type RowStatus } from '../../protocol/illustrate';
 import { ASPECT_RATIOS, PROMPT_MAX_LENGTH } from '../../shared/options';
 import { formatString } from '../../shared/formatString';
 import { h } from '../dom';
@@ -11,7 +11,10 @@ declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
 
 const vscode = acquireVsCodeApi();
 let nextId = 1;
-const post = (method: string, params: object) => vscode.postMessage({ id: `p${nextId++}`, method, params });
+/** Sends one of the plan's messages (checked again on arrival, see parsePlanMessage). */
+function post<M extends PlanMessage['method']>(method: M, params: Extract<PlanMessage, { method: M }>['params']): void {
+  vscode.postMessage({ id: `p${nextId++}`, method, params });
+}
 
 interface RowView {
   row: PlanRow;
@@ -50,9 +53,9 @@ class PlanPage {
     });
     const presets = h('div', { class: 'presets', role: 'group', 'aria-label': this.t('stylePresets') });
     for (const preset of STYLE_PRESETS) {
-      const button = h('button', { type: 'button', class: 'button preset', 'data-preset': preset, 'aria-pressed': 'false', text: preset });
+      const button = h('button', { type: 'button', class: 'button preset', 'data-preset': preset.style, 'aria-pressed': 'false', text: this.t(preset.label) });
       button.addEventListener('click', () => {
-        this.style.value = preset;
+        this.style.value = preset.style;
         this.syncPresets();
       });
       presets.append(button);
@@ -90,7 +93,7 @@ class PlanPage {
     ratio.setAttribute('aria-label', this.t('aspectRatio', { heading }));
     ratio.value = row.aspectRatio;
     const status = h('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
-    const retry = h('button', { type: 'button', class: 'button', 'data-action': 'retry', hidden: true, text: this.t('retry') });
+    const retry = h('button', { type: 'button', class: 'button', 'data-action': 'retry', hidden: true, text: this.t('retry'), 'aria-label': this.t('retryRow', { heading }) });
     const view: RowView = { row, checkbox, prompt, ratio, status, retry };
     this.rows.push(view);
     checkbox.addEventListener('change', () => this.update());
@@ -118,7 +121,7 @@ class PlanPage {
   private start(): void {
     const chosen = this.chosen();
     if (chosen.length === 0 || this.running) return;
-    post('plan/generate', { rows: chosen.map((view) => this.request(view)), style: this.style.value, aspectRatio: this.documentRatio.value });
+    post('plan/generate', { rows: chosen.map((view) => this.request(view)), style: this.style.value, aspectRatio: this.documentRatio.value as RowRequest['aspectRatio'] });
   }
 
   private onNotification(message: PlanNotification): void {
