@@ -8,6 +8,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
+import { localizedPaletteTitle } from './korean.e2e';
 import { answerDialog, answerInputBox, answerPriceQuestion, configureSimulator, gallery, sendChatWithKey, simStats } from './steps';
 
 const SECTIONS = [
@@ -190,6 +191,23 @@ export const scenarios: Scenario[] = [
       assert.strictEqual(noted, 'The prompts were written by a language model from each section.');
       const prompts = await planView(ctx).locator('li.row textarea').evaluateAll((areas) => areas.map((area: any) => String(area.value)));
       assert.deepStrictEqual(prompts, SECTIONS.map(([heading]) => `Painted by the model: ${heading}`));
+    },
+  },
+  {
+    name: 'illustrate: in Korean, the plan speaks Korean; the style presets keep their English names in prompts',
+    locale: 'ko',
+    async run(ctx) {
+      await ctx.openFile('tides.md');
+      const title = localizedPaletteTitle(ctx.extensionPath, 'fluxStudio.illustrateDocument', 'ko');
+      assert.strictEqual(title, 'Flux: 이 문서에 그림 넣기');
+      await ctx.runCommand(title);
+      const generate = planView(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === '이미지 5개 생성 · 30크레딧', { what: 'the Korean Generate label' });
+      await planView(ctx).getByRole('button', { name: '수채화' }).click();
+      assert.strictEqual(await planView(ctx).locator('#style').inputValue(), 'watercolour');
+      assert.strictEqual(await planView(ctx).locator('h1').innerText(), 'tides.md에 그림 넣기');
+      await planView(ctx).getByRole('checkbox', { name: '“Tides”에 그림 넣기' }).waitFor();
+      await ctx.screenshot('illustrate-korean');
     },
   },
 ];
