@@ -16,6 +16,17 @@ function post<M extends PlanMessage['method']>(method: M, params: Extract<PlanMe
   vscode.postMessage({ id: `p${nextId++}`, method, params });
 }
 
+/** The words of each row status (a planned row says nothing). */
+const STATUS_TEXT: Record<Exclude<RowStatus['kind'], 'planned'>, PlanStringKey> = {
+  hasImage: 'statusHasImage',
+  waiting: 'statusWaiting',
+  running: 'statusRunning',
+  placed: 'statusPlaced',
+  inGallery: 'statusInGallery',
+  notStarted: 'statusNotStarted',
+  failed: 'statusFailed',
+};
+
 interface RowView {
   row: PlanRow;
   checkbox: HTMLInputElement;
@@ -147,24 +158,10 @@ class PlanPage {
   }
 
   private statusText(status: RowStatus): string {
-    switch (status.kind) {
-      case 'planned':
-        return '';
-      case 'hasImage':
-        return this.t('statusHasImage');
-      case 'waiting':
-        return this.t('statusWaiting');
-      case 'running':
-        return this.t('statusRunning', { progress: Math.round(status.progress) });
-      case 'placed':
-        return this.t('statusPlaced');
-      case 'inGallery':
-        return this.t('statusInGallery');
-      case 'notStarted':
-        return this.t('statusNotStarted');
-      case 'failed':
-        return this.t('statusFailed', { reason: status.reason });
-    }
+    if (status.kind === 'planned') return '';
+    const values: Record<string, string | number> =
+      status.kind === 'running' ? { progress: Math.round(status.progress) } : status.kind === 'failed' ? { reason: status.reason } : {};
+    return this.t(STATUS_TEXT[status.kind], values);
   }
 
   private syncPresets(): void {
