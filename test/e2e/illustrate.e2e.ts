@@ -210,4 +210,26 @@ export const scenarios: Scenario[] = [
       await ctx.screenshot('illustrate-korean');
     },
   },
+  {
+    name: 'illustrate: the daily spending limit stops the plan where it would pass it; nothing more is sent',
+    settings: { 'fluxStudio.spendingLimit': 12 },
+    timeoutMs: 150_000,
+    async run(ctx) {
+      await configureSimulator(ctx, { timeScale: 0.2 });
+      await ctx.openFile('tides.md');
+      await ctx.runCommand('Flux: Illustrate This Document');
+      const generate = planView(ctx).locator('button[data-action="generate"]');
+      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan with 5 rows' });
+      await generate.click();
+      await answerDialog(ctx, 'Illustrate tides.md with 5 images for 30 credits?', 'Generate 5 Images');
+      await answerInputBox(ctx, ctx.apiKey);
+      // 12 credits a day: the third image would pass it. Declined, the rest is not started.
+      const limit = await answerDialog(ctx, 'spending limit', 'Cancel');
+      ctx.log(`limit question: ${limit}`);
+      const kinds = () => planView(ctx).locator('.status').evaluateAll((spans) => spans.map((span: any) => String(span.dataset.kind)));
+      await ctx.retry(async () => (await kinds()).slice(2).every((kind) => kind === 'notStarted'), { timeoutMs: 15_000, what: 'rows 3–5 not started' });
+      await ctx.retry(async () => (await kinds()).slice(0, 2).every((kind) => kind === 'placed'), { timeoutMs: 90_000, what: 'the two paid images inserted' });
+      assert.strictEqual((await simStats(ctx)).jobsCreated, 2, 'only what the limit allowed was sent');
+    },
+  },
 ];
