@@ -169,8 +169,11 @@ export class PlanRun implements vscode.Disposable {
     this.landings.delete(entryId);
   }
 
+  /** The plan closed: nothing more starts; the images already sent still land (Placements places them). */
   dispose(): void {
     this.stop();
+    for (const landing of this.landings.values()) landing.resolve(); // no more news of them here
+    this.landings.clear();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
 }
