@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Scenario, ScenarioContext } from './context';
+import { ALL_VERSIONS, type Scenario, type ScenarioContext } from './context';
 import { localizedPaletteTitle } from './korean.e2e';
 import { answerDialog, answerInputBox, answerPriceQuestion, configureSimulator, gallery, sendChatWithKey, simStats } from './steps';
 
@@ -43,6 +43,7 @@ async function row(ctx: ScenarioContext, heading: string) {
 export const scenarios: Scenario[] = [
   {
     name: 'illustrate: a 5-section Markdown document through the plan view — one prompt edited, one section unchecked, a style preset; 4 images after their sections',
+    versions: ALL_VERSIONS,
     timeoutMs: 240_000,
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 0.2 });
