@@ -87,6 +87,17 @@ describe('sections: a document read heading by heading', () => {
     assert.strictEqual(slice(text, sections![0].headingSpan), '=====\nGuide\n=====');
   });
 
+  it('CRLF documents: the same sections, offsets in the document as it is', () => {
+    for (const [languageId, text] of [
+      ['markdown', '# One\r\n\r\nFirst text.\r\n\r\n## Two\r\n\r\nSecond text.\r\n'],
+      ['asciidoc', '== One\r\n\r\nFirst text.\r\n\r\n== Two\r\n\r\nSecond text.\r\n'],
+      ['restructuredtext', 'One\r\n===\r\n\r\nFirst text.\r\n\r\nTwo\r\n---\r\n\r\nSecond text.\r\n'],
+    ] as const) {
+      const sections = findSections(text, languageId)!;
+      assert.deepStrictEqual(sections.map((s) => [s.heading, slice(text, s.paragraph)]), [['One', 'First text.'], ['Two', 'Second text.']], languageId);
+    }
+  });
+
   it('other languages and documents over the reading cap: undefined; at most MAX_SECTIONS sections', () => {
     assert.strictEqual(findSections('# A\n\nB.\n', 'latex'), undefined);
     assert.strictEqual(findSections(`# A\n\n${'x'.repeat(MAX_READ_LENGTH)}`, 'markdown'), undefined);
