@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PlanRow } from '../../src/protocol/illustrate';
 import { loadConfig } from './config';
+import type { FluxStudioTestApi } from '../../src/extension';
 import { readyForTests, sim, waitFor } from './support';
 
 const MARKDOWN = [
@@ -19,9 +20,10 @@ const MARKDOWN = [
 
 describe('Illustrate This Document: the plan', function () {
   this.timeout(60_000);
+  let api: FluxStudioTestApi;
 
   before(async () => {
-    await readyForTests();
+    api = await readyForTests();
   });
 
   afterEach(async () => {
@@ -58,5 +60,32 @@ describe('Illustrate This Document: the plan', function () {
 
   it('another language: no plan', async () => {
     assert.strictEqual(await planOf('illustrate-plan.txt', 'Just text.\n'), undefined);
+  });
+
+  it('images of one document that land at the same moment are each placed after their own paragraph (one edit at a time)', async () => {
+    const file = vscode.Uri.file(path.join(loadConfig().workspacePath, 'illustrate-together.md'));
+    await fs.writeFile(file.fsPath, MARKDOWN);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const paragraphs = ['The sea rises and falls twice a day. Sailors plan by it.', 'The moon pulls the water toward it.', 'Tide tables list the hours.'];
+    await sim('/__sim/config', { durations: { fixedMs: 100_000 } }); // the same 2 s each at the suite's time scale
+    try {
+      const entries = await Promise.all(
+        paragraphs.map(async (text) => {
+          const start = document.getText().indexOf(text);
+          const placeAfter = { document, anchor: { start, end: start + text.length, text } };
+          const [entry] = await api.generation.generateVariants({ aspectRatio: '1:1', outputFormat: 'jpg', outputQuality: 60, raw: false, prompt: text }, undefined, { costConfirmed: true, placeAfter });
+          return entry;
+        }),
+      );
+      await Promise.all(entries.map((entry) => api.engine.whenSettled(entry.id)));
+      const text = await waitFor('three new snippets beside the harbour image', () => (document.getText().split('![').length === 5 ? document.getText() : undefined), 30_000);
+      for (const paragraph of paragraphs) {
+        const after = text.slice(text.indexOf(paragraph) + paragraph.length);
+        assert.match(after, /^\n\n!\[[^\]]*\]\(images\/[^)]+\.jpg\)\n/, `an image right after "${paragraph}":\n${text}`);
+      }
+    } finally {
+      await sim('/__sim/config', { durations: { medianMs: 15000, sigma: 0.35 } });
+    }
   });
 });
