@@ -1,5 +1,5 @@
 // Bundles the extension (Node, CommonJS), the image codecs (Node, CommonJS, loaded on the first insert
-// that resizes) and the gallery webview (browser, IIFE) separately, minified with source maps.
+// that resizes), the gallery webview and the Illustrate plan page (browser, IIFE) separately, minified with source maps.
 // `--watch` rebuilds on change.
 const esbuild = require('esbuild');
 const fs = require('fs');
@@ -66,6 +66,14 @@ const targets = [
     ...common,
     entryPoints: ['src/webview/main.ts'],
     outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+  {
+    ...common,
+    entryPoints: ['src/webview/plan/main.ts'],
+    outfile: 'dist/plan.js',
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',

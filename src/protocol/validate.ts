@@ -285,7 +285,7 @@ const PARAM_VALIDATORS: { [M in CommandMethod | RequestMethod]: (p: Record<strin
   },
 };
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -297,7 +297,7 @@ function isPromptText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.trim() !== '' && value.length <= max;
 }
 
-function unknownKey(value: Record<string, unknown>, allowed: readonly string[]): string | undefined {
+export function unknownKey(value: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   for (const key of Object.keys(value)) if (!allowed.includes(key)) return key.slice(0, 64);
   return undefined;
 }

@@ -15,6 +15,7 @@ export const COMMANDS = {
   varyFromImage: 'fluxStudio.varyFromImage',
   copyImage: 'fluxStudio.copyImage',
   generateMissingImages: 'fluxStudio.generateMissingImages',
+  illustrateDocument: 'fluxStudio.illustrateDocument',
   generateMissingImage: 'fluxStudio.generateMissingImage',
   insertIntoWorkspace: 'fluxStudio.insertIntoWorkspace',
 } as const;

@@ -1,13 +1,15 @@
 // The chat participant @flux: `/generate <prompt>` (the default) makes an image into the workspace,
 // `/insert <prompt>` also inserts it into the active editor's document. Both run the language model tool
 // (lmTool.ts) with the request's invocation token, so the cost confirmation shows inline in the chat and
-// every paid call passes the one payment gate. It converses: a `#file` image becomes the reference image, a
-// `#file` document of an image language the insert target, and a message after an image changes that image
-// (src/shared/chatFollowUp.ts). The answer shows the picture, the saved file as an anchor, and follow-up
-// buttons (Vary, Insert, Another). Everything from the chat (prompts, references, history) is outside text.
+// every paid call passes the one payment gate. `/illustrate` opens the plan of the open document (Flux:
+// Illustrate This Document); nothing is paid there until the plan's Generate. It converses: a `#file` image
+// becomes the reference image, a `#file` document of an image language the insert target, and a message
+// after an image changes that image (src/shared/chatFollowUp.ts). The answer shows the picture, the saved
+// file as an anchor, and follow-up buttons (Vary, Insert, Another). Everything from the chat (prompts, references, history) is outside text.
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { IMAGE_LANGUAGES } from '../insert/languages';
+import type { PlanRow } from '../protocol/illustrate';
 import { applyFollowUp, isFollowUpMessage, type PreviousImage } from '../shared/chatFollowUp';
 import { COMMANDS } from '../shared/commands';
 import { IMAGE_TOOL_NAME } from '../shared/imageToolInput';
@@ -59,6 +61,12 @@ interface RequestPlan {
 export function chatHandler(deps: ChatDeps): vscode.ChatRequestHandler {
   return async (request, context, stream, token) => {
     const text = (value: string) => stream.markdown(new vscode.MarkdownString().appendText(value).appendMarkdown('\n\n'));
+    if (request.command === 'illustrate') {
+      const rows = await vscode.commands.executeCommand<PlanRow[] | undefined>(COMMANDS.illustrateDocument);
+      const planned = rows?.filter((row) => row.checked).length ?? 0;
+      if (rows) text(l10n.t('The plan is open beside the document: {0} sections to illustrate. Edit the prompts and the style there, then press Generate.', planned));
+      return {};
+    }
     const references = await readReferences(request.references);
     const previous = previousImage(context.history);
     const plan = await planRequest(request, previous, references.image, deps, stream, token);

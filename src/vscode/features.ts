@@ -8,6 +8,8 @@ import { generateWithReference, uploadReference, type ReferenceDeps } from './co
 import { rerunFromImage } from './commands/rerunFromImage';
 import { GalleryPanel, type GalleryDeps } from './gallery/panel';
 import { GenerationService } from './generation';
+import type { IllustrateDeps } from './illustrate/command';
+import { PlanMemory } from './illustrate/planMemory';
 import { AccountImporter } from './importFromAccount';
 import { registerImageTool } from './lmTool';
 import { Placements } from './editor/placement';
@@ -34,6 +36,8 @@ export interface Features {
   enhancer: PromptEnhancer;
   /** What the @flux chat participant works with. */
   chat: ChatDeps;
+  /** What Illustrate This Document plans and runs with. */
+  illustrate: IllustrateDeps;
 }
 
 export function createFeatures(core: CoreServices): Features {
@@ -82,11 +86,12 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
+  const illustrate: IllustrateDeps = { generation, gate, placements, store, log, editors, extensionUri: core.context.extensionUri, memory: new PlanMemory(core.context.workspaceState) };
   const chat: ChatDeps = {
     editors,
     enhancer,
     tool: imageTool.tool,
     uploadReference: async (uri) => ((await keys.ensureKey()) ? uploadReference(core.api, uri) : undefined),
   };
-  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, enhancer, chat };
+  return { generation, gallery, importer, notifier, imageTool, referenceDeps, revealGallery, placements, gate, enhancer, chat, illustrate };
 }

@@ -1,5 +1,5 @@
 // THE gate every paid path goes through (commands, gallery, variants, missing images, re-run, the language
-// model tool): the price from the one price source, the spending limit, then the user's agreement. Nothing
+// model tool, Illustrate This Document): the price from the one price source, the spending limit, then the user's agreement. Nothing
 // submits a job without passing here (GenerationService.generateVariants calls it before the engine).
 import { promises as fs } from 'fs';
 import * as path from 'path';
@@ -8,8 +8,8 @@ import { parseJsonOrUndefined, readIfExists, writeFileAtomic } from '../gallery/
 import type { PriceBook } from './prices';
 import { creditsText } from './prices';
 import { askModal } from './ui/show';
-import { join, l10n } from './ui/text';
-import { confirmVariantCost } from './variants';
+import { join, l10n, type SafeText } from './ui/text';
+import { confirmVariantCost, variantCostText } from './variants';
 
 /**
  * The price of one image the user agreed to with "Don't ask again", in global storage: one machine, one
@@ -68,6 +68,18 @@ export class PaymentGate {
         await this.limit.release(released * price.credits, reservedAt, `${released} of ${request.count} images not sent`);
       },
     };
+  }
+
+  /**
+   * A batch the user starts as one (the plan of Illustrate This Document): its price asked once, in the
+   * batch's own words. Each image then passes `pay` with `costConfirmed` as it starts, which reserves it
+   * against the spending limit — so the images a Cancel leaves unstarted reserve nothing.
+   */
+  async confirmBatch(count: number, question: (price: ImagePrice) => SafeText): Promise<boolean> {
+    const price = await this.prices.refresh();
+    if (count === 1) return this.agreed({ count }, price);
+    const go = l10n.t('Generate {0} Images', count);
+    return (await askModal(question(price), variantCostText(count, price), go)) === go;
   }
 
   private async agreed(request: PaymentRequest, price: ImagePrice): Promise<boolean> {

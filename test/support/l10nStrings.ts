@@ -5,7 +5,9 @@
 //    src/protocol/strings.ts (its values go through `l10n.t` in src/vscode/gallery/page.ts) and the options'
 //    wording `OPTION_RULES_EN` in src/shared/optionsSchema.ts (through `l10n.t` in src/vscode/optionRules.ts,
 //    and spread into the gallery table), and the states' names `STATE_NAMES_EN` in src/shared/entry.ts
-//    (through `l10n.t` in src/vscode/stateLabels.ts, and spread too), so their values are bundle keys too.
+//    (through `l10n.t` in src/vscode/stateLabels.ts, and spread too), and the Illustrate plan page's
+//    `PLAN_STRINGS_EN` in src/protocol/illustrate.ts (through `l10n.t` in src/vscode/illustrate/panel.ts), so
+//    their values are bundle keys too.
 // A call whose message cannot be read statically is an error, so no string slips through.
 // Used by scripts/l10n-extract.mjs (writes l10n/bundle.l10n.json) and test/unit/l10n.test.ts.
 // Depends only on Node and `typescript`, so the script can load it without compiling the project.
@@ -40,6 +42,7 @@ export const STRING_TABLES: ReadonlyArray<{ file: string; table: string }> = [
   { file: GALLERY_STRINGS_FILE, table: GALLERY_STRINGS_TABLE },
   { file: OPTION_RULES_FILE, table: OPTION_RULES_TABLE },
   { file: 'src/shared/entry.ts', table: 'STATE_NAMES_EN' },
+  { file: 'src/protocol/illustrate.ts', table: 'PLAN_STRINGS_EN' },
 ];
 
 /**
@@ -50,6 +53,7 @@ export const KNOWN_DYNAMIC_CALLS: ReadonlyArray<{ file: string; argument: string
   { file: 'src/vscode/gallery/page.ts', argument: 'GALLERY_STRINGS_EN[key]', coveredBy: GALLERY_STRINGS_TABLE },
   { file: 'src/vscode/optionRules.ts', argument: 'OPTION_RULES_EN[key]', coveredBy: OPTION_RULES_TABLE },
   { file: 'src/vscode/stateLabels.ts', argument: 'STATE_NAMES_EN[STATE_NAME_KEYS[entry.state]]', coveredBy: 'STATE_NAMES_EN' },
+  { file: 'src/vscode/illustrate/panel.ts', argument: 'PLAN_STRINGS_EN[key]', coveredBy: 'PLAN_STRINGS_EN' },
   // The safe-text wrapper passes its callers' literal messages on; those calls are extracted where they are.
   { file: 'src/vscode/ui/text.ts', argument: 'message', coveredBy: 'the callers of l10n.t' },
 ];

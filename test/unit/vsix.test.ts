@@ -31,6 +31,7 @@ const ALLOWED: RegExp[] = [
   /^LICENSE(\.txt|\.md)?$/,
   /^dist\/extension\.js$/,
   /^dist\/webview\.js$/,
+  /^dist\/plan\.js$/,
   /^dist\/codecs\.js$/,
   /^dist\/codecs\/[a-z0-9_]+\.wasm$/,
   /^dist\/codicons\/[^/]+$/,
@@ -48,10 +49,11 @@ const REQUIRED = [
   'LICENSE',
   'media/icon.png',
   'media/gallery.css',
+  'media/plan.css',
   'l10n/bundle.l10n.json',
   'l10n/bundle.l10n.ko.json',
 ];
-const BUILT = ['dist/extension.js', 'dist/webview.js', 'dist/codecs.js', 'dist/codecs/mozjpeg_enc.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
+const BUILT = ['dist/extension.js', 'dist/webview.js', 'dist/plan.js', 'dist/codecs.js', 'dist/codecs/mozjpeg_enc.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf'];
 
 function packageScript(args: string[]): string {
   return execFileSync(process.execPath, [PACKAGE_SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

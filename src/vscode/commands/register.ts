@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../shared/commands';
 import { insertIntoWorkspace } from '../editor/insertAction';
 import type { Features } from '../features';
+import { illustrateDocument } from '../illustrate/command';
 import { whenReady, type CoreServices } from '../services';
 import { generateFromSelection, generateWithOptions } from './generate';
 import { showJobs } from './jobs';
@@ -12,7 +13,7 @@ import { rerunFromImage } from './rerunFromImage';
 
 export function registerCommands(core: CoreServices, features: Features): vscode.Disposable {
   const { keys, store, engine } = core;
-  const { generation, importer, referenceDeps, revealGallery, enhancer } = features;
+  const { generation, importer, referenceDeps, revealGallery, enhancer, illustrate } = features;
   const fileArgument = (uri: unknown) => (uri instanceof vscode.Uri ? uri : undefined);
   const commands: Record<string, (...args: any[]) => unknown> = {
     [COMMANDS.generateFromSelection]: () => generateFromSelection(generation, enhancer),
@@ -24,6 +25,7 @@ export function registerCommands(core: CoreServices, features: Features): vscode
     [COMMANDS.openGallery]: () => revealGallery(false),
     [COMMANDS.importFromAccount]: () => importer.importFromAccount(),
     [COMMANDS.rerunFromImage]: (uri?: unknown) => rerunFromImage(generation, fileArgument(uri)),
+    [COMMANDS.illustrateDocument]: (uri?: unknown) => illustrateDocument(illustrate, fileArgument(uri)),
     // The image hover's Vary; not in the palette.
     [COMMANDS.varyFromImage]: (uri?: unknown) => rerunFromImage(generation, fileArgument(uri), { newSeed: true }),
     // Used by notifications ("Image ready" → Insert into workspace); not in the palette.

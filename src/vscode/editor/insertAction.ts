@@ -106,23 +106,30 @@ async function saveIntoFolder(
 }
 
 /**
- * Saves the image and inserts its snippet at `offset` of `document` (the end of the text it was made from)
- * as one undoable edit, without showing the document or moving the user's cursor or focus. Resolves the
- * result, or undefined when the document has no workspace folder to save into (nothing was written).
+ * Saves the image and inserts its snippet at `offset()` of `document` (the end of the text it was made from,
+ * read once the image is saved: the text may have moved meanwhile) as one undoable edit, without showing the
+ * document or moving the user's cursor or focus. Resolves the result, or undefined when the document has no
+ * workspace folder to save into (nothing was written).
  */
-export async function insertAtOffset(entry: GalleryEntry, deps: EntryActionDeps, document: vscode.TextDocument, offset: number): Promise<InsertResult | undefined> {
+export async function insertAtOffset(
+  entry: GalleryEntry,
+  deps: EntryActionDeps,
+  document: vscode.TextDocument,
+  offset: () => number | undefined,
+): Promise<InsertResult | undefined> {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : undefined);
   if (!folder) return undefined;
   // Nothing is asked here: the image lands while the user writes on (the "ask" settings apply to Insert).
   const saved = await saveIntoFolder(entry, deps, folder, document, { interactive: false });
   if (!saved) return undefined;
   const { file } = saved;
-  const plan = planEntryInsertion(document, saved, folder, { cursor: offset, replaceSelection: false }, deps.log);
+  const cursor = document.isClosed ? undefined : offset();
+  const plan = cursor === undefined ? undefined : planEntryInsertion(document, saved, folder, { cursor, replaceSelection: false }, deps.log);
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
+  if (plan) edit.replace(document.uri, new vscode.Range(document.positionAt(plan.edit.start), document.positionAt(plan.edit.end)), plan.edit.newText);
   const editors = vscode.window.visibleTextEditors.filter((editor) => editor.document === document);
   const selections = editors.map((editor) => editor.selections.map((s) => [document.offsetAt(s.anchor), document.offsetAt(s.active)] as const));
-  if (!(await vscode.workspace.applyEdit(edit))) {
+  if (!plan || !(await vscode.workspace.applyEdit(edit))) {
     void showWarning(l10n.t('Saved {0}, but could not insert it into {1}.', vscode.workspace.asRelativePath(file, true), path.posix.basename(document.uri.path)));
     return { file };
   }

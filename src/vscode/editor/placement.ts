@@ -30,6 +30,12 @@ export class Placements implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** Some editor shows a progress decoration. */
   private drawn = false;
+  private readonly settled = new vscode.EventEmitter<{ id: string; placed: boolean }>();
+  /** The placement going on, if any, and the completed jobs waiting for their turn (see settle). */
+  private placing: Promise<unknown> = Promise.resolve();
+  private readonly queued = new Set<string>();
+  /** A followed image completed: placed after its text, or (text gone, document closed) left in the gallery. */
+  readonly onDidPlace = this.settled.event;
 
   constructor(
     private readonly store: GalleryStore,
@@ -80,21 +86,35 @@ export class Placements implements vscode.Disposable {
   private async settle(entry: GalleryEntry): Promise<void> {
     if (isRunning(entry.state)) return this.redraw();
     const followed = this.followed.get(entry.id);
-    if (!followed) return;
-    this.followed.delete(entry.id);
-    this.redraw();
+    if (!followed || this.queued.has(entry.id)) return;
+    const done = () => {
+      this.followed.delete(entry.id);
+      this.queued.delete(entry.id);
+      this.redraw();
+    };
     // A failure or a pause is reported by the notifier; only a finished image is placed here.
-    if (entry.state !== 'completed') return;
+    if (entry.state !== 'completed') return done();
+    // One placement at a time: VS Code refuses an edit made against a version of the document that another
+    // edit (an image landing at the same moment) has already changed. Its text is followed until it is placed.
+    this.queued.add(entry.id);
+    const placing = this.placing.then(() => this.place(entry, followed)).finally(done);
+    this.placing = placing.catch(() => undefined);
+    await placing;
+  }
+
+  private async place(entry: GalleryEntry, followed: Followed): Promise<void> {
     const started = Date.now();
+    const locate = () => (followed.document.isClosed ? undefined : locateAnchor(followed.document.getText(), followed.anchor)?.end);
     try {
-      const at = followed.document.isClosed ? undefined : locateAnchor(followed.document.getText(), followed.anchor);
-      const result = at && (await insertAtOffset(entry, this.deps, followed.document, at.end));
+      const result = locate() !== undefined ? await insertAtOffset(entry, this.deps, followed.document, locate) : undefined;
+      this.settled.fire({ id: entry.id, placed: !!result?.snippet });
       if (result?.snippet) {
         this.log.info(`placed ${entry.id} in ${path.posix.basename(followed.document.uri.path)} in ${Date.now() - started} ms`);
         return;
       }
       if (result) return; // saved, and the failed edit was reported
     } catch (error) {
+      this.settled.fire({ id: entry.id, placed: false });
       reportError(error, this.log);
       return;
     }
@@ -128,5 +148,6 @@ export class Placements implements vscode.Disposable {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     this.decoration.dispose();
+    this.settled.dispose();
   }
 }

@@ -18,11 +18,18 @@ export interface GalleryHtmlParams {
   /** Where the browser finds the script's source map (an inline script has no URL of its own). */
   sourceMapUri: string;
   boot: GalleryBoot;
+  /** The id of the boot data's JSON block: `gallery-boot` unless another page (the Illustrate plan) uses this shell. */
+  bootId?: string;
   title: string;
   lang: string;
 }
 
 export function renderGalleryHtml(p: GalleryHtmlParams): string {
+  return renderWebviewHtml(p);
+}
+
+/** The page shell of a webview of ours: its stylesheet and script inlined under a nonce, its boot data as JSON. */
+export function renderWebviewHtml<B>(p: Omit<GalleryHtmlParams, 'boot'> & { boot: B }): string {
   const csp = [
     "default-src 'none'",
     // blob: for the thumbnails the boot data carries; the rest come through the resource service worker.
@@ -44,7 +51,7 @@ export function renderGalleryHtml(p: GalleryHtmlParams): string {
 <style nonce="${nonce}">
 ${inlineText(p.styles, 'style')}
 </style>
-<script type="application/json" id="gallery-boot">${jsonForScript(p.boot)}</script>
+<script type="application/json" id="${attr(p.bootId ?? 'gallery-boot')}">${jsonForScript(p.boot)}</script>
 <script nonce="${nonce}">
 ${inlineText(p.script, 'script').replace(/\/\/# sourceMappingURL=\S+\s*$/, '')}
 //# sourceMappingURL=${p.sourceMapUri}
