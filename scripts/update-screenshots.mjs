@@ -38,6 +38,7 @@ export const SCREENSHOTS = [
   'dropped-html.png',
   'quick-fix-missing-image.png',
   'quick-fix-generated.png',
+  'illustrate-plan.png',
 ];
 export const PATTERNS = [/^korean-[\w-]+\.png$/];
 

@@ -1,7 +1,7 @@
 // What users download: the packaged file list must hold only the runtime files (no sources, tests, build
 // output, caches, scripts or source maps), and the real package, built here into a temporary folder with
 // scripts/package-vsix.mjs (what `npm run package` runs), must hold the same kind of files, stay under
-// 1100 KB, name no repository, and carry a README whose screenshots show in VS Code's extension details page
+// 1250 KB, name no repository, and carry a README whose screenshots show in VS Code's extension details page
 // (embedded WebP data: URIs; the page loads no images from the extension's own files).
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
@@ -16,9 +16,11 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
  * about 75 KB compressed, after sharing one entity table and leaving out linkify-it) and inserted copies were
  * resized without a native binary (issue 23: the WebAssembly codecs — MozJPEG, libwebp, PNG, resize — add
  * 428 KiB; sharp's prebuilt libvips is ~8 MB per platform and would split the package by platform).
- * The cap leaves about 100 KiB of room for everything else.
+ * 1250 KiB since the walkthrough shows a picture per step (issue 22: eight WebP files, 93 KB), Illustrate
+ * This Document brought its own page bundle, and the README embeds the screenshots of enhancement, @flux
+ * and the plan (measured 1,137 KiB). The cap leaves about 100 KiB of room for everything else.
  */
-const MAX_VSIX_BYTES = 1100 * 1024;
+const MAX_VSIX_BYTES = 1250 * 1024;
 const PACKAGE_SCRIPT = path.join(ROOT, 'scripts', 'package-vsix.mjs');
 
 /** The files a .vsix may carry (paths relative to the extension folder). */
