@@ -218,8 +218,9 @@ class GalleryApp {
     });
     this.promptBar = new PromptBar(
       (draft) => {
+        // At once, not coalesced: if VS Code reloads the page, what the user typed a moment ago comes back.
         this.state.draft = draft;
-        saveState(this.state);
+        saveStateNow(this.state);
       },
       this.state.optionsOpen === true,
       (open) => {

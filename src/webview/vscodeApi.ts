@@ -1,5 +1,6 @@
 // The webview's side of the bridge: the VS Code API handle, typed commands out, and the state kept
-// across reloads with setState (the panel does not retain its context when hidden).
+// across reloads with setState (the panel retains its context when hidden, but VS Code may still reload the
+// page, and it does after a window reload).
 import { PendingRequests, type IpcCommandType, type IpcRequestType, type ResponseParams } from '../protocol/ipc';
 import type { CommandMethod, CommandParamsMap, RequestMethod, RequestParams, RequestResult } from '../protocol/gallery';
 import { STATE_FILTERS, type StateFilter } from './listItems';
@@ -83,6 +84,11 @@ export function saveState(state: PersistedState): void {
     if (pending) api.setState(pending);
   }, 150);
 }
+
+// A write still waiting when the page goes away (VS Code reloads it) is written first.
+window.addEventListener('pagehide', () => {
+  if (timer && pending) saveStateNow(pending);
+});
 
 export function saveStateNow(state: PersistedState): void {
   pending = state;

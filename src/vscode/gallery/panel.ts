@@ -93,10 +93,6 @@ export class GalleryPanel {
   private loggedThumbnailFailure = false;
   private disposed = false;
 
-  /**
-   * Reveals the gallery, creating it if needed. For a job that just started pass
-   * `{ preserveFocus: true, viewColumn: vscode.ViewColumn.Beside }`: an already visible gallery is left where it is.
-   */
   /** Apiframe's price changed: the open gallery's cost labels follow at once. */
   static priceChanged(): void {
     const panel = GalleryPanel.current;
@@ -104,6 +100,10 @@ export class GalleryPanel {
     panel.post(EntriesChangedNotification, { upserts: [], removals: [], totalCredits: panel.deps.store.totalCreditsSpent(), imageCost: panel.deps.imageCost() });
   }
 
+  /**
+   * Reveals the gallery, creating it if needed. For a job that just started pass
+   * `{ preserveFocus: true, viewColumn: vscode.ViewColumn.Beside }`: an already visible gallery is left where it is.
+   */
   static createOrShow(deps: GalleryDeps, options: ShowOptions = {}): GalleryPanel {
     const preserveFocus = options.preserveFocus ?? false;
     const existing = GalleryPanel.current;
@@ -271,6 +271,8 @@ export class GalleryPanel {
     const { actions, log } = this.deps;
     switch (msg.method) {
       case 'gallery/ready':
+        // VS Code loaded the page again (its state, the prompt bar's draft included, came back with it).
+        if (this.webviewReady) log.info('Gallery: VS Code loaded the page again');
         this.pageStart.markStarted();
         await this.deps.whenLoaded();
         return this.sendInit();
