@@ -158,6 +158,7 @@ const DISTINCT_THUMBNAILS = 1000;
 const STORAGE_ID = 'flux-studio.flux-studio';
 const GALLERY = { extensionId: STORAGE_ID, command: 'Flux: Open Gallery' };
 const FLOOR = { extensionId: 'flux-studio-test.webview-floor', command: 'Bench: Open Blank Webview', paintedSelector: 'h1' };
+const FLOOR_BESIDE = { ...FLOOR, command: 'Bench: Open Blank Webview Beside' };
 /** A panel's outer webview frame in the workbench (its src names the extension, then the platform). */
 const panelFrameSelector = (extensionId) => `iframe.webview[src*="extensionId=${extensionId}&"]`;
 const PROMPT_WORDS = ['lighthouse', 'harbour', 'fox', 'forest', 'city', 'desert', 'glacier', 'market', 'robot', 'garden', 'comet', 'violin', 'canyon', 'train', 'koi', 'owl'];
@@ -406,10 +407,11 @@ async function openProbedWindow(browser, server, panel, workspace = h.copyWorksp
 }
 
 /** One window on `server`: the floor's blank webview opened by its palette command, up to its first paint. */
-async function measureFloorRun(browser, server, label) {
-  const { context, page } = await openProbedWindow(browser, server, FLOOR);
+async function measureFloorRun(browser, server, label, floor = FLOOR) {
+  const { context, page } = await openProbedWindow(browser, server, floor);
   try {
-    const open = await openAndMeasure(page, FLOOR.command);
+    if (floor === FLOOR_BESIDE) await h.openFileFromExplorer(page, 'doc.md'); // beside a document, as the plan
+    const open = await openAndMeasure(page, floor.command);
     const r = { paintMs: open.chromeMs, attachedMs: open.breakdownMs.attached, frameMs: open.breakdownMs.frame };
     log(`  ${label}: floor painted ${r.paintMs} ms (attached ${r.attachedMs}, frame ${r.frameMs} ms)`);
     return r;
@@ -853,28 +855,31 @@ async function itemIllustrate() {
     await measureFloorRun(browser, server, 'illustrate, warm-up (not counted)');
     const floorRuns = [];
     const planRuns = [];
-    let last;
     for (let run = 0; run < ILLUSTRATE_RUNS; run++) {
+      // The floor opens beside the document too (a new editor group), as the plan does.
       const turns = [
-        async () => floorRuns.push(await measureFloorRun(browser, server, `illustrate run ${run + 1}: floor`)),
+        async () => floorRuns.push(await measureFloorRun(browser, server, `illustrate run ${run + 1}: floor beside`, FLOOR_BESIDE)),
         async () => {
-          last?.context.close().catch(() => {});
-          const workspace = illustrateWorkspace();
-          const window = { ...(await openProbedWindow(browser, server, PLAN, workspace)), workspace };
-          await h.openFileFromExplorer(window.page, 'guide.md');
-          const open = await openAndMeasure(window.page, PLAN.command);
-          planRuns.push({ paintMs: open.chromeMs, attachedMs: open.breakdownMs.attached, frameMs: open.breakdownMs.frame });
-          log(`  illustrate run ${run + 1}: plan painted ${open.chromeMs} ms (attached ${open.breakdownMs.attached}, frame ${open.breakdownMs.frame} ms)`);
-          last = window;
+          const { context, page } = await openProbedWindow(browser, server, PLAN, illustrateWorkspace());
+          try {
+            await h.openFileFromExplorer(page, 'guide.md');
+            const open = await openAndMeasure(page, PLAN.command);
+            const rows = await page.evaluate(() => window.__galleryProbe.galleryDocument().querySelectorAll('li.row').length);
+            if (rows !== ILLUSTRATE_SECTIONS) throw new Error(`the plan proposed ${rows} images for ${ILLUSTRATE_SECTIONS} sections`);
+            planRuns.push({ paintMs: open.chromeMs, attachedMs: open.breakdownMs.attached, frameMs: open.breakdownMs.frame });
+            log(`  illustrate run ${run + 1}: plan painted ${open.chromeMs} ms (attached ${open.breakdownMs.attached}, frame ${open.breakdownMs.frame} ms)`);
+          } finally {
+            await context.close().catch(() => {});
+          }
         },
       ];
       if (run % 2) turns.reverse();
       for (const turn of turns) await turn();
     }
-    const { page } = last;
-    const rows = await page.evaluate(() => window.__galleryProbe.galleryDocument().querySelectorAll('li.row').length);
-    if (rows !== ILLUSTRATE_SECTIONS) throw new Error(`the plan proposed ${rows} images for ${ILLUSTRATE_SECTIONS} sections`);
 
+    // The run, in a window of its own (not measured for paint).
+    const workspace = illustrateWorkspace();
+    const { page } = await openProbedWindow(browser, server, PLAN, workspace);
     // One single image first: its GETs are the yardstick, and it answers the key and first-price questions.
     await h.openFileFromExplorer(page, 'single.md');
     await h.selectLineWithText(page, 'A lighthouse stands on a rocky cliff');
@@ -888,13 +893,14 @@ async function itemIllustrate() {
     const price = page.locator('.monaco-dialog-box', { hasText: 'Generate an image for' });
     await price.waitFor({ timeout: 20_000 });
     await price.locator('.monaco-button', { hasText: "Don't ask again" }).first().click();
-    await h.retry(async () => sim.stats().jobs.length === 1 && sim.stats().jobs[0].status === 'completed', { timeoutMs: 60_000, what: 'the single image completed at the API' });
+    await h.retry(async () => sim.stats().jobs.length === 1 && sim.stats().jobs[0].status === 'COMPLETED', { timeoutMs: 60_000, what: 'the single image completed at the API' });
     await h.sleep(3000); // its download and last GET
     const singleGets = statusGets(sim) - getsBeforeSingle;
 
     // The plan's Generate: one question for the batch, then the images land in guide.md.
     const plan = page.locator(panelFrameSelector(STORAGE_ID)).contentFrame().frameLocator('iframe#active-frame');
     await h.openFileFromExplorer(page, 'guide.md');
+    await h.runCommand(page, PLAN.command);
     await plan.locator('button[data-action="generate"]').click();
     const question = page.locator('.monaco-dialog-box', { hasText: `with ${ILLUSTRATE_SECTIONS} images for` });
     await question.waitFor({ timeout: 20_000 });
@@ -910,7 +916,7 @@ async function itemIllustrate() {
     const jobs = sim.stats().jobs.slice(jobsBefore);
     const jobAtApiMs = median(jobs.map((job) => sim.completionTime(job.id) - job.createdAtMs));
     await h.runCommand(page, 'File: Save All');
-    const saved = readFileSync(path.join(last.workspace, 'guide.md'), 'utf8');
+    const saved = readFileSync(path.join(workspace, 'guide.md'), 'utf8');
     log(`  illustrate: ${jobs.length} jobs, last row placed ${lastPlacedMs} ms after the answer (job at the API ${jobAtApiMs} ms), ${batchGets} status GETs (one image: ${singleGets})`);
     const floorPaint = median(floorRuns.map((r) => r.paintMs));
     return {
@@ -1070,7 +1076,7 @@ function rows(results) {
   if (il?.error) add('9', 'Illustrate This Document', `crashed: ${il.error}`, '', false);
   else if (il) {
     const ratio = median(il.planRatios);
-    add('9', `plan view painted after Flux: Illustrate This Document (${il.sections} sections), ÷ a blank webview's first paint (windows taking turns, median of ${il.planRuns.length})`, `${fmtMs(il.planPaintMs)} (floor ${fmtMs(il.floorPaintMs)}): ${ratio.toFixed(2)}× (runs ${il.planRuns.map((r) => r.paintMs).join(', ')} vs ${il.floorRuns.map((r) => r.paintMs).join(', ')})`, '≤ 1.5× floor', ratio <= 1.5);
+    add('9', `plan view painted after Flux: Illustrate This Document (${il.sections} sections), ÷ a blank webview's first paint, both opened beside the document (windows taking turns, median of ${il.planRuns.length})`, `${fmtMs(il.planPaintMs)} (floor ${fmtMs(il.floorPaintMs)}): ${ratio.toFixed(2)}× (runs ${il.planRuns.map((r) => r.paintMs).join(', ')} vs ${il.floorRuns.map((r) => r.paintMs).join(', ')})`, '≤ 1.5× floor', ratio <= 1.5);
     // At most four jobs at once (the issue's own rule) makes ten images three rounds: one job's duration + 3 s
     // cannot hold for ten; the row states both bounds.
     const rounds = Math.ceil(il.sections / 4);

@@ -69,7 +69,9 @@ export type PlanMessage =
 
 export type PlanNotification =
   | { method: 'plan/status'; params: { id: string; status: RowStatus } }
-  | { method: 'plan/running'; params: { running: boolean } };
+  | { method: 'plan/running'; params: { running: boolean } }
+  /** Apiframe's price list was read after the page was built (the page starts with the price known then). */
+  | { method: 'plan/price'; params: { price: PlanBoot['price'] } };
 
 export const PLAN_STRINGS_EN = {
   title: 'Illustrate {document}',
@@ -142,5 +144,5 @@ function rowRequest(raw: unknown, rowIds: ReadonlySet<string>): RowRequest | und
 
 /** Light check of what the extension sends the page (trusted, but checked for shape). */
 export function isPlanNotification(raw: unknown): raw is PlanNotification {
-  return isPlainObject(raw) && (raw.method === 'plan/status' || raw.method === 'plan/running') && isPlainObject(raw.params);
+  return isPlainObject(raw) && (raw.method === 'plan/status' || raw.method === 'plan/running' || raw.method === 'plan/price') && isPlainObject(raw.params);
 }

@@ -86,7 +86,7 @@ export function createFeatures(core: CoreServices): Features {
   const referenceDeps: ReferenceDeps = { generation, keys, api: core.api, store };
   const notifier = new JobNotifier(generation, keys, revealGallery);
   const imageTool = registerImageTool({ generation, engine, store, log, editors });
-  const illustrate: IllustrateDeps = { generation, gate, placements, store, log, editors, extensionUri: core.context.extensionUri, memory: new PlanMemory(core.context.workspaceState) };
+  const illustrate: IllustrateDeps = { generation, gate, placements, store, log, editors, extensionUri: core.context.extensionUri, memory: new PlanMemory(core.context.workspaceState), ready: core.ready };
   const chat: ChatDeps = {
     editors,
     enhancer,

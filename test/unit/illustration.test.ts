@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { buildPlan, parseModelPrompts, promptFromSection, rowId, withStyle } from '../../src/insert/illustration';
 import { findSections } from '../../src/insert/sections';
-import { PLAN_ROWS_MAX, STYLE_MAX_LENGTH, parsePlanMessage } from '../../src/protocol/illustrate';
+import { PLAN_ROWS_MAX, STYLE_MAX_LENGTH, isPlanNotification, parsePlanMessage } from '../../src/protocol/illustrate';
 import { PROMPT_MAX_LENGTH } from '../../src/shared/options';
 
 const doc = ['# Guide', '', 'A guide to tides.', '', '## Moon', '', '![m](m.png)', '', '## Heading only', '', '## Sea', '', 'The sea rises. Then falls.'].join('\n');
@@ -59,6 +59,13 @@ describe('illustration plan', () => {
     ];
     for (const message of refused) assert.strictEqual(parsePlanMessage(message, ids).ok, false, JSON.stringify(message).slice(0, 120));
     assert.deepStrictEqual(parsePlanMessage({ id: 'c2', method: 'plan/cancel', params: {} }, ids), { ok: true, msg: { method: 'plan/cancel', params: {} } });
+  });
+
+  it("the extension's notifications the page takes: status, running, and the price read after the page was built", () => {
+    assert.ok(isPlanNotification({ method: 'plan/price', params: { price: { credits: 8, approximate: false } } }));
+    assert.ok(isPlanNotification({ method: 'plan/running', params: { running: true } }));
+    assert.ok(!isPlanNotification({ method: 'plan/price' }));
+    assert.ok(!isPlanNotification({ method: 'plan/other', params: {} }));
   });
 });
 

@@ -1,5 +1,6 @@
 // The palette's and menus' commands, each waiting for the gallery to load before it runs — except Open
-// Gallery, whose panel opens at once and sets its page once the gallery has loaded (GalleryPanel.render).
+// Gallery, whose panel opens at once and sets its page once the gallery has loaded (GalleryPanel.render),
+// and Illustrate This Document, whose plan needs only the document (its Generate waits; see PlanPanel).
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../shared/commands';
 import { insertIntoWorkspace } from '../editor/insertAction';
@@ -34,7 +35,7 @@ export function registerCommands(core: CoreServices, features: Features): vscode
       return entry ? insertIntoWorkspace(entry, features.gallery) : undefined;
     },
   };
-  const atOnce = (id: string) => id === COMMANDS.openGallery;
+  const atOnce = (id: string) => id === COMMANDS.openGallery || id === COMMANDS.illustrateDocument;
   return vscode.Disposable.from(
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, atOnce(id) ? handler : whenReady(core, handler))),
   );

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Anchor } from '../../insert/anchor';
 import { PLAN_STRINGS_EN, PLAN_STRING_KEYS, parsePlanMessage, type PlanBoot, type PlanNotification, type PlanRow, type PlanStrings, type RowStatus } from '../../protocol/illustrate';
 import type { AspectRatio } from '../../shared/options';
+import { reportError } from '../editor/workspaceFiles';
 import { renderWebviewHtml } from '../gallery/html';
 import { l10n } from '../ui/text';
 import type { PlanMemory } from './planMemory';
@@ -14,6 +15,8 @@ import { PlanRun, type PlanRunDeps } from './run';
 
 export interface PlanPanelDeps extends PlanRunDeps {
   extensionUri: vscode.Uri;
+  /** The gallery loaded: the plan opens without it, Generate and Retry wait for it. */
+  ready(): Promise<void>;
   /** The style line and each document's aspect ratio, per workspace. */
   memory: PlanMemory;
 }
@@ -78,12 +81,12 @@ export class PlanPanel {
 
   private async render(): Promise<void> {
     const dist = vscode.Uri.joinPath(this.deps.extensionUri, 'dist');
-    const [styles, script, price] = await Promise.all([
+    const [styles, script] = await Promise.all([
       fs.readFile(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'plan.css').fsPath, 'utf8'),
       fs.readFile(vscode.Uri.joinPath(dist, 'plan.js').fsPath, 'utf8'),
-      // Apiframe's price list (cached for a day), not the documented value it replaces once read.
-      this.deps.generation.refreshPrice(),
     ]);
+    // The price known now, so the page does not wait for Apiframe; its price list (cached for a day) follows.
+    const price = this.deps.generation.imageCost();
     const boot: PlanBoot = {
       documentName: vscode.workspace.asRelativePath(this.plan.document.uri),
       rows: this.plan.rows,
@@ -105,6 +108,8 @@ export class PlanPanel {
       title: planTitle(this.plan.document),
       lang: vscode.env.language,
     });
+    const read = await this.deps.generation.refreshPrice();
+    if (read.credits !== price.credits || read.approximate !== price.approximate) this.post({ method: 'plan/price', params: { price: { credits: read.credits, approximate: read.approximate } } });
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -121,6 +126,11 @@ export class PlanPanel {
     for (const request of rows) {
       const row = this.plan.rows.find((candidate) => candidate.id === request.id)!;
       Object.assign(row, { prompt: request.prompt, aspectRatio: request.aspectRatio, checked: true });
+    }
+    try {
+      await this.deps.ready();
+    } catch (error) {
+      return reportError(error, this.deps.log);
     }
     if (msg.method === 'plan/retry') await this.run.retry(msg.params.row, msg.params.style);
     else await this.run.start(rows, msg.params.style);

@@ -141,6 +141,12 @@ class PlanPage {
       this.update();
       return;
     }
+    if (message.method === 'plan/price') {
+      const { credits, approximate } = message.params.price ?? {};
+      if (typeof credits === 'number' && Number.isFinite(credits) && credits > 0 && typeof approximate === 'boolean') this.boot.price = { credits, approximate };
+      this.update();
+      return;
+    }
     const view = this.rows.find((candidate) => candidate.row.id === message.params.id);
     if (view) this.setStatus(view, message.params.status);
     this.update();
