@@ -737,6 +737,17 @@ function detectionRows(d, add) {
   );
 }
 
+/** The first paid image's two questions in a bench window: the API key (the simulator's test key), then the price, "Don't ask again". */
+async function answerKeyAndFirstPrice(page) {
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill('afk_test_key');
+  await input.press('Enter');
+  const dialog = page.locator('.monaco-dialog-box', { hasText: 'Generate an image for' });
+  await dialog.waitFor({ timeout: 20_000 });
+  await dialog.locator('.monaco-button', { hasText: "Don't ask again" }).first().click();
+}
+
 /**
  * Item 7 — one step from a selection to a link in the document, in real VS Code: a Markdown paragraph is
  * selected and Ctrl+K G pressed; the simulator serves a photo-size JPEG ('photo' style) after 15 s, as
@@ -784,15 +795,7 @@ async function itemOneStep() {
       const pressedAt = Date.now();
       await page.keyboard.press('Control+K');
       await page.keyboard.press('g');
-      if (run === 0) {
-        const input = page.locator('.quick-input-widget input.input');
-        await input.waitFor({ state: 'visible', timeout: 15_000 });
-        await input.fill('afk_test_key');
-        await input.press('Enter');
-        const dialog = page.locator('.monaco-dialog-box', { hasText: 'Generate an image for' });
-        await dialog.waitFor({ timeout: 20_000 });
-        await dialog.locator('.monaco-button', { hasText: "Don't ask again" }).first().click();
-      }
+      if (run === 0) await answerKeyAndFirstPrice(page);
       await h.retry(async () => (await page.evaluate(() => globalThis.__links.count)) > before, { timeoutMs: 60_000, intervalMs: 20, what: `link ${run}` });
       const linkAt = await page.evaluate(() => globalThis.__links.changedAt);
       const job = sim.stats().jobs[jobsBefore];
@@ -886,13 +889,7 @@ async function itemIllustrate() {
     const getsBeforeSingle = statusGets(sim);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('g');
-    const key = page.locator('.quick-input-widget input.input');
-    await key.waitFor({ state: 'visible', timeout: 15_000 });
-    await key.fill('afk_test_key');
-    await key.press('Enter');
-    const price = page.locator('.monaco-dialog-box', { hasText: 'Generate an image for' });
-    await price.waitFor({ timeout: 20_000 });
-    await price.locator('.monaco-button', { hasText: "Don't ask again" }).first().click();
+    await answerKeyAndFirstPrice(page);
     await h.retry(async () => sim.stats().jobs.length === 1 && sim.stats().jobs[0].status === 'COMPLETED', { timeoutMs: 60_000, what: 'the single image completed at the API' });
     await h.sleep(3000); // its download and last GET
     const singleGets = statusGets(sim) - getsBeforeSingle;
