@@ -56,7 +56,7 @@ async function layer(name, fn) {
   } catch (e) {
     r = { passed: 0, failed: 1, note: `FAILED: ${e?.message || e}` };
   }
-  const entry = { name, passed: r.passed ?? 0, failed: r.failed ?? 0, skipped: r.skipped ?? 0, retries: r.retries ?? 0, seconds: (Date.now() - t) / 1000, note: oneLine(r.note) };
+  const entry = { name, passed: r.passed ?? 0, failed: r.failed ?? 0, skipped: r.skipped ?? 0, retries: r.retries ?? 0, seconds: (Date.now() - t) / 1000, note: oneLine(r.note), failures: r.failures, retried: r.retried };
   layers.push(entry);
   console.log(`[test-all] ${name}: ${counts(entry)} (${entry.seconds.toFixed(1)} s)${r.note ? ` — ${r.note}` : ''}`);
   return entry;
@@ -98,8 +98,13 @@ async function runWithSummary(args, summaryName) {
       : code !== 0 && !s.failed
         ? `FAILED: exit code ${code}`
         : undefined;
-  return { passed: s.passed, failed, skipped: s.skipped ?? 0, retries: s.retries?.length ?? 0, note };
+  const failures = [...(s.failures ?? []).map((f) => `${f.title}: ${firstLines(f.error, 4)}`), ...unfinished.map((t) => `${t}: did not finish`)];
+  return { passed: s.passed, failed, skipped: s.skipped ?? 0, retries: s.retries?.length ?? 0, retried: s.retries ?? [], failures, note };
 }
+
+/** The first lines of an error, indented, so a log that keeps only its tail still names the cause. */
+const firstLines = (text, count) =>
+  String(text ?? '').split('\n').slice(0, count).map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l)).join('\n      ');
 
 /** One of the real-VS-Code runners on one version. */
 const runRunner = (script, role, extra = []) =>
@@ -173,6 +178,11 @@ async function main() {
     console.log(
       `  ${l.failed ? '✗' : '✓'} ${l.name.padEnd(width)} ${n(l.passed)} passed ${n(l.failed)} failed ${n(l.skipped)} skipped ${n(l.retries)} retries ${l.seconds.toFixed(1).padStart(7)} s${l.note ? `  ${l.note}` : ''}`,
     );
+  }
+  // CI shows only the log's tail: name what failed and what was retried here, under the table.
+  for (const l of layers) {
+    for (const f of l.failures ?? []) console.log(`  ✗ ${l.name} — ${f}`);
+    for (const r of l.retried ?? []) console.log(`  ↻ ${l.name} — retried: ${oneLine(r)}`);
   }
   const sum = (key) => layers.reduce((a, l) => a + l[key], 0);
   console.log(`  total time ${((Date.now() - started) / 1000).toFixed(1)} s · retries: ${sum('retries')} (repeated user steps in the e2e harness, each named in its layer's log)`);
