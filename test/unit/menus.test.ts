@@ -1,5 +1,6 @@
 // A quiet editor: the right-click entry's `when` is a literal written from the language family table (no
-// context key set at run time), and the default keybinding is the documented one.
+// context key set at run time), the same table's languages activate the extension, and the default keybinding
+// is the documented one.
 import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import * as path from 'path';
@@ -20,6 +21,14 @@ describe('manifest: menus and keybindings', () => {
       .filter((item: { command: string }) => item.command === 'fluxStudio.generateMissingImages')
       .map((item: { when: string }) => item.when);
     assert.deepStrictEqual(whens, ['fluxStudio.fileHasMissingImage', 'fluxStudio.fileHasMissingImage']);
+  });
+
+  it('a document of an image language activates the extension as it opens (its quick fix answers the first Ctrl+.)', () => {
+    // onStartupFinished alone came seconds after a Markdown file was open in code-server: a Ctrl+. on a missing
+    // image meanwhile answered "No code actions available".
+    const languages = manifest.activationEvents.filter((event: string) => event.startsWith('onLanguage:')).map((event: string) => event.slice('onLanguage:'.length));
+    assert.deepStrictEqual(languages.sort(), [...IMAGE_LANGUAGES].sort());
+    assert.ok(manifest.activationEvents.includes('onStartupFinished'), 'still in every window, for unfinished paid jobs');
   });
 
   it('Ctrl+K G (Cmd+K G on macOS) runs Generate Image from Selection in a text editor', () => {
