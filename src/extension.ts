@@ -12,6 +12,7 @@ import { registerCommands } from './vscode/commands/register';
 import { registerDropAndPaste } from './vscode/editor/dropPaste';
 import { registerImageHover } from './vscode/editor/hover';
 import { registerMissingImages } from './vscode/editor/missingImages';
+import type { Placements } from './vscode/editor/placement';
 import { createFeatures } from './vscode/features';
 import { registerGallerySerializer } from './vscode/gallery/panel';
 import type { GenerationService } from './vscode/generation';
@@ -33,6 +34,7 @@ export interface FluxStudioTestApi {
   imageTool: GenerateImageTool;
   payment: PaymentGate;
   budget: SpendingBudget;
+  placements: Placements;
 }
 
 /** Stops the engine (giving its jobs' leases to the other windows at once) when the extension stops. */
@@ -58,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<FluxSt
   if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   await starting;
   await ready();
-  return { keys, store, engine, generation, importer, imageTool: imageTool.tool, payment: gate, budget: core.budget };
+  return { keys, store, engine, generation, importer, imageTool: imageTool.tool, payment: gate, budget: core.budget, placements: features.placements };
 }
 
 export async function deactivate(): Promise<void> {

@@ -36,6 +36,15 @@ function embeddedPrompt(file: string): string {
   return String(meta.Description ?? '');
 }
 
+/** Opens the plan of `file` and waits for its Generate button to read `label`; returns the button. */
+async function openPlan(ctx: ScenarioContext, file: string, label: string, what: string) {
+  await ctx.openFile(file);
+  await ctx.runCommand('Flux: Illustrate This Document');
+  const generate = planView(ctx).locator('button[data-action="generate"]');
+  await ctx.retry(async () => (await generate.innerText()).trim() === label, { what });
+  return generate;
+}
+
 async function row(ctx: ScenarioContext, heading: string) {
   return planView(ctx).locator('li.row', { has: planView(ctx).locator('.heading', { hasText: heading }) });
 }
@@ -48,11 +57,7 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 0.2 });
       assert.strictEqual(fs.readFileSync(path.join(ctx.workspace, 'tides.md'), 'utf8'), markdownDocument(), 'the fixture holds the sections above');
-      await ctx.openFile('tides.md');
-      await ctx.runCommand('Flux: Illustrate This Document');
-
-      const generate = planView(ctx).locator('button[data-action="generate"]');
-      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan with 5 rows and the price of 5 images' });
+      const generate = await openPlan(ctx, 'tides.md', 'Generate 5 images · 30 credits', 'the plan with 5 rows and the price of 5 images');
       await (await row(ctx, 'The moon')).locator('textarea').fill(EDITED_PROMPT);
       await (await row(ctx, UNCHECKED)).getByRole('checkbox', { name: `Illustrate “${UNCHECKED}”` }).uncheck();
       await planView(ctx).getByRole('button', { name: STYLE }).click();
@@ -108,10 +113,7 @@ export const scenarios: Scenario[] = [
     timeoutMs: 150_000,
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 0.2 });
-      await ctx.openFile('page.html');
-      await ctx.runCommand('Flux: Illustrate This Document');
-      const generate = planView(ctx).locator('button[data-action="generate"]');
-      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 1 image · 6 credits', { what: 'the plan of the page' });
+      const generate = await openPlan(ctx, 'page.html', 'Generate 1 image · 6 credits', 'the plan of the page');
       await planView(ctx).getByRole('button', { name: 'photo' }).click();
       await generate.click();
       await answerPriceQuestion(ctx); // one image: the usual question before the first paid image
@@ -152,10 +154,7 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       // 30 s each: the four start one after another (each submit awaited), well before the first could land
       await configureSimulator(ctx, { timeScale: 0.2, durations: { fixedMs: 150_000 } });
-      await ctx.openFile('tides.md');
-      await ctx.runCommand('Flux: Illustrate This Document');
-      const generate = planView(ctx).locator('button[data-action="generate"]');
-      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan with 5 rows' });
+      const generate = await openPlan(ctx, 'tides.md', 'Generate 5 images · 30 credits', 'the plan with 5 rows');
       await generate.click();
       await answerDialog(ctx, 'Illustrate tides.md with 5 images for 30 credits?', 'Generate 5 Images');
       await answerInputBox(ctx, ctx.apiKey);
@@ -217,10 +216,7 @@ export const scenarios: Scenario[] = [
     timeoutMs: 150_000,
     async run(ctx) {
       await configureSimulator(ctx, { timeScale: 0.2 });
-      await ctx.openFile('tides.md');
-      await ctx.runCommand('Flux: Illustrate This Document');
-      const generate = planView(ctx).locator('button[data-action="generate"]');
-      await ctx.retry(async () => (await generate.innerText()).trim() === 'Generate 5 images · 30 credits', { what: 'the plan with 5 rows' });
+      const generate = await openPlan(ctx, 'tides.md', 'Generate 5 images · 30 credits', 'the plan with 5 rows');
       await generate.click();
       await answerDialog(ctx, 'Illustrate tides.md with 5 images for 30 credits?', 'Generate 5 Images');
       await answerInputBox(ctx, ctx.apiKey);

@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Scenario, ScenarioContext } from './context';
-import { answerInputBox, answerPriceQuestion, gallery, simStats } from './steps';
+import { answerInputBox, answerPriceQuestion, gallery, simStats, type SimStats } from './steps';
 
 const MENU_LABEL = 'Generate Image from Selection';
 const KOREAN_LINE = '바닷가 절벽 위의 빨간 등대 두 개와 갈매기 세 마리';
@@ -36,6 +36,14 @@ async function insertedLink(ctx: ScenarioContext): Promise<{ alt: string; path: 
     },
     { timeoutMs: 60_000, what: 'the image link in doc.md' },
   );
+}
+
+/** The simulator's stats once it has received a job. */
+function jobAtSimulator(ctx: ScenarioContext): Promise<SimStats> {
+  return ctx.retry(async () => {
+    const current = await simStats(ctx);
+    return current.jobsCreated > 0 ? current : undefined;
+  }, { timeoutMs: 30_000, what: 'the job at the simulator' });
 }
 
 /** The rows of the open quick pick, as text. */
@@ -75,10 +83,7 @@ export const scenarios: Scenario[] = [
       await ctx.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().click();
       await answerInputBox(ctx, ctx.apiKey);
       await answerPriceQuestion(ctx);
-      const stats = await ctx.retry(async () => {
-        const current = await simStats(ctx);
-        return current.jobsCreated > 0 ? current : undefined;
-      }, { timeoutMs: 30_000, what: 'the job at the simulator' });
+      const stats = await jobAtSimulator(ctx);
       assert.strictEqual(stats.jobsCreated, 1, 'one job');
       assert.strictEqual(stats.jobs[0].prompt, REWRITE, 'the simulator received the chosen prompt');
       // The image lands after the line; with a model allowed, the model writes its alt text (the stub's answer).
@@ -98,10 +103,7 @@ export const scenarios: Scenario[] = [
       await ctx.rightClickSelection(ENGLISH_LINE, MENU_LABEL);
       await answerInputBox(ctx, ctx.apiKey);
       await answerPriceQuestion(ctx);
-      const stats = await ctx.retry(async () => {
-        const current = await simStats(ctx);
-        return current.jobsCreated > 0 ? current : undefined;
-      }, { timeoutMs: 30_000, what: 'the job at the simulator' });
+      const stats = await jobAtSimulator(ctx);
       assert.ok(stats.jobs[0].prompt.startsWith(ENGLISH_LINE), `sent as written: ${stats.jobs[0].prompt}`);
       // Also not for the alt text of the image that lands: the rule writes it.
       const link = await insertedLink(ctx);
@@ -133,10 +135,7 @@ export const scenarios: Scenario[] = [
       await bar.getByRole('button', { name: 'Generate' }).click();
       await answerInputBox(ctx, ctx.apiKey);
       await answerPriceQuestion(ctx);
-      const stats = await ctx.retry(async () => {
-        const current = await simStats(ctx);
-        return current.jobsCreated > 0 ? current : undefined;
-      }, { timeoutMs: 30_000, what: 'the job at the simulator' });
+      const stats = await jobAtSimulator(ctx);
       assert.strictEqual(stats.jobs[0].prompt, REWRITE, 'the rewrite was sent');
       const [entry] = galleryEntries(ctx);
       assert.deepStrictEqual([entry.options.prompt, entry.originalPrompt], [REWRITE, KOREAN_LINE], 'the entry keeps both prompts');

@@ -5,7 +5,11 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { PlanRow } from '../../src/protocol/illustrate';
+import type { PlanRow, RowStatus } from '../../src/protocol/illustrate';
+import { SILENT_LOG } from '../../src/shared/log';
+import { BATCH_CONCURRENCY } from '../../src/jobs/batch';
+import { PlanRun } from '../../src/vscode/illustrate/run';
+import { scriptDialogs } from './dialogs';
 import { loadConfig } from './config';
 import type { FluxStudioTestApi } from '../../src/extension';
 import { readyForTests, sim, waitFor } from './support';
@@ -87,5 +91,48 @@ describe('Illustrate This Document: the plan', function () {
     } finally {
       await sim('/__sim/config', { durations: { medianMs: 15000, sigma: 0.35 } });
     }
+  });
+
+  it('a run keeps four jobs at Apiframe: the fifth starts when one is done there, not once its image is downloaded and placed', async () => {
+    const sections = ['Spring', 'Summer', 'Autumn', 'Winter', 'Monsoon'];
+    const text = sections.map((name) => `## ${name}\n\nThe ${name.toLowerCase()} tide is the one to watch.\n`).join('\n');
+    const file = vscode.Uri.file(path.join(loadConfig().workspacePath, 'illustrate-slots.md'));
+    await fs.writeFile(file.fsPath, text);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const anchors = new Map(
+      sections.map((name) => {
+        const paragraph = `The ${name.toLowerCase()} tide is the one to watch.`;
+        const start = text.indexOf(paragraph);
+        return [name, { start, end: start + paragraph.length, text: paragraph }] as const;
+      }),
+    );
+    const rows = sections.map((name) => ({ id: name, prompt: `${name} slots ${Date.now()}`, aspectRatio: '1:1' as const }));
+    const placedAt: number[] = [];
+    const events = {
+      status: (_row: string, status: RowStatus) => void (status.kind === 'placed' && placedAt.push(Date.now())),
+      running: () => undefined,
+    };
+    // Jobs of 2 s at the suite's time scale; each image then takes 4 s more to download.
+    await sim('/__sim/config', { durations: { fixedMs: 100_000 } });
+    await sim('/__sim/faults', { route: 'image', kind: 'slow', delayMs: 4_000, times: sections.length });
+    const dialogs = scriptDialogs((asked) => asked.items.find((item) => item === `Generate ${sections.length} Images`));
+    const run = new PlanRun({ generation: api.generation, gate: api.payment, placements: api.placements, store: api.store, log: SILENT_LOG }, document, anchors, events);
+    try {
+      await run.start(rows, '');
+    } finally {
+      run.dispose();
+      dialogs.restore();
+      await sim('/__sim/config', { durations: { medianMs: 15000, sigma: 0.35 } });
+    }
+    const jobs = (await sim('/__sim/stats')).jobs.filter((job: { prompt: string }) => rows.some((row) => job.prompt.startsWith(row.prompt)));
+    assert.strictEqual(jobs.length, sections.length, 'one job per row');
+    assert.strictEqual(placedAt.length, sections.length, 'every row placed');
+    const created = jobs.map((job: { createdAtMs: number }) => job.createdAtMs).sort((a: number, b: number) => a - b);
+    const fifth = created[BATCH_CONCURRENCY];
+    const atApiframe = jobs.filter((job: { createdAtMs: number; completedAtMs?: number }) => job.createdAtMs < fifth && (job.completedAtMs ?? Infinity) > fifth).length;
+    assert.ok(atApiframe < BATCH_CONCURRENCY, `${atApiframe} other jobs were still at Apiframe when the fifth was created`);
+    const firstPlaced = Math.min(...placedAt);
+    assert.ok(fifth < firstPlaced, `the fifth job was created ${fifth - firstPlaced} ms after the first image was placed (it should start while that image downloads)`);
   });
 });

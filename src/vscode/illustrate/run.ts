@@ -1,5 +1,7 @@
-// One run of a plan: the chosen rows start at most BATCH_CONCURRENCY at a time after one price question
-// (the payment gate), each image is placed right after its section's first paragraph as it lands (the
+// One run of a plan: after one price question (the payment gate) the chosen rows start with at most
+// BATCH_CONCURRENCY jobs at Apiframe at a time — a slot frees when Apiframe has finished a job, not once its
+// image is copied and placed, so the next row does not wait on our download. Each image is placed right
+// after its section's first paragraph as it lands (the
 // placements of "Generate Image from Selection": they follow the user's edits, and leave the image in the
 // gallery with a notice when the text is gone), and each row's progress is reported as it changes.
 // Cancel starts nothing more; a submit in flight always completes, and what started still lands.
@@ -10,7 +12,7 @@ import type { ImagePrice } from '../../api/prices';
 import { withStyle } from '../../insert/illustration';
 import { BATCH_CONCURRENCY, startLimited, type BatchStart } from '../../jobs/batch';
 import type { RowRequest, RowStatus } from '../../protocol/illustrate';
-import { isRunning, type GalleryEntry } from '../../shared/entry';
+import { isRunning, type EntryState, type GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
 import { generationDefaults } from '../commands/prompts';
 import type { Placements } from '../editor/placement';
@@ -20,6 +22,9 @@ import type { PaymentGate } from '../pay';
 import { creditsText } from '../prices';
 import { readAfterGenerate } from '../settings';
 import { l10n } from '../ui/text';
+
+/** A job in these states still holds its batch slot: Apiframe is working on it. */
+const AT_APIFRAME: readonly EntryState[] = ['submitting', 'queued', 'processing'];
 
 export interface PlanRunDeps {
   generation: GenerationService;
@@ -40,8 +45,10 @@ export class PlanRun implements vscode.Disposable {
   private readonly rowOf = new Map<string, string>();
   /** Each row's latest job, to continue a paused one rather than pay for a new one. */
   private readonly jobOf = new Map<string, string>();
-  /** Each started job's landing (placed, left in the gallery, failed or removed), once asked for. */
-  private readonly landings = new Map<string, { landed: Promise<void>; resolve: () => void }>();
+  /** Each started job's landing (placed, left in the gallery, failed or removed). */
+  private readonly landings = new Awaited();
+  /** Each started job's end at Apiframe (its image is ready, or it stopped): its batch slot frees then. */
+  private readonly apiEnds = new Awaited();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
@@ -78,12 +85,12 @@ export class PlanRun implements vscode.Disposable {
         waiting.delete(row.id);
         return this.startRow(row, style);
       };
-      const landed = (entryId: string) => this.landing(entryId);
-      const { started } = await startLimited(rows, BATCH_CONCURRENCY, startRow, landed, cancel.signal);
+      const apiEnded = (entryId: string) => this.apiEnds.wait(entryId);
+      const { started } = await startLimited(rows, BATCH_CONCURRENCY, startRow, apiEnded, cancel.signal);
       for (const id of waiting) this.events.status(id, { kind: 'notStarted' });
       this.deps.log.info(`illustrate: ${started.length} of ${rows.length} images started for ${name}${cancel.signal.aborted ? ' (cancelled)' : ''}`);
       // The run ends when its images have landed (a Cancel does not stop those already sent).
-      await Promise.all(started.map(landed));
+      await Promise.all(started.map((entryId) => this.landings.wait(entryId)));
     } finally {
       this.cancel = undefined;
       this.events.running(false);
@@ -140,6 +147,7 @@ export class PlanRun implements vscode.Disposable {
   private onEntry(entry: GalleryEntry): void {
     const rowId = this.rowOf.get(entry.id);
     if (!rowId) return;
+    if (!AT_APIFRAME.includes(entry.state)) this.apiEnds.resolve(entry.id);
     if (isRunning(entry.state)) this.events.status(rowId, { kind: 'running', progress: entry.progress });
     else if (entry.state === 'failed' || entry.state === 'paused') {
       this.finish(entry.id, { kind: 'failed', reason: entry.reason ? describeReason(entry.reason) : l10n.t('The job stopped.') });
@@ -147,33 +155,52 @@ export class PlanRun implements vscode.Disposable {
     // A completed image is reported once placed (onDidPlace).
   }
 
-  /** Resolves once the job `entryId` has landed (at once when it already has: it has no row any more). */
-  private landing(entryId: string): Promise<void> {
-    if (!this.rowOf.has(entryId)) return Promise.resolve();
-    let landing = this.landings.get(entryId);
-    if (!landing) {
-      let resolve!: () => void;
-      const landed = new Promise<void>((done) => (resolve = done));
-      landing = { landed, resolve };
-      this.landings.set(entryId, landing);
-    }
-    return landing.landed;
-  }
-
   private finish(entryId: string, status: RowStatus): void {
     const rowId = this.rowOf.get(entryId);
     if (!rowId) return;
     this.rowOf.delete(entryId);
     this.events.status(rowId, status);
-    this.landings.get(entryId)?.resolve();
-    this.landings.delete(entryId);
+    this.apiEnds.resolve(entryId);
+    this.landings.resolve(entryId);
   }
 
   /** The plan closed: nothing more starts; the images already sent still land (Placements places them). */
   dispose(): void {
     this.stop();
-    for (const landing of this.landings.values()) landing.resolve(); // no more news of them here
-    this.landings.clear();
+    // No more news of them here.
+    this.apiEnds.resolveAll();
+    this.landings.resolveAll();
     for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+/** Promises by key, resolved from elsewhere; a key resolved before anyone waits stays resolved. */
+class Awaited {
+  private readonly byKey = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  private allResolved = false;
+
+  wait(key: string): Promise<void> {
+    return this.allResolved ? Promise.resolve() : this.entry(key).promise;
+  }
+
+  resolve(key: string): void {
+    this.entry(key).resolve();
+  }
+
+  /** Every key, waited on now or later. */
+  resolveAll(): void {
+    this.allResolved = true;
+    for (const entry of this.byKey.values()) entry.resolve();
+  }
+
+  private entry(key: string) {
+    let entry = this.byKey.get(key);
+    if (!entry) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      entry = { promise, resolve };
+      this.byKey.set(key, entry);
+    }
+    return entry;
   }
 }
