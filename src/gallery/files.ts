@@ -73,6 +73,29 @@ export async function snapshotFiles(files: readonly string[], batchSize = 200): 
   return snapshots;
 }
 
+/** A file's text when it holds at most `maxBytes` (reading no more than that), else undefined (also when missing). */
+export async function readSmallText(file: string, maxBytes: number): Promise<string | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let length = 0;
+    while (length <= maxBytes) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return length > maxBytes ? undefined : buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads a file, or undefined when it does not exist. */
 export async function readIfExists(file: string): Promise<string | undefined> {
   try {

@@ -9,6 +9,7 @@ import { GalleryEntry, parseEntry } from '../shared/entry';
 import { SILENT_LOG, type Log } from '../shared/log';
 import { ChangeFeed, ENTRY_FILE, FeedOptions } from './feed';
 import { fileSignature, mapWithLimit, quarantine, readIfExists, removeStaleTempFiles, snapshotFiles, withFileLock, writeFileAtomic, type FileSnapshot } from './files';
+import { FirstScreenCache } from './firstScreen';
 import { migrateLegacyIndex } from './migrate';
 
 export type GalleryChange =
@@ -47,6 +48,8 @@ export class GalleryStore {
   readonly thumbsDir: string;
   readonly entriesDir: string;
   private readonly locksDir: string;
+  /** The newest entries in one file, for a gallery opened before this store has loaded (see firstScreen.ts). */
+  readonly firstScreen: FirstScreenCache;
 
   constructor(readonly root: string, private readonly options: StoreOptions = {}) {
     this.imagesDir = path.join(root, 'images');
@@ -55,6 +58,7 @@ export class GalleryStore {
     this.locksDir = path.join(root, 'locks');
     this.log = options.log ?? SILENT_LOG;
     this.feed = new ChangeFeed(this.entriesDir, (ids) => this.refresh(ids), (message) => this.log.warn(`Gallery: ${message}`));
+    this.firstScreen = new FirstScreenCache(root, (count) => this.list().slice(0, count), this.log);
   }
 
   /** Reads every entry, after cleaning what a crash left and migrating a 0.1.0 index; then follows other windows. */
@@ -74,6 +78,7 @@ export class GalleryStore {
       this.loading = false;
     }
     this.loaded = true;
+    await this.firstScreen.writeNow();
     this.feed.start({ rescanMs: this.options.rescanMs ?? 1_500, watch: this.options.watch ?? true });
   }
 
@@ -84,6 +89,7 @@ export class GalleryStore {
 
   dispose(): void {
     this.feed.dispose();
+    this.firstScreen.dispose();
     this.listeners.clear();
   }
 
@@ -300,5 +306,6 @@ export class GalleryStore {
   private emit(change: GalleryChange): void {
     if (this.loading) return;
     for (const listener of this.listeners) listener(change);
+    if (this.loaded) this.firstScreen.schedule();
   }
 }

@@ -103,7 +103,7 @@ export interface GalleryBoot {
   imageCost: number;
   /** The newest entries, at most BOOT_ENTRIES; `gallery/init` then brings them all. */
   entries: EntryView[];
-  /** How many entries the gallery holds; null while it is still loading (the entries come with `gallery/init`). */
+  /** How many entries the gallery holds; null while it is still loading (`entries` are then the newest as last known; `gallery/init` brings them all). */
   entryCount: number | null;
   /** Thumbnails of some of `entries`, within BOOT_THUMBNAIL_BUDGET. */
   thumbnails: BootThumbnail[];

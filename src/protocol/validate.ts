@@ -101,7 +101,8 @@ export function parseGalleryBoot(raw: unknown): GalleryBoot | undefined {
   if (!isPlainObject(strings) || !isPlainObject(defaults) || typeof locale !== 'string' || typeof codiconStylesheet !== 'string') return undefined;
   if (typeof totalCredits !== 'number' || !Number.isFinite(totalCredits)) return undefined;
   if (!Array.isArray(entries) || entries.length > BOOT_ENTRIES || !entries.every((e) => isPlainObject(e) && isId(e.id))) return undefined;
-  if (entryCount === null ? entries.length > 0 : !Number.isSafeInteger(entryCount) || (entryCount as number) < entries.length) return undefined;
+  // null: the store is still loading, and `entries` (if any) are the newest as last written to the first-screen file.
+  if (entryCount !== null && (!Number.isSafeInteger(entryCount) || (entryCount as number) < entries.length)) return undefined;
   if (!Array.isArray(thumbnails) || thumbnails.length > BOOT_ENTRIES) return undefined;
   let budget = BOOT_THUMBNAIL_BUDGET;
   for (const thumbnail of thumbnails) {

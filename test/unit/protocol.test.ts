@@ -426,6 +426,7 @@ describe('protocol', () => {
       assert.strictEqual(parseGalleryBoot(boot({ imageCost }))?.imageCost, 6, `${String(imageCost)}: the default price`);
     }
     assert.strictEqual(parseGalleryBoot(boot({ entries: [], thumbnails: [], entryCount: null }))?.entryCount, null, 'a shell set while the store loads');
+    assert.strictEqual(parseGalleryBoot(boot({ entryCount: null }))?.entries.length, 1, 'while the store loads, with the first-screen file\'s entries');
     const many = Array.from({ length: BOOT_ENTRIES }, (_, i) => ({ ...entry, id: `e${i}` }));
     // The whole budget, in thumbnails of the largest size.
     const perThumbnail = Math.floor(THUMBNAIL_MAX_BYTES / 3) * 3;
@@ -441,7 +442,7 @@ describe('protocol', () => {
       { entries: [{ ...entry, id: '' }] },
       { entryCount: 0 },
       { entryCount: 1.5 },
-      { entryCount: null },
+      { entryCount: '1' },
       { thumbnails: [{ entryId: 'e1', webp: 'not base64!' }] },
       { thumbnails: [{ entryId: 'e1', webp: 'UklGR' }] },
       { thumbnails: [{ entryId: 'e1', webp: base64(THUMBNAIL_MAX_BYTES + 3) }] },

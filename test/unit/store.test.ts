@@ -275,6 +275,52 @@ describe('GalleryStore (one file per entry)', () => {
       assert.deepStrictEqual(await removeStaleTempFiles([path.join(dir, 'missing')]), []);
     });
   });
+
+  describe('the first-screen file (a gallery opened before its store has loaded)', () => {
+    const firstScreenIds = async (store: GalleryStore) => (await store.firstScreen.read()).map((e) => e.id);
+
+    it('holds the newest 24 entries once a store has loaded, without progress; another window reads them before its own load', async () => {
+      const a = await open();
+      for (let i = 0; i < 30; i++) await a.create(entry(`e${i}`, { createdAt: 1_700_000_000_000 + i, state: i === 29 ? 'processing' : 'completed', progress: i === 29 ? 40 : 100 }));
+      await a.firstScreen.writeNow();
+      const unloaded = new GalleryStore(dir, { watch: false });
+      stores.push(unloaded);
+      const first = await unloaded.firstScreen.read();
+      assert.deepStrictEqual(first.map((e) => e.id), Array.from({ length: 24 }, (_, i) => `e${29 - i}`));
+      assert.strictEqual(first[0].state, 'processing');
+      assert.strictEqual(first[0].progress, 0, 'progress is not kept (it changes every second)');
+      assert.strictEqual(unloaded.list().length, 0, 'nothing else was read');
+    });
+
+    it('follows changes once they settle: a new entry comes first, a removed one goes', async () => {
+      const a = await open();
+      await a.create(entry('old', { createdAt: 1 }));
+      await a.create(entry('gone', { createdAt: 2 }));
+      await a.firstScreen.writeNow();
+      await a.create(entry('new', { createdAt: 3 }));
+      await a.remove('gone');
+      const started = Date.now();
+      let ids = await firstScreenIds(a);
+      while (ids.join() !== 'new,old' && Date.now() - started < 5_000) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ids = await firstScreenIds(a);
+      }
+      assert.deepStrictEqual(ids, ['new', 'old']);
+    });
+
+    it('a damaged, foreign, oversized or missing file gives no entries (the gallery then waits for the full list)', async () => {
+      const a = await open();
+      const file = a.firstScreen.file;
+      for (const text of ['{"version":1,"entries":[', '{"version":2,"entries":[]}', '[1,2]', 'null', JSON.stringify({ version: 1, entries: [{ id: 'x', note: 'x'.repeat(300_000) }] })]) {
+        fs.writeFileSync(file, text);
+        assert.deepStrictEqual(await a.firstScreen.read(), [], text.slice(0, 40));
+      }
+      fs.writeFileSync(file, JSON.stringify({ version: 1, entries: [{ id: 'not an entry' }, entry('ok')] }));
+      assert.deepStrictEqual(await firstScreenIds(a), ['ok'], 'what is not an entry is left out');
+      fs.rmSync(file);
+      assert.deepStrictEqual(await a.firstScreen.read(), []);
+    });
+  });
 });
 
 describe('snapshotFiles (the first scan of the gallery)', () => {

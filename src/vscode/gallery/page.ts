@@ -1,6 +1,7 @@
 // The gallery's page shell as the panel sets it (see html.ts): the stylesheet and the script read from
 // the extension's files, and the boot data — the newest entries, enough for a first screen, with their
-// stored thumbnails — so the webview shows them without a request (none while the store still loads).
+// stored thumbnails — so the webview shows them without a request (while the store still loads, the
+// newest entries as last written to the first-screen file).
 import * as crypto from 'crypto';
 import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
@@ -30,9 +31,10 @@ export interface GalleryPageParams {
 
 export async function buildGalleryPage({ webview, extensionUri, store, thumbnails, settings, title }: GalleryPageParams): Promise<string> {
   const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-  // Before the store has loaded, the shell carries no entries: VS Code builds the frame meanwhile.
+  // Before the store has loaded (a few hundred ms with 10,000 entries), the shell carries the newest entries
+  // as the last window to change the gallery left them (store.firstScreen); the full list follows.
   const all = store.isLoaded ? store.list() : undefined;
-  const first = (all ?? []).slice(0, BOOT_ENTRIES);
+  const first = (all ?? (await store.firstScreen.read())).slice(0, BOOT_ENTRIES);
   const [styles, script, firstThumbnails] = await Promise.all([
     fs.readFile(vscode.Uri.joinPath(extensionUri, 'media', 'gallery.css').fsPath, 'utf8'),
     fs.readFile(vscode.Uri.joinPath(dist, 'webview.js').fsPath, 'utf8'),

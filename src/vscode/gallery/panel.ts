@@ -259,6 +259,7 @@ export class GalleryPanel {
     }
     let response: ResponseParams;
     try {
+      await this.deps.whenLoaded(); // the first screen's cards may come from the first-screen file
       response = { requestId: msg.id, ok: true, result: await answerRequest(msg, this.deps, this.thumbnails, this.panel.webview) };
     } catch (error) {
       this.deps.log.warn(`Gallery: ${msg.method} failed: ${describe(error)}`);
@@ -269,12 +270,15 @@ export class GalleryPanel {
 
   private async handleCommand(msg: CommandMessage): Promise<void> {
     const { actions, log } = this.deps;
+    if (msg.method === 'gallery/ready') {
+      // VS Code loaded the page again (its state, the prompt bar's draft included, came back with it).
+      if (this.webviewReady) log.info('Gallery: VS Code loaded the page again');
+      this.pageStart.markStarted();
+    }
+    // Before the store has loaded, the first screen's cards come from the first-screen file: act on them after.
+    await this.deps.whenLoaded();
     switch (msg.method) {
       case 'gallery/ready':
-        // VS Code loaded the page again (its state, the prompt bar's draft included, came back with it).
-        if (this.webviewReady) log.info('Gallery: VS Code loaded the page again');
-        this.pageStart.markStarted();
-        await this.deps.whenLoaded();
         return this.sendInit();
       case 'gallery/importFromAccount':
         return actions.importFromAccount();
