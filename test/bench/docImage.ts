@@ -7,7 +7,7 @@ import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
-import { loadCodecs } from '../../src/insert/docImage/codecs';
+import { loadCodecs, type Codecs } from '../../src/insert/docImage/codecs';
 import { WASM_FILES } from '../../src/insert/docImage/wasmFiles';
 import { DEFAULT_MAX_WIDTH, DEFAULT_QUALITY, makeDocumentCopy, type DocumentFormat } from '../../src/insert/documentCopy';
 import { embedMetadata } from '../../src/metadata';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
       for (const format of ['original', 'webp'] as DocumentFormat[]) {
         const wasmMs: number[] = [];
         const sharpMs: number[] = [];
+        const stageMs = { decode: [] as number[], resize: [] as number[], encode: [] as number[] };
         let rssPeak = 0;
         let copyBytes = 0;
         for (let i = 0; i < SAMPLES + 1; i++) {
@@ -46,9 +47,11 @@ async function main(): Promise<void> {
           copyBytes = copy.bytes.length;
           const s = performance.now();
           await sharpCopy(file, format === 'webp' ? 'webp' : source);
+          const stages = await timeStages(codecs, file, source, format === 'webp' ? 'webp' : source, copy.width, copy.height);
           if (i > 0) {
             wasmMs.push(ms); // the first run warms the JIT and the wasm instances
             sharpMs.push(performance.now() - s);
+            for (const stage of ['decode', 'resize', 'encode'] as const) stageMs[stage].push(stages[stage]);
           }
         }
         const row = {
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
           savedBytes: size - copyBytes,
           wasmMs: { p50: median(wasmMs), p95: quantile(wasmMs, 0.95) },
           sharpMs: { p50: median(sharpMs) },
+          stageP50Ms: { decode: median(stageMs.decode), resize: median(stageMs.resize), encode: median(stageMs.encode) },
           rssGrowthMaxBytes: rssPeak,
         };
         log(`${source} ${(size / 1e6).toFixed(2)} MB → ${format}: wasm p50 ${row.wasmMs.p50.toFixed(0)} ms (sharp ${row.sharpMs.p50.toFixed(0)} ms), ${(copyBytes / 1e6).toFixed(2)} MB, rss +${(rssPeak / 1e6).toFixed(0)} MB`);
@@ -69,6 +73,18 @@ async function main(): Promise<void> {
     await fs.rm(dir, { recursive: true, force: true });
   }
   await emit({ samples: SAMPLES, codecLoadMs: loadMs, rows: results });
+}
+
+/** The copy's three codec steps timed apart (the rest of a copy: reading the file, the record, writing). */
+async function timeStages(codecs: Codecs, file: string, source: OutputFormat, target: OutputFormat, width: number, height: number) {
+  const bytes = new Uint8Array(await fs.readFile(file));
+  const t0 = performance.now();
+  const pixels = await codecs.decode(bytes, source);
+  const t1 = performance.now();
+  const small = await codecs.resize(pixels, width, height);
+  const t2 = performance.now();
+  await codecs.encode(small, target, DEFAULT_QUALITY);
+  return { decode: t1 - t0, resize: t2 - t1, encode: performance.now() - t2 };
 }
 
 async function sharpCopy(file: string, format: OutputFormat): Promise<Buffer> {
