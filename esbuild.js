@@ -94,6 +94,7 @@ function copyWasm() {
   const files = [...list.matchAll(/'(@jsquash\/[^']+\.wasm)'/g)].map((match) => match[1]);
   if (files.length === 0) throw new Error('no wasm files listed in src/insert/docImage/wasmFiles.ts');
   const to = path.join(__dirname, 'dist', 'codecs');
+  fs.rmSync(to, { recursive: true, force: true }); // a codec no longer listed must not stay in the .vsix
   fs.mkdirSync(to, { recursive: true });
   for (const file of files) fs.copyFileSync(path.join(__dirname, 'node_modules', file), path.join(to, path.basename(file)));
 }

@@ -2,7 +2,6 @@
 // paths of this file and copies each into dist/codecs/ under its base name.
 export const WASM_FILES = {
   jpegDecode: '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm',
-  jpegEncode: '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm',
   png: '@jsquash/png/codec/pkg/squoosh_png_bg.wasm',
   resize: '@jsquash/resize/lib/resize/pkg/squoosh_resize_bg.wasm',
   webpDecode: '@jsquash/webp/codec/dec/webp_dec.wasm',
