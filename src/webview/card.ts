@@ -70,7 +70,8 @@ function renderImage(entry: EntryView, ctx: CardContext): HTMLElement {
       h('img', {
         src,
         alt: entry.prompt,
-        loading: 'lazy',
+        // A thumbnail the page shell carried (a data: URL) is in memory already: decoded for the first paint.
+        loading: src.startsWith('data:') ? 'eager' : 'lazy',
         decoding: 'async',
         width: THUMB_DISPLAY_WIDTH,
         height: displayHeight,

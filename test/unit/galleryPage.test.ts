@@ -34,14 +34,15 @@ function params(patch: Partial<GalleryHtmlParams> = {}): GalleryHtmlParams {
 }
 
 describe('gallery page shell', () => {
-  it('is self-contained: stylesheet and script inline under the CSP nonce, images also from blob:', () => {
+  it('is self-contained: stylesheet and script inline under the CSP nonce, images also from data: (the first screen) and blob:', () => {
     const html = renderGalleryHtml(params());
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1].replace(/&#39;|&quot;/g, "'") ?? '';
     assert.match(csp, /default-src 'none'/);
-    assert.match(csp, /img-src https:\/\/\*\.vscode-cdn\.net blob:(;|$)/);
+    assert.match(csp, /img-src https:\/\/\*\.vscode-cdn\.net data: blob:(;|$)/);
     assert.match(csp, /style-src https:\/\/\*\.vscode-cdn\.net 'nonce-bm9uY2Vub25jZQ=='/);
     assert.match(csp, /script-src 'nonce-bm9uY2Vub25jZQ=='(;|$)/);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|data:/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    assert.doesNotMatch(csp.replace(/img-src[^;]*/, ''), /data:/, 'data: only for images');
     // Nothing the page needs before it is shown is fetched: no stylesheet link, no script file.
     assert.doesNotMatch(html, /<link|<script[^>]* src=/);
     assert.match(html, /<style nonce="bm9uY2Vub25jZQ==">\s*body \{ color: red; \}\s*<\/style>/);

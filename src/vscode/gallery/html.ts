@@ -32,9 +32,9 @@ export function renderGalleryHtml(p: GalleryHtmlParams): string {
 export function renderWebviewHtml<B>(p: Omit<GalleryHtmlParams, 'boot'> & { boot: B }): string {
   const csp = [
     "default-src 'none'",
-    // blob: for the thumbnails the boot data carries; the rest come through the resource service worker.
-    // Thumbnails the webview makes are drawn to a canvas and posted back; no data: image is ever displayed.
-    `img-src ${p.cspSource} blob:`,
+    // data: for the thumbnails the boot data carries, blob: for those posted later; the rest come through
+    // the resource service worker.
+    `img-src ${p.cspSource} data: blob:`,
     `style-src ${p.cspSource} 'nonce-${p.nonce}'`,
     `font-src ${p.cspSource}`,
     `script-src 'nonce-${p.nonce}'`,
