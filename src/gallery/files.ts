@@ -75,6 +75,11 @@ export async function snapshotFiles(files: readonly string[], batchSize = 200): 
 
 /** A file's text when it holds at most `maxBytes` (reading no more than that), else undefined (also when missing). */
 export async function readSmallText(file: string, maxBytes: number): Promise<string | undefined> {
+  return (await readSmallBytes(file, maxBytes))?.toString('utf8');
+}
+
+/** A file's bytes when it holds at most `maxBytes` (reading no more than that), else undefined (also when missing). */
+export async function readSmallBytes(file: string, maxBytes: number): Promise<Buffer | undefined> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(file, 'r');
@@ -83,14 +88,17 @@ export async function readSmallText(file: string, maxBytes: number): Promise<str
     throw error;
   }
   try {
-    const buffer = Buffer.alloc(maxBytes + 1);
+    const { size } = await handle.stat();
+    if (size > maxBytes) return undefined;
+    // One byte more than the file's size: reading it means the file grew meanwhile, and is refused.
+    const buffer = Buffer.alloc(size + 1);
     let length = 0;
-    while (length <= maxBytes) {
+    while (length < buffer.length) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    return length > maxBytes ? undefined : buffer.toString('utf8', 0, length);
+    return length > size ? undefined : buffer.subarray(0, length);
   } finally {
     await handle.close();
   }

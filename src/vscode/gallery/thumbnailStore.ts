@@ -2,8 +2,7 @@
 // without one; those are saved here only when WebP of at most THUMBNAIL_MAX_BYTES, written atomically
 // to thumbs/<id>.webp, then recorded as the entry's thumbFile. And it shows them from their bytes, read here.
 import * as crypto from 'crypto';
-import { promises as fs } from 'fs';
-import { writeFileAtomic } from '../../gallery/files';
+import { readSmallBytes, writeFileAtomic } from '../../gallery/files';
 import type { GalleryStore } from '../../gallery/store';
 import { THUMBNAIL_DATA_URL_PREFIX, THUMBNAIL_MAX_BYTES, type ThumbnailBytes } from '../../protocol/gallery';
 import { isWebp } from '../../protocol/validate';
@@ -44,7 +43,7 @@ export class ThumbnailStore {
    * unreadable, oversized or non-WebP files are left out (the webview then falls back to the file's URI).
    */
   async read(entries: readonly GalleryEntry[], budget = Infinity): Promise<ThumbnailBytes[]> {
-    const files = await Promise.all(entries.map((entry) => (entry.thumbFile ? readSmallFile(this.store.thumbPath(entry.thumbFile)) : undefined)));
+    const files = await Promise.all(entries.map((entry) => (entry.thumbFile ? readThumbnail(this.store.thumbPath(entry.thumbFile)) : undefined)));
     const thumbnails: ThumbnailBytes[] = [];
     entries.forEach((entry, i) => {
       const bytes = files[i];
@@ -62,13 +61,8 @@ function thumbFileName(id: string): string {
   return `${safe}.webp`;
 }
 
-/** The file's bytes (a fresh array) when it holds at most THUMBNAIL_MAX_BYTES, else undefined (also when unreadable). */
-async function readSmallFile(file: string): Promise<Uint8Array | undefined> {
-  try {
-    if ((await fs.stat(file)).size > THUMBNAIL_MAX_BYTES) return undefined;
-    const bytes = await fs.readFile(file);
-    return bytes.length <= THUMBNAIL_MAX_BYTES ? new Uint8Array(bytes) : undefined; // it may have grown since
-  } catch {
-    return undefined;
-  }
+/** The file's bytes (a fresh array, posted as is) when it holds at most THUMBNAIL_MAX_BYTES, else undefined (also when unreadable). */
+async function readThumbnail(file: string): Promise<Uint8Array | undefined> {
+  const bytes = await readSmallBytes(file, THUMBNAIL_MAX_BYTES).catch(() => undefined);
+  return bytes && new Uint8Array(bytes);
 }
