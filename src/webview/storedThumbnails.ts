@@ -1,8 +1,9 @@
-// Stored thumbnails, shown from their bytes through blob: URLs: those the page shell carried, then, for
-// cards rendered later, asked of the extension in one request for all the cards near the view. A request
+// Stored thumbnails, shown from their bytes: those the page shell carried (as data: URLs), then, for cards
+// rendered later, asked of the extension (as blob: URLs) in one request for all the cards near the view. A request
 // is sent only when the previous one has been answered, for the cards still rendered then, so a fast
 // scroll never queues up images for cards that are long gone. The most recently shown are kept.
 import {
+  THUMBNAIL_DATA_URL_PREFIX,
   THUMBNAILS_PER_REQUEST,
   ThumbnailsRequest,
   type BootThumbnail,
@@ -11,7 +12,7 @@ import {
 import { isWebp, parseThumbnailsResult } from '../protocol/validate';
 import { request } from './vscodeApi';
 
-/** blob: URLs kept; well above the cards the list renders at once. */
+/** Thumbnail URLs kept; well above the cards the list renders at once. */
 const KEEP = 300;
 
 export interface StoredThumbnailsHost {
@@ -46,7 +47,7 @@ export class StoredThumbnails {
     const webp = this.boot.get(entry.id);
     if (webp !== undefined) {
       this.boot.delete(entry.id);
-      if (isWebp(head(webp))) this.keep(entry.id, `data:image/webp;base64,${webp}`);
+      if (isWebp(head(webp))) this.keep(entry.id, THUMBNAIL_DATA_URL_PREFIX + webp);
     }
     const url = this.urls.get(entry.id);
     if (url) {
