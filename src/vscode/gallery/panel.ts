@@ -130,6 +130,7 @@ export class GalleryPanel {
   /** Used by the serializer after a reload. */
   static revive(panel: vscode.WebviewPanel, deps: GalleryDeps): GalleryPanel {
     GalleryPanel.current?.dispose();
+    panel.title = l10n.t('Flux Gallery'); // in the display language of now, not of the session that saved it
     panel.webview.options = webviewOptions(deps);
     return new GalleryPanel(panel, deps);
   }
@@ -142,7 +143,6 @@ export class GalleryPanel {
     GalleryPanel.current = this;
     this.thumbnails = new ThumbnailStore(deps.store, deps.log);
     this.pageStart = new PageStartWatch(panel, () => this.reopen());
-    panel.title = l10n.t('Flux Gallery');
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
     this.disposables.push(
       this.pageStart,
