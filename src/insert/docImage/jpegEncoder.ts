@@ -300,7 +300,7 @@ export function encodeJpeg(pixels: Pixels, quality: number): Uint8Array {
   const lumaDiv = divisors(lumaTable);
   const chromaDiv = divisors(chromaTable);
 
-  // Pass 1: every block transformed and quantised once, in scan order (Y Y Y Y Cb Cr per MCU), and counted.
+  // Pass 1: every block transformed and quantised once, in scan order (Y Y Y Y Cb Cr per MCU).
   const blocks = mcusAcross * mcusDown * 6;
   const coefs = new Int16Array(blocks * 64);
   const block = new Float64Array(64);
