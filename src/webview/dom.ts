@@ -45,3 +45,12 @@ export function toggleButton(action: string, label: string, pressed: boolean, ic
   if (note) button.title = note;
   return button;
 }
+
+/**
+ * Runs `then` once the page has loaded (now, if it has). VS Code keeps a webview hidden until its `load` event,
+ * which waits for every image and stylesheet the page has asked for by then.
+ */
+export function whenLoaded(then: () => void): void {
+  if (document.readyState === 'complete') then();
+  else window.addEventListener('load', then, { once: true });
+}

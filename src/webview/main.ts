@@ -29,7 +29,7 @@ import { CardMenu } from './cardMenu';
 import { CompareSelection } from './compare';
 import { CompareView } from './compareView';
 import { shortPrompt } from './card';
-import { h, iconButton } from './dom';
+import { h, iconButton, whenLoaded } from './dom';
 import { ImageDropTarget } from './dropImage';
 import { installDragCopy } from './dragCopy';
 import { GalleryList } from './list';
@@ -118,7 +118,7 @@ class GalleryApp {
       // Back to a scrolled position after a reload: wait for every entry rather than flash the top.
       if (!this.state.anchorId && !(this.state.scrollY > 0)) this.list.setAll(boot.entries, boot.entryCount !== null && boot.entries.length >= boot.entryCount);
       // Fetched once the page is shown: a stylesheet or font still loading would keep it hidden.
-      window.addEventListener('load', () => document.head.append(h('link', { rel: 'stylesheet', href: boot.codiconStylesheet })), { once: true });
+      whenLoaded(() => document.head.append(h('link', { rel: 'stylesheet', href: boot.codiconStylesheet })));
     }
     if (this.state.draft) this.promptBar.applyDraft(this.state.draft);
     window.addEventListener('message', (event: MessageEvent<unknown>) => {
