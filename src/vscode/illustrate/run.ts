@@ -12,7 +12,7 @@ import type { ImagePrice } from '../../api/prices';
 import { withStyle } from '../../insert/illustration';
 import { BATCH_CONCURRENCY, startLimited, type BatchStart } from '../../jobs/batch';
 import type { RowRequest, RowStatus } from '../../protocol/illustrate';
-import { isRunning, type EntryState, type GalleryEntry } from '../../shared/entry';
+import { isRunning, RUNNING_STATES, type EntryState, type GalleryEntry } from '../../shared/entry';
 import type { Log } from '../../shared/log';
 import { generationDefaults } from '../commands/prompts';
 import type { Placements } from '../editor/placement';
@@ -23,8 +23,8 @@ import { creditsText } from '../prices';
 import { readAfterGenerate } from '../settings';
 import { l10n } from '../ui/text';
 
-/** A job in these states still holds its batch slot: Apiframe is working on it. */
-const AT_APIFRAME: readonly EntryState[] = ['submitting', 'queued', 'processing'];
+/** A job in these states still holds its batch slot: Apiframe is working on it (downloading is ours). */
+const AT_APIFRAME: readonly EntryState[] = RUNNING_STATES.filter((state) => state !== 'downloading');
 
 export interface PlanRunDeps {
   generation: GenerationService;
