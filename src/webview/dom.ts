@@ -54,3 +54,8 @@ export function whenLoaded(then: () => void): void {
   if (document.readyState === 'complete') then();
   else window.addEventListener('load', then, { once: true });
 }
+
+/** Runs `then` once the next frame has been painted (a task queued from that frame's animation callbacks). */
+export function afterNextPaint(then: () => void): void {
+  requestAnimationFrame(() => setTimeout(then, 0));
+}

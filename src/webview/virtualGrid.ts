@@ -3,7 +3,7 @@
 // a card, or a group of variants that has a row of its own. Row heights are measured as rows are shown
 // (rows never shown count as the average of those measured); when rows above the view turn out taller or
 // shorter, the item at the top of the view is kept where it was.
-import { h, whenLoaded } from './dom';
+import { afterNextPaint, h, whenLoaded } from './dom';
 import type { ListItem } from './listItems';
 import { packRows, rowAt, rowTops } from './rows';
 
@@ -113,8 +113,9 @@ export class VirtualGrid {
     this.updateScheduled = false;
     const anchor = window.scrollY > 0 ? this.topItem() : undefined;
     const anchorTop = anchor?.getBoundingClientRect().top;
-    // An empty grid (the first screen) gets the rows in view now and those around them once the page has
-    // loaded: VS Code shows a webview at its `load` event, which would wait for those cards and their images.
+    // An empty grid (the first screen) gets the rows in view now and those around them once the page is
+    // painted: VS Code shows a webview at its `load` event, which would wait for those cards and their
+    // images, and an update in the first frame after it would hold that frame's paint.
     const overscan = this.rendered.size ? OVERSCAN_SCREENS * window.innerHeight : 0;
     // Measuring can show that more (or fewer) rows fit; a second pass settles it.
     for (let pass = 0; pass < 2; pass++) {
@@ -128,7 +129,7 @@ export class VirtualGrid {
       this.element.style.paddingBottom = `${tops[rows] - tops[Math.max(first, end)]}px`;
       if (!this.measure(first, end)) break;
     }
-    if (!overscan && this.rendered.size) whenLoaded(() => this.scheduleUpdate());
+    if (!overscan && this.rendered.size) whenLoaded(() => afterNextPaint(() => this.scheduleUpdate()));
     if (anchor?.isConnected && anchorTop !== undefined) {
       const moved = anchor.getBoundingClientRect().top - anchorTop;
       if (Math.abs(moved) >= 1) window.scrollBy(0, moved);
