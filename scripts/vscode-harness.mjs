@@ -404,16 +404,22 @@ async function closeQuickInput(page) {
  */
 export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
   const want = title.toLowerCase();
-  let attempts = 0;
+  let missed; // why the last attempt did not run the command: counted as a retry when it is tried again
   return retry(
     async () => {
-      if (attempts++ > 0) countRetry(`"${title}" was not in the Command Palette; opening it again`);
+      if (missed) countRetry(`${missed}; opening it again`);
       await closeQuickInput(page);
       await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
       await page.keyboard.press('F1');
+      missed = `the Command Palette did not open for "${title}"`;
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 5000 });
-      await input.fill(`>${title}`);
+      // Bounded like the wait above: the palette can close again at once when a webview (an image preview
+      // just opened, the gallery) takes the focus back; an unbounded fill then waited out the whole 30 s
+      // (CI, 1.139.1, after "Open full size") instead of opening the palette again as a user would.
+      missed = `the Command Palette closed before it took "${title}"`;
+      await input.fill(`>${title}`, { timeout: 5000 });
+      missed = `"${title}" was not in the Command Palette`;
       const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       const found = await retry(
         async () => {
