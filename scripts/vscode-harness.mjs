@@ -438,6 +438,7 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
         return undefined;
       }
       // The keyboard, not a click: under load a row can be re-rendered (and "not visible") mid-click.
+      missed = `the Command Palette closed before "${title}" was chosen`;
       for (let i = 0; i < found.index; i++) await input.press('ArrowDown');
       await input.press('Enter');
       return found.label;
